@@ -1,0 +1,98 @@
+"""Parameters and dense layers: z^(l) = W^(l) a^(l-1) + b^(l),  a^(l) = f(z^(l)).
+
+A `Parameter` is an array with its gradient, the vectorised cousin of `autograd.Value`.
+A `Dense` layer holds W^(l) with shape (n_l, n_{l-1}) = (n_out, n_in), as in the lectures,
+and b^(l) with shape (n_l,): the bias the lectures fold in as the weight of x_0 = 1.
+A batch is stored as rows, so in code the lecture's column form becomes Z = A @ W.T + b.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import get_activation
+from .init import default_init_for, get_initializer
+from ._validation import as_rng, check_number
+
+
+class Parameter:
+    """A trainable array `data` and `grad`, the gradient of the loss with respect to it."""
+
+    __slots__ = ("_data", "grad", "name")
+
+    def __init__(self, data, grad=None, name: str = ""):
+        self._data = np.asarray(data)
+        self.grad = grad
+        self.name = name
+
+    @property
+    def data(self) -> np.ndarray:
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        # Assigning new weights must keep the shape; a silent shape change would only fail
+        # (or worse, broadcast) much later inside a matrix product.
+        value = np.asarray(value, dtype=self._data.dtype)
+        if value.shape != self._data.shape:
+            raise ValueError(
+                f"Parameter {self.name or '(unnamed)'}: new data must have shape {self._data.shape}; "
+                f"got {value.shape}. Assign into the array instead (p.data[...] = ...) to keep it."
+            )
+        self._data = value
+
+    @property
+    def shape(self):
+        return self._data.shape
+
+    def zero_grad(self) -> None:
+        self.grad = np.zeros_like(self._data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, precision=4, threshold=12, edgeitems=2)
+        body = body.replace("\n", "\n" + " " * 10)
+        return f"Parameter({self.name or '?'}, shape={self._data.shape}, data={body})"
+
+
+class Dense:
+    """Fully connected layer l: z = W a_prev + b (per example), a = f(z).
+
+    Parameters
+    ----------
+    n_in, n_out : int, the sizes n_{l-1} and n_l.
+    activation : str or Activation, the nonlinearity f.
+    init : str or callable, initializer for W (default: He for the ReLU family, else Xavier);
+        biases start at 0.
+    rng : int or Generator, the source of randomness for W.
+    index : int, the layer number l, used in names such as "W^(2)".
+    """
+
+    def __init__(self, n_in: int, n_out: int, activation="relu", init=None, rng=None,
+                 dtype=np.float64, index: int = 1):
+        check_number(n_in, "n_in", "Dense", low=1, integer=True)
+        check_number(n_out, "n_out", "Dense", low=1, integer=True)
+        self.f = get_activation(activation)
+        init = default_init_for(self.f.name) if init is None else init
+        self.init_name = init if isinstance(init, str) else getattr(init, "__name__", "custom")
+        W = get_initializer(init)(n_out, n_in, as_rng(rng), dtype=dtype)
+        self.W = Parameter(np.asarray(W, dtype=dtype), name=f"W^({index})")
+        self.b = Parameter(np.zeros(n_out, dtype=dtype), name=f"b^({index})")
+        self.index = index
+
+    @property
+    def n_in(self) -> int:
+        return self.W.shape[1]
+
+    @property
+    def n_out(self) -> int:
+        return self.W.shape[0]
+
+    def pre_activation(self, a_prev: np.ndarray) -> np.ndarray:
+        """Z = A_prev @ W^T + b: row n is z = W a_prev + b for example n."""
+        return a_prev @ self.W.data.T + self.b.data
+
+    def parameters(self) -> list[Parameter]:
+        return [self.W, self.b]
+
+    def __repr__(self) -> str:
+        return (f"Dense(l={self.index}: {self.n_in} -> {self.n_out}, f={self.f.name}, "
+                f"init={self.init_name})")

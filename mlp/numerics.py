@@ -1,0 +1,87 @@
+"""Numerically stable building blocks: sigmoid, softplus, log-sum-exp, softmax.
+
+The naive formulas overflow: exp(1000) is inf in float64. Each function here is rewritten so
+that exp only ever sees numbers <= 0, which keeps every result finite for any finite input.
+Activations and losses call these; the chapters show what the naive versions do wrong.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + exp(-z)), computed without overflow.
+
+    With e = exp(-|z|) (always <= 1): sigma(z) = 1/(1+e) for z >= 0 and e/(1+e) for z < 0.
+    np.where evaluates both branches, so the trick must be inside e, not in the branches.
+    """
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def softplus(z):
+    """softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), never overflowing."""
+    z = np.asarray(z)
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def log_sigmoid(z):
+    """log sigma(z) = -softplus(-z); finite even where sigma(z) underflows to 0."""
+    return -softplus(-np.asarray(z))
+
+
+def logsumexp(z, axis: int = -1, keepdims: bool = False):
+    """log sum_k exp(z_k) = m + log sum_k exp(z_k - m) with m = max_k z_k (the shift keeps exp <= 1)."""
+    z = np.asarray(z)
+    m = np.max(z, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(z, axis: int = -1):
+    """log softmax(z)_k = z_k - logsumexp(z)."""
+    z = np.asarray(z)
+    return z - logsumexp(z, axis=axis, keepdims=True)
+
+
+def softmax(z, axis: int = -1):
+    """softmax(z)_k = exp(z_k - m) / sum_j exp(z_j - m), m = max_j z_j (shift-invariant, so exact)."""
+    z = np.asarray(z)
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_jacobian(z):
+    """J = diag(s) - s s^T for one logit vector z of shape (K,), with s = softmax(z).
+
+    J[i, j] = d s_i / d z_j. Only for teaching and tests: losses never build it, because
+    softmax followed by cross-entropy has the much simpler gradient s - y.
+    """
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 1:
+        raise ValueError(f"softmax_jacobian: z must be 1-D with shape (K,); got shape {z.shape}.")
+    s = softmax(z)
+    return np.diag(s) - np.outer(s, s)
+
+
+def one_hot(y, n_classes: int | None = None, dtype=np.float64):
+    """Rows of the K x K identity picked by integer labels y in {0, ..., K-1}: shape (N, K)."""
+    y = np.asarray(y)
+    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
+        if y.ndim == 1 and y.size and np.all(np.mod(y, 1) == 0):
+            y = y.astype(np.int64)
+        else:
+            raise ValueError(
+                f"one_hot: y must be a 1-D array of integer class labels; got dtype {y.dtype}, "
+                f"shape {y.shape}."
+            )
+    if n_classes is None:
+        n_classes = int(y.max()) + 1 if y.size else 0
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(
+            f"one_hot: labels must be integers in [0, {n_classes}); got min {y.min()}, max {y.max()}."
+        )
+    out = np.zeros((y.shape[0], n_classes), dtype=dtype)
+    out[np.arange(y.shape[0]), y] = 1
+    return out

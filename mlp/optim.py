@@ -1,0 +1,244 @@
+"""Optimizers: rules that turn gradients into parameter updates.
+
+Each optimizer holds a list of `Parameter`s and updates `p.data` in place from `p.grad` when
+`step()` is called. Per-parameter state (velocities, running averages) lives in `self.state`,
+one dict per parameter, in the parameter list's order. The same classes drive the 2-D
+loss-surface demos: wrap a point in a Parameter and set its .grad by hand.
+
+Shared options, applied to the gradient g before the update rule:
+  weight_decay  g <- g + weight_decay * w   (L2 decay coupled to the gradient)
+  clip_norm     if ||g|| > clip_norm over all parameters, g <- g * clip_norm / ||g||
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import Parameter
+from ._validation import check_choice, check_number
+
+
+def global_norm(grads) -> float:
+    """sqrt(sum over all parameters of sum(g^2)): the length of the full gradient vector."""
+    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+
+
+class Optimizer:
+    """Base class: subclasses implement `update(p, g, state)` with their formula."""
+
+    defaults: dict = {}
+
+    def __init__(self, params, lr: float, weight_decay: float = 0.0, clip_norm: float | None = None):
+        where = type(self).__name__
+        params = list(params) if not isinstance(params, Parameter) else [params]
+        if not params:
+            raise ValueError(f"{where}: got an empty parameter list; pass net.parameters().")
+        for p in params:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"{where}: expected mlp.Parameter objects (e.g. net.parameters()); "
+                                f"got {type(p).__name__}.")
+        self.params = params
+        self.lr = check_number(lr, "lr (the learning rate)", where, low=0, low_open=True)
+        self.weight_decay = check_number(weight_decay, "weight_decay", where, low=0)
+        self.clip_norm = None if clip_norm is None else check_number(
+            clip_norm, "clip_norm", where, low=0, low_open=True)
+        self.state: list[dict] = [{} for _ in params]
+        self.t = 0  # number of steps taken
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.zero_grad()
+
+    def step(self) -> None:
+        """Apply one update to every parameter from its current .grad."""
+        grads = []
+        for p in self.params:
+            if p.grad is None:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step: parameter {p.name or '?'} has no gradient. "
+                    "Call net.loss_and_grads(...) or net.backward(...) before step()."
+                )
+            g = p.grad
+            if self.weight_decay:
+                g = g + self.weight_decay * p.data
+            grads.append(g)
+        if self.clip_norm is not None:
+            norm = global_norm(grads)
+            if norm > self.clip_norm:
+                grads = [g * (self.clip_norm / norm) for g in grads]
+        self.t += 1
+        for p, g, s in zip(self.params, grads, self.state):
+            self.update(p, g, s)
+
+    def update(self, p: Parameter, g: np.ndarray, state: dict) -> None:
+        raise NotImplementedError
+
+    def _hyper(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        items = {"lr": self.lr, **self._hyper()}
+        if self.weight_decay:
+            items["weight_decay"] = self.weight_decay
+        if self.clip_norm is not None:
+            items["clip_norm"] = self.clip_norm
+        args = ", ".join(f"{k}={v!r}" for k, v in items.items())
+        return f"{type(self).__name__}({args}, params={len(self.params)})"
+
+
+class SGD(Optimizer):
+    """Gradient descent: w <- w - lr * g."""
+
+    def __init__(self, params, lr: float = 0.01, **kw):
+        super().__init__(params, lr, **kw)
+
+    def update(self, p, g, state):
+        p.data -= self.lr * g
+
+
+class Momentum(Optimizer):
+    """SGD with momentum.
+
+    form="lecture" (the lectures' exponential average; alpha ~ 0.9-0.99):
+        v <- alpha v + (1 - alpha) g,   w <- w - lr v
+    form="classical" (Polyak 1964; Sutskever et al. 2013):
+        v <- alpha v - lr g,            w <- w + v
+    The lecture form averages gradients, so its steps have the size of lr * g; the classical
+    form sums them, so at a constant gradient its steps grow to lr * g / (1 - alpha).
+    """
+
+    def __init__(self, params, lr: float = 0.01, alpha: float = 0.9, form: str = "lecture", **kw):
+        super().__init__(params, lr, **kw)
+        self.alpha = check_number(alpha, "alpha (momentum)", "Momentum", low=0, high=1, high_open=True)
+        self.form = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
+
+    def update(self, p, g, state):
+        v = state.setdefault("v", np.zeros_like(p.data))
+        if self.form == "lecture":
+            v *= self.alpha
+            v += (1.0 - self.alpha) * g
+            p.data -= self.lr * v
+        else:
+            v *= self.alpha
+            v -= self.lr * g
+            p.data += v
+
+    def _hyper(self):
+        return {"alpha": self.alpha, "form": self.form}
+
+
+class Nesterov(Optimizer):
+    """Nesterov accelerated gradient (Sutskever et al. 2013), in the form that needs only g(w):
+
+        v <- mu v + g,   w <- w - lr (g + mu v)
+
+    This equals "look ahead to w + mu v, take the gradient there" after a change of variables
+    (Bengio et al. 2013), and is what torch.optim.SGD(nesterov=True) computes.
+    """
+
+    def __init__(self, params, lr: float = 0.01, momentum: float = 0.9, **kw):
+        super().__init__(params, lr, **kw)
+        self.momentum = check_number(momentum, "momentum", "Nesterov", low=0, high=1, high_open=True)
+
+    def update(self, p, g, state):
+        v = state.setdefault("v", np.zeros_like(p.data))
+        v *= self.momentum
+        v += g
+        p.data -= self.lr * (g + self.momentum * v)
+
+    def _hyper(self):
+        return {"momentum": self.momentum}
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad (Duchi et al. 2011): r <- r + g^2,  w <- w - lr g / (sqrt(r) + eps)."""
+
+    def __init__(self, params, lr: float = 0.01, eps: float = 1e-8, **kw):
+        super().__init__(params, lr, **kw)
+        self.eps = check_number(eps, "eps", "AdaGrad", low=0)
+
+    def update(self, p, g, state):
+        r = state.setdefault("r", np.zeros_like(p.data))
+        r += g * g
+        p.data -= self.lr * g / (np.sqrt(r) + self.eps)
+
+    def _hyper(self):
+        return {"eps": self.eps}
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Tieleman & Hinton 2012): r <- rho r + (1 - rho) g^2,  w <- w - lr g / (sqrt(r) + eps)."""
+
+    def __init__(self, params, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, **kw):
+        super().__init__(params, lr, **kw)
+        self.rho = check_number(rho, "rho", "RMSProp", low=0, high=1, high_open=True)
+        self.eps = check_number(eps, "eps", "RMSProp", low=0)
+
+    def update(self, p, g, state):
+        r = state.setdefault("r", np.zeros_like(p.data))
+        r *= self.rho
+        r += (1.0 - self.rho) * g * g
+        p.data -= self.lr * g / (np.sqrt(r) + self.eps)
+
+    def _hyper(self):
+        return {"rho": self.rho, "eps": self.eps}
+
+
+class AdaDelta(Optimizer):
+    """AdaDelta (Zeiler 2012, Algorithm 1), with an optional step scale lr (1.0 in the paper):
+
+        r  <- rho r + (1 - rho) g^2
+        dw =  -sqrt(s + eps) / sqrt(r + eps) * g
+        w  <- w + lr dw
+        s  <- rho s + (1 - rho) dw^2
+    """
+
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.95, eps: float = 1e-6, **kw):
+        super().__init__(params, lr, **kw)
+        self.rho = check_number(rho, "rho", "AdaDelta", low=0, high=1, high_open=True)
+        self.eps = check_number(eps, "eps", "AdaDelta", low=0, low_open=True)
+
+    def update(self, p, g, state):
+        r = state.setdefault("r", np.zeros_like(p.data))
+        s = state.setdefault("s", np.zeros_like(p.data))
+        r *= self.rho
+        r += (1.0 - self.rho) * g * g
+        dw = -np.sqrt(s + self.eps) / np.sqrt(r + self.eps) * g
+        p.data += self.lr * dw
+        s *= self.rho
+        s += (1.0 - self.rho) * dw * dw
+
+    def _hyper(self):
+        return {"rho": self.rho, "eps": self.eps}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015, Algorithm 1), with t the step count:
+
+        m <- beta1 m + (1 - beta1) g,        v <- beta2 v + (1 - beta2) g^2
+        m_hat = m / (1 - beta1^t),           v_hat = v / (1 - beta2^t)
+        w <- w - lr m_hat / (sqrt(v_hat) + eps)
+    """
+
+    def __init__(self, params, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, **kw):
+        super().__init__(params, lr, **kw)
+        self.beta1 = check_number(beta1, "beta1", "Adam", low=0, high=1, high_open=True)
+        self.beta2 = check_number(beta2, "beta2", "Adam", low=0, high=1, high_open=True)
+        self.eps = check_number(eps, "eps", "Adam", low=0)
+
+    def update(self, p, g, state):
+        m = state.setdefault("m", np.zeros_like(p.data))
+        v = state.setdefault("v", np.zeros_like(p.data))
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * g * g
+        m_hat = m / (1.0 - self.beta1 ** self.t)
+        v_hat = v / (1.0 - self.beta2 ** self.t)
+        p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def _hyper(self):
+        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+
+OPTIMIZERS = {c.__name__: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam)}
