@@ -1,0 +1,94 @@
+# Neural Networks from Scratch: one command per job. Needs only Python 3.10+ (and, for a
+# self-contained site, npm; without it the site loads MathJax and widgets from a CDN).
+#   make book       build the website into _build/html (executes every notebook)
+#   make test       run everything: package tests, notebooks, exercises, site build, browser tests
+#   make exercises  generate student notebooks and autograders into _build/exercises
+#   make grade SUBMISSIONS=dir [GRADES=_build/grades]   grade a folder of submissions
+#   make bench      run the benchmarks, write benchmarks/results.{json,md}
+#   make serve      serve _build/html on http://localhost:8000
+#   make clean      remove _build (keep .venv);  make distclean  also removes .venv
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+PORT ?= 8000
+SUBMISSIONS ?=
+GRADES ?= _build/grades
+
+# Notebooks must run on this project's kernel, not on a python3 kernelspec found elsewhere.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test exercises grade bench serve clean distclean vendor install-book install-test \
+        test-unit test-notebooks test-book test-site
+
+# ---------------------------------------------------------------------------------------------
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.book-installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e ".[book,grading]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" > /dev/null
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.book-installed
+	$(PY) -m pip install -q -e ".[book,grading,test]"
+	touch $@
+
+install-book: $(VENV)/.book-installed
+install-test: $(VENV)/.test-installed
+
+# ---------------------------------------------------------------------------------------------
+vendor:
+	@bash tools/vendor_assets.sh
+
+exercises: install-book
+	$(PY) tools/exercises.py build
+
+book: install-book vendor exercises
+	$(PY) tools/build_book.py
+	@echo "The site is ready: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+# ---------------------------------------------------------------------------------------------
+test: install-test
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-unit test-notebooks test-book test-site; \
+	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
+
+test-unit: install-test
+	$(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
+
+test-notebooks: install-test
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
+	    -p no:cacheprovider chapters/ -q --durations=0 -o "console_output_style=classic"
+
+test-book: install-test vendor exercises
+	$(PY) tools/build_book.py
+
+test-site: install-test
+	$(PY) -m pytest tests/site -q
+
+# ---------------------------------------------------------------------------------------------
+grade: install-book
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)]"; exit 2; }
+	$(PY) tools/exercises.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
+
+bench: install-test
+	$(PY) benchmarks/run.py
+
+serve:
+	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }
+	@echo "Serving _build/html on http://localhost:$(PORT) (Ctrl-C to stop)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build
+
+distclean: clean
+	rm -rf $(VENV) _vendor node_modules
