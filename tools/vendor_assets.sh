@@ -22,5 +22,9 @@ rm -rf "$V" && mkdir -p "$V/mathjax" "$V/jw/hm"
 tar -xzf "$tmp"/mathjax-*.tgz -C "$tmp" && cp -r "$tmp/package/es5/." "$V/mathjax/" && rm -rf "$tmp/package"
 tar -xzf "$tmp"/requirejs-*.tgz -C "$tmp" && cp "$tmp/package/require.js" "$V/jw/require.js" && rm -rf "$tmp/package"
 tar -xzf "$tmp"/jupyter-widgets-html-manager-*.tgz -C "$tmp" && cp -r "$tmp/package/dist/." "$V/jw/hm/"
+# The embed manager loads its icon fonts relative to the page, from
+# <page dir>/@jupyter-widgets/html-manager/dist/; widget pages live in chapters/.
+fonts="$V/chapters/@jupyter-widgets/html-manager/dist"
+mkdir -p "$fonts" && cp "$V"/jw/hm/*.woff "$V"/jw/hm/*.woff2 "$V"/jw/hm/*.ttf "$V"/jw/hm/*.eot "$V"/jw/hm/*.svg "$fonts/"
 echo "$MATHJAX $REQUIREJS $HTML_MANAGER" > "$V/.versions"
 echo "vendored $MATHJAX, $REQUIREJS and $HTML_MANAGER into $V/ (the site is self-contained)"
