@@ -1,1 +1,212 @@
-"""(being written)"""
+"""Diagnose a student's answer and say what is wrong with it.
+
+The graded exercises call these functions from their tests, and they work just as well in any
+notebook: each one returns quietly when the answer is right and raises ``AssertionError`` with a
+message naming the problem otherwise (wrong shape and the expected one, a transposed matrix, a
+sign error, an answer off by a constant factor such as N, NaN/inf, an overflow at large inputs,
+a missing f'(z) factor, which parameter's gradient is off and by how much).
+
+Known mistakes are passed as ``mistakes={"hint": value_the_mistake_produces}``: when the answer
+matches one of them, the hint is the message. That is how the exercises recognise, e.g., backprop
+without f'(z) (compute the reference without it) or momentum with the wrong sign.
+
+    >>> import numpy as np
+    >>> check_array(np.ones((2, 3)), np.ones((3, 2)), "W1")
+    Traceback (most recent call last):
+    AssertionError: W1 is transposed: it has shape (2, 3), expected (3, 2).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["NOT_ANSWERED", "check_answered", "check_array", "check_shape", "check_scalar", "check_gradient",
+           "check_update_rule", "check_stable", "check_truth_table", "relative_difference"]
+
+NOT_ANSWERED = "not answered yet"
+
+
+def _is_blank(value) -> bool:
+    return value is None or value is Ellipsis
+
+
+def check_answered(value, name: str) -> None:
+    """Raise "<name>: not answered yet" when value is still the stub (``...``) or ``None``."""
+    if _is_blank(value):
+        raise AssertionError(f"{name}: {NOT_ANSWERED} (it is still `...`, or your function "
+                             f"returned None: did you forget `return`?).")
+    if isinstance(value, (tuple, list)) and value and any(_is_blank(v) for v in value):
+        raise AssertionError(f"{name}: {NOT_ANSWERED} (some parts are still `...` or None).")
+
+
+def relative_difference(a, b) -> float:
+    """max |a - b| / max(|b|, tiny): the size of an error relative to the expected values."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300)) if b.size else 0.0
+
+
+def _close(a, b, rtol, atol) -> bool:
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _as_array(answer, name: str) -> np.ndarray:
+    check_answered(answer, name)
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a number or a numpy array of numbers, "
+                             f"got {type(answer).__name__}: {answer!r:.80}") from None
+    return arr
+
+
+def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float = 1e-9,
+                mistakes: dict | None = None, factors=None) -> None:
+    """Compare answer with expected and raise an AssertionError naming what is wrong.
+
+    Diagnoses, in this order: not answered; not numeric; NaN/inf; a known mistake (``mistakes``
+    maps a hint to the value that mistake produces); transposed; wrong shape (with the expected
+    one); sign flip; off by a constant factor (``factors``, e.g. {"N": 32}, names likely ones);
+    otherwise the largest error and where it is.
+    """
+    arr = _as_array(answer, name)
+    exp = np.asarray(expected, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        bad = "NaN" if np.isnan(arr).any() else "inf"
+        raise AssertionError(f"{name} contains {bad}: look for an overflow (exp of a large "
+                             f"number), a log of 0, or a division by 0.")
+    if arr.shape == exp.shape and np.allclose(arr, exp, rtol=rtol, atol=atol):
+        return
+    for hint, wrong in (mistakes or {}).items():
+        if _close(arr, wrong, rtol, atol):
+            raise AssertionError(f"{name}: {hint}")
+    if arr.shape != exp.shape:
+        if arr.ndim == 2 and arr.T.shape == exp.shape:
+            raise AssertionError(f"{name} is transposed: it has shape {arr.shape}, "
+                                 f"expected {exp.shape}.")
+        raise AssertionError(f"{name} has shape {arr.shape}, expected {exp.shape}.")
+    if np.allclose(arr, -exp, rtol=rtol, atol=atol):
+        raise AssertionError(f"{name} has the wrong sign: it is exactly -1 times the expected "
+                             f"value (check the order of a subtraction, or + versus -).")
+    nz = np.abs(exp) > atol
+    if nz.any():
+        ratio = arr[nz] / exp[nz]
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and np.allclose(arr[~nz], 0, atol=atol):
+            r = float(ratio.flat[0])
+            named = [k for k, v in (factors or {}).items() if np.isclose(r, v) or np.isclose(r, 1 / v)]
+            extra = f" (a factor of {named[0]}: {'missing a division' if r > 1 else 'an extra division'} by {named[0]}?)" if named else ""
+            raise AssertionError(f"{name} is off by a constant factor: it is {r:.4g} times the "
+                                 f"expected value{extra}.")
+    err = np.abs(arr - exp)
+    where = np.unravel_index(np.argmax(err), err.shape) if err.ndim else ()
+    at = f" at index {tuple(int(i) for i in where)}" if where else ""
+    raise AssertionError(f"{name} is wrong: largest error {err.max():.3g}{at} (got "
+                         f"{arr[where]:.6g}, expected {exp[where]:.6g}); relative error "
+                         f"{relative_difference(arr, exp):.2g}.")
+
+
+def check_shape(answer, shape: tuple, name: str) -> np.ndarray:
+    """Check only the shape of an answer (and that it is numeric and finite); return it as an array."""
+    arr = _as_array(answer, name)
+    shape = tuple(shape)
+    if arr.shape != shape:
+        if arr.ndim == 2 and arr.T.shape == shape:
+            raise AssertionError(f"{name} is transposed: it has shape {arr.shape}, expected {shape}.")
+        raise AssertionError(f"{name} has shape {arr.shape}, expected {shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise AssertionError(f"{name} contains NaN or inf.")
+    return arr
+
+
+def check_scalar(answer, expected, name: str, **kw) -> None:
+    """check_array for one number; a 1-element array or a numpy scalar is accepted."""
+    arr = _as_array(answer, name)
+    if arr.size != 1:
+        raise AssertionError(f"{name} should be a single number, got an array of shape {arr.shape}.")
+    check_array(arr.reshape(()), np.asarray(expected, dtype=float).reshape(()), name, **kw)
+
+
+def check_gradient(answer: dict, expected: dict, *, rtol: float = 1e-5, atol: float = 1e-8,
+                   without_fprime: dict | None = None, factors=None) -> None:
+    """Check a dict of gradients {"dW1": array, ...} parameter by parameter.
+
+    Says which parameter's gradient is off and by how much; when ``without_fprime`` (the same
+    gradients computed with the f'(z) factor left out) matches, says that f'(z) is missing.
+    """
+    check_answered(answer, "the gradients")
+    if not isinstance(answer, dict):
+        raise AssertionError(f"return a dict with keys {sorted(expected)}, got {type(answer).__name__}.")
+    missing = [k for k in expected if k not in answer]
+    if missing:
+        raise AssertionError(f"the gradients dict has no entry for {missing} "
+                             f"(expected keys {sorted(expected)}).")
+    for key, exp in expected.items():
+        mistakes = {}
+        if without_fprime is not None and not _close(without_fprime[key], exp, rtol, atol):
+            mistakes["missing the f'(z) factor: the error signal delta = (...) * f'(z) must be "
+                     "multiplied by the derivative of the activation at z."] = without_fprime[key]
+        check_array(answer[key], exp, key, rtol=rtol, atol=atol, mistakes=mistakes, factors=factors)
+
+
+def check_update_rule(step, reference, inputs: list, name: str, *, rtol: float = 1e-7,
+                      atol: float = 1e-10, mistakes: dict | None = None) -> None:
+    """Run an optimizer step function next to a reference on several inputs.
+
+    ``step(*args)`` and ``reference(*args)`` return a tuple (new parameters, new state...).
+    ``inputs`` is a list of argument tuples (e.g. a first step from zero state and a later step
+    with a non-zero state). ``mistakes`` maps a hint to a buggy reference function: if the
+    student's step matches it (e.g. the update with the wrong sign), the hint is the message.
+    The student's function gets copies, so updating arrays in place is allowed.
+    """
+    for k, args in enumerate(inputs, start=1):
+        copies = [np.array(a, dtype=float) if isinstance(a, np.ndarray) else a for a in args]
+        try:
+            out = step(*copies)
+        except Exception as exc:  # a crash in the student's code: say on which input and why
+            raise AssertionError(f"{name} raised {type(exc).__name__} on test input {k}: {exc}") from exc
+        ref_out = reference(*args)
+        check_answered(out, name)
+        out = out if isinstance(out, tuple) else (out,)
+        if len(out) != len(ref_out):
+            raise AssertionError(f"{name} should return {len(ref_out)} values, returned {len(out)}.")
+        if all(_close(o, r, rtol, atol) for o, r in zip(out, ref_out)):
+            continue
+        for hint, buggy in (mistakes or {}).items():
+            if all(_close(o, b, rtol, atol) for o, b in zip(out, buggy(*args))):
+                raise AssertionError(f"{name}: {hint}")
+        for i, (o, r) in enumerate(zip(out, ref_out)):
+            check_array(o, r, f"{name}: returned value #{i + 1} on test input {k}", rtol=rtol, atol=atol)
+
+
+def check_stable(fn, args: tuple, expected, name: str, *, rtol: float = 1e-7, atol: float = 1e-12,
+                 hint: str = "subtract the maximum before exponentiating") -> None:
+    """Call fn(*args) with overflow turned into an error; say so if it overflows or gives NaN/inf.
+
+    Use it with large inputs (e.g. logits around 1000), where exp overflows unless the
+    computation is rearranged.
+    """
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            out = fn(*args)
+    except FloatingPointError as exc:
+        raise AssertionError(f"{name} overflows at large inputs ({exc}): {hint}.") from None
+    check_answered(out, name)
+    arr = _as_array(out, name)
+    if not np.all(np.isfinite(arr)):
+        raise AssertionError(f"{name} gives NaN/inf at large inputs: {hint}.")
+    check_array(arr, expected, f"{name} at large inputs", rtol=rtol, atol=atol)
+
+
+def check_truth_table(predict, X, y, name: str) -> None:
+    """predict(X) must equal the 0/1 targets y on every row; name the rows that are wrong."""
+    out = predict(X)
+    arr = _as_array(out, name).reshape(-1)
+    y = np.asarray(y).reshape(-1)
+    if arr.shape != y.shape:
+        raise AssertionError(f"{name} gives {arr.size} outputs for {y.size} inputs.")
+    wrong = [f"{tuple(int(v) for v in x)} -> {arr[i]:g} (expected {y[i]:g})"
+             for i, x in enumerate(np.asarray(X)) if arr[i] != y[i]]
+    if wrong:
+        raise AssertionError(f"{name} is wrong on {len(wrong)} of {y.size} inputs: " + "; ".join(wrong))

@@ -1,0 +1,18 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 3
+
+@test_case(points=1.5, hidden=False, 
+    success_message="public check passed; hidden tests with more cases run when your work is graded")
+def test_gates(AND, OR, NAND, X, step):
+    from mlp import checks
+    for gate, target in (('AND', [0, 0, 0, 1]), ('OR', [0, 1, 1, 1]), ('NAND', [1, 1, 1, 0])):
+        pair = {'AND': AND, 'OR': OR, 'NAND': NAND}[gate]
+        checks.check_answered(pair, gate)
+        w, b = pair
+        checks.check_shape(w, (2,), f'{gate}: w')
+        checks.check_truth_table(lambda X: step(X @ w + b), X, target, f'the {gate} unit')
+
