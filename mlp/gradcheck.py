@@ -24,17 +24,18 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
             f"than the differences being measured); got {getattr(x, 'dtype', type(x).__name__)}."
         )
     grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
+    # index x itself: x.reshape(-1) of a non-contiguous view (e.g. a transpose) is a copy,
+    # and perturbing a copy would leave f's input unchanged and the gradient silently 0
+    for i in np.ndindex(x.shape):
+        old = x[i]
         try:
-            flat[i] = old + eps
+            x[i] = old + eps
             plus = f()
-            flat[i] = old - eps
+            x[i] = old - eps
             minus = f()
         finally:
-            flat[i] = old
-        gflat[i] = (plus - minus) / (2 * eps)
+            x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 
