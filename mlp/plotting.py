@@ -1,1 +1,336 @@
-"""(being written)"""
+"""The course's standard pictures: decision boundaries, learning curves, activations, loss
+surfaces, network diagrams and computation graphs.
+
+Every chapter draws these, so they live here once, drawn the same way everywhere. Each function
+takes `ax=None` (a new figure is made) or an existing Axes (e.g. from a widget's `draw(fig)`),
+labels its axes, returns the Axes and never calls plt.show(). matplotlib is imported inside the
+functions, so `import mlp` does not load it. Colours are the Okabe-Ito palette (colour-blind safe),
+and classes also differ by marker, so figures survive grey-scale printing.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ._validation import as_2d, check_choice, check_number
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+POSITIVE, NEGATIVE = "#0072B2", "#D55E00"
+
+
+def _axes(ax, figsize=(5.0, 4.0)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 200,
+                           threshold: float | None = None, padding: float = 0.1, alpha: float = 0.25,
+                           title: str | None = None):
+    """Colour the plane by the class `predict` assigns, and scatter the data on top.
+
+    predict : any callable mapping an (M, 2) array to outputs: an mlp.MLP, a lambda, ...
+        (M,) or (M, 1) outputs are one score per point: class 1 where output >= threshold.
+        threshold defaults to 0.5 when every output on the grid lies in [0, 1] (probabilities)
+        and to 0 otherwise (logits, or +-1 scores); the boundary output = threshold is drawn.
+        (M, K) outputs with K >= 2 are class scores: class = argmax_k output_k.
+    X : (N, 2) points; y : (N,) class labels (region k is coloured like the k-th smallest label).
+    padding : margin around the data, as a fraction of its range.
+    """
+    where = "plot_decision_boundary"
+    if not callable(predict):
+        raise TypeError(f"{where}: predict must be callable (e.g. an MLP or a lambda X: ...); "
+                        f"got {type(predict).__name__}.")
+    X = as_2d(X, "X", where, n_features=2)
+    y = np.asarray(y).reshape(-1)
+    if len(y) != len(X):
+        raise ValueError(f"{where}: y must have one label per row of X; got {y.shape} for X {X.shape}.")
+    check_number(resolution, "resolution", where, low=2, integer=True)
+    classes = np.unique(y)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = padding * np.maximum(hi - lo, 1e-9)
+    xs, ys = (np.linspace(lo[i] - pad[i], hi[i] + pad[i], resolution) for i in range(2))
+    xx, yy = np.meshgrid(xs, ys)
+    out = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()]), dtype=float)
+    out = out.reshape(len(out), -1) if out.ndim == 1 else out
+    if out.ndim != 2 or len(out) != xx.size:
+        raise ValueError(f"{where}: predict returned shape {out.shape} for {xx.size} grid points; "
+                         "expected (M,), (M, 1) or (M, K).")
+    if out.shape[1] == 1:
+        if threshold is None:
+            threshold = 0.5 if out.min() >= 0 and out.max() <= 1 else 0.0
+        region, n_regions = (out[:, 0] >= threshold).astype(int), 2
+    else:
+        region, n_regions = out.argmax(axis=1), out.shape[1]
+    if len(classes) > n_regions:
+        raise ValueError(f"{where}: y has {len(classes)} classes but predict separates only "
+                         f"{n_regions}; use one output column per class.")
+
+    from matplotlib.colors import ListedColormap
+    ax = _axes(ax)
+    colors = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(n_regions)]
+    ax.contourf(xx, yy, region.reshape(xx.shape), levels=np.arange(n_regions + 1) - 0.5,
+                cmap=ListedColormap(colors), alpha=alpha)
+    if out.shape[1] == 1 and out.min() < threshold <= out.max():
+        ax.contour(xx, yy, out[:, 0].reshape(xx.shape), levels=[threshold], colors="k", linewidths=1)
+    for k, c in enumerate(classes):
+        pts = X[y == c]
+        ax.scatter(pts[:, 0], pts[:, 1], color=colors[k], marker=MARKERS[k % len(MARKERS)],
+                   edgecolors="k", linewidths=0.5, s=25, label=f"class {c}")
+    ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), xlabel="$x_1$", ylabel="$x_2$",
+           title=title or "decision regions")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _series(history, key: str) -> list:
+    values = history.get(key) if isinstance(history, dict) else getattr(history, key, None)
+    return list(values) if values is not None else []
+
+
+def plot_history(history, ax=None, metric: str = "loss", log: bool = False):
+    """Learning curves: the training and validation `metric` ("loss" or "acc") against epoch.
+
+    history : an mlp.History (or a dict with the keys epoch, train_loss, val_loss, train_acc,
+        val_acc, best_epoch). Epoch 0 is the untrained network. A vertical dashed line marks
+        best_epoch (lowest validation loss) when set. log=True uses a logarithmic y axis.
+    """
+    where = "plot_history"
+    check_choice(metric, {"loss", "acc"}, "metric", where)
+    epochs = _series(history, "epoch")
+    ax = _axes(ax)
+    drawn = 0
+    for part, style in (("train", "-"), ("val", "--")):
+        values = _series(history, f"{part}_{metric}")
+        pts = [(e, v) for e, v in zip(epochs, values) if v is not None]
+        if pts:
+            ax.plot(*zip(*pts), style, color=POSITIVE if part == "train" else NEGATIVE,
+                    label="training" if part == "train" else "validation")
+            drawn += 1
+    if not drawn:
+        raise ValueError(f"{where}: the history has no '{metric}' values (train_{metric} and "
+                         f"val_{metric} are empty or None).")
+    best = history.get("best_epoch") if isinstance(history, dict) else getattr(history, "best_epoch", None)
+    if best is not None:
+        ax.axvline(best, color="0.4", linestyle=":", label=f"best epoch ({best})")
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="loss" if metric == "loss" else "accuracy",
+           title="learning curves")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_activation(activation, ax=None, z=None):
+    """f(z) and its derivative f'(z) on one axes, for an activation name or mlp Activation."""
+    from .activations import get_activation
+    act = get_activation(activation)
+    z = np.linspace(-5, 5, 401) if z is None else np.asarray(z, dtype=float)
+    ax = _axes(ax)
+    ax.axhline(0, color="0.8", linewidth=0.8)
+    ax.axvline(0, color="0.8", linewidth=0.8)
+    ax.plot(z, act.f(z), color=POSITIVE, label="f(z)")
+    ax.plot(z, act.df(z), "--", color=NEGATIVE, label="f'(z)")
+    ax.set(xlabel="pre-activation z", ylabel="value", title=f"activation: {act.name}")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: int = 30,
+                      paths: dict | None = None, log_levels: bool = False, resolution: int = 200):
+    """Contour lines of a loss f(w_1, w_2) over a rectangle, with optional optimizer paths.
+
+    f must accept arrays (it is called once on the whole meshgrid, f(W1, W2) -> same shape).
+    paths : {label: array (T, 2)} of iterates w_0 .. w_{T-1}, drawn with markers; the start is a
+        square and the end a star. log_levels=True spaces the levels geometrically between the
+        smallest positive and the largest value of f, which shows the valley of steep functions.
+    """
+    where = "plot_loss_surface"
+    check_number(levels, "levels", where, low=2, integer=True)
+    W1, W2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    Z = np.asarray(f(W1, W2), dtype=float)
+    if Z.shape != W1.shape:
+        raise ValueError(f"{where}: f(W1, W2) returned shape {Z.shape}, expected {W1.shape}: f must "
+                         "work on arrays elementwise (use np.exp, not math.exp; or np.vectorize).")
+    if log_levels:
+        if not np.any(Z > 0):
+            raise ValueError(f"{where}: log_levels=True needs positive values of f.")
+        lv = np.geomspace(Z[Z > 0].min(), Z.max(), levels)
+    else:
+        lv = levels
+    ax = _axes(ax)
+    ax.contour(W1, W2, Z, levels=lv, cmap="viridis", linewidths=0.8)
+    for k, (label, path) in enumerate((paths or {}).items()):
+        path = as_2d(path, f"paths[{label!r}]", where, n_features=2)
+        c = OKABE_ITO[k % len(OKABE_ITO)]
+        ax.plot(path[:, 0], path[:, 1], "-o", color=c, markersize=3, linewidth=1.2, label=label)
+        ax.plot(*path[0], "s", color=c, markersize=7)
+        ax.plot(*path[-1], "*", color=c, markersize=12, markeredgecolor="k")
+    ax.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$", title="loss surface")
+    if paths:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def _weights_of(net_or_weights) -> tuple[list, list]:
+    """[(W, b)] and activation names from an mlp.MLP or a list of (W, b) pairs."""
+    from .network import MLP
+    if isinstance(net_or_weights, MLP):
+        layers = [net_or_weights.layer(l) for l in range(1, net_or_weights.L + 1)]
+        return [(ly.W.data, ly.b.data) for ly in layers], [ly.f.name for ly in layers]
+    pairs = []
+    for l, pair in enumerate(net_or_weights, start=1):
+        W, b = (np.atleast_2d(np.asarray(a, dtype=float)) for a in pair)
+        b = b.reshape(-1)
+        if len(b) != W.shape[0] or (pairs and W.shape[1] != pairs[-1][0].shape[0]):
+            raise ValueError(f"plot_network: layer {l} has W {W.shape} and b {b.shape}; W^(l) must "
+                             "be (n_l, n_(l-1)) and b^(l) (n_l,), each layer feeding the next.")
+        pairs.append((W, b))
+    if not pairs:
+        raise ValueError("plot_network: pass an mlp.MLP or a non-empty list of (W, b) pairs.")
+    return pairs, [None] * len(pairs)
+
+
+def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_labels=None,
+                 output_labels=None, max_units: int = 30):
+    """Draw a network: a circle per unit, a line per weight, layers left to right.
+
+    Line width grows with |w| (relative to the largest); positive weights are solid blue,
+    negative ones dashed orange. With show_weights the value of w_ij^(l) is printed on its line
+    and every unit's bias b_i^(l) next to it. Accepts an mlp.MLP or [(W^(1), b^(1)), ...] with
+    W^(l) of shape (n_l, n_{l-1}), e.g. the hand-set XOR network of the lectures.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
+    pairs, acts = _weights_of(net_or_weights)
+    sizes = [pairs[0][0].shape[1]] + [W.shape[0] for W, _ in pairs]
+    if max(sizes) > max_units:
+        raise ValueError(f"plot_network: a layer has {max(sizes)} units; more than "
+                         f"max_units={max_units} cannot be drawn legibly.")
+    L, wmax = len(pairs), max(np.abs(W).max() for W, _ in pairs) or 1.0
+    pos = [[(2.0 * l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
+    ax = _axes(ax, figsize=(1.8 * (L + 1) + 1, 0.9 * max(sizes) + 1.5))
+    for l, (W, b) in enumerate(pairs, start=1):
+        for i, (x1, y1) in enumerate(pos[l]):
+            for j, (x0, y0) in enumerate(pos[l - 1]):
+                w = W[i, j]
+                ax.plot([x0, x1], [y0, y1], "-" if w >= 0 else "--", zorder=1,
+                        color=POSITIVE if w >= 0 else NEGATIVE, linewidth=0.5 + 3 * abs(w) / wmax)
+                if show_weights:     # each source at its own distance: a fan's labels do not collide
+                    t = 0.22 + 0.33 * j / max(len(pos[l - 1]) - 1, 1)
+                    ax.text(x1 - t * (x1 - x0), y1 - t * (y1 - y0), f"{w:.2g}", fontsize=7,
+                            ha="center", va="center", zorder=3,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+            if show_weights:
+                ax.text(x1 + 0.22, y1 - 0.22, f"b={b[i]:.3g}", fontsize=7, va="top", color="0.2")
+    for l, layer_pos in enumerate(pos):
+        for (x, y_) in layer_pos:
+            ax.add_patch(Circle((x, y_), 0.2, facecolor="white" if l == 0 else "#dceaf7",
+                                edgecolor="k", zorder=2))
+    ins = input_labels or [f"$x_{{{j + 1}}}$" for j in range(sizes[0])]
+    outs = output_labels or [f"$a^{{({L})}}_{{{i + 1}}}$" for i in range(sizes[-1])]
+    for (x, y_), s in zip(pos[0], ins):
+        ax.text(x - 0.35, y_, s, ha="right", va="center")
+    for (x, y_), s in zip(pos[-1], outs):
+        ax.text(x + 0.35, y_ + 0.1, s, ha="left", va="bottom")
+    names = ["input"] + [("output" if l == L else f"hidden {l}") + (f"\n{a}" if a else "")
+                         for l, a in enumerate(acts, start=1)]
+    ax.set_xticks([2.0 * l for l in range(L + 1)], [f"l = {l}: {s}" for l, s in enumerate(names)],
+                  fontsize=8)
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set(xlim=(-1.2, 2.0 * L + 1.4), ylim=(-max(sizes) / 2 - 0.3, max(sizes) / 2 + 0.1),
+           aspect="equal", xlabel="layer", title="network " + "-".join(map(str, sizes)))
+    ax.legend(handles=[Line2D([], [], color=POSITIVE, label="w > 0"),
+                       Line2D([], [], color=NEGATIVE, linestyle="--", label="w < 0")],
+              fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def _graph_layout(nodes: list) -> tuple[dict, dict]:
+    """Column and row of every node (keyed by id). Column = longest path from an input, except
+    that an input sits just left of its first use (a constant used at the end stays there).
+    Rows: a few sweeps placing each node at the mean row of its neighbours (fewer crossings)."""
+    col: dict[int, int] = {}
+    children: dict[int, list] = {id(v): [] for v in nodes}
+    for v in nodes:                                     # parents come first in topological order
+        col[id(v)] = 1 + max((col[id(p)] for p in v._parents), default=-1)
+        for p in v._parents:
+            children[id(p)].append(v)
+    for v in nodes:
+        if not v._parents and children[id(v)]:
+            col[id(v)] = min(col[id(c)] for c in children[id(v)]) - 1
+    columns: dict[int, list] = {}
+    for v in nodes:
+        columns.setdefault(col[id(v)], []).append(v)
+    row = {id(v): float(r) for c in columns.values() for r, v in enumerate(c)}
+    for _ in range(4):
+        for c in sorted(columns):
+            members = columns[c]
+            members.sort(key=lambda v: np.mean([row[id(u)] for u in (*v._parents, *children[id(v)])]
+                                               or [row[id(v)]]))
+            for r, v in enumerate(members):
+                row[id(v)] = (len(members) - 1) / 2 - r
+    return col, row
+
+
+def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
+    """Draw the computation graph below an mlp.autograd.Value, inputs left, `root` right.
+
+    Each Value is a box "label | data | grad" (the fields stacked, as graphviz draws records in
+    left-to-right graphs); each operation ("+", "*", "tanh", ...) is a small circle between its
+    inputs and its result; arrows follow the forward pass (backward runs right to left).
+    Inputs are blue, the output orange. Legible up to about 25 values.
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+    from .autograd import Value, topological_order
+    if not isinstance(root, Value):
+        raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")
+    nodes = topological_order(root)
+    if len(nodes) > max_nodes:
+        raise ValueError(f"plot_graph: the graph has {len(nodes)} values; more than "
+                         f"max_nodes={max_nodes} cannot be drawn legibly. Draw a smaller part.")
+    col, row = _graph_layout(nodes)
+    step, gap, box_w, box_h, r_op = 1.9, 0.75, 1.05, 0.55, 0.2    # data units ~ inches
+    n_cols, n_rows = max(col.values()) + 1, max(abs(r) for r in row.values()) * 2 + 1
+    width, height = step * (n_cols - 1) + box_w + 0.2, gap * n_rows + 0.1
+    if ax is None:
+        ax = _axes(ax, figsize=(width + 0.3, height + 0.9))
+    else:                        # shrink the text if the given axes has less than an inch a unit
+        (fig_w, fig_h), pos = ax.figure.get_size_inches(), ax.get_position()
+        fontsize *= min(1.0, pos.width * fig_w / width, pos.height * fig_h / height)
+    xy = {id(v): (step * col[id(v)], gap * row[id(v)]) for v in nodes}
+    arrow = dict(arrowstyle="-|>", mutation_scale=7, zorder=1, color="0.3", shrinkA=0, shrinkB=0)
+    for v in nodes:
+        x, y = xy[id(v)]
+        face = "#fde9c9" if v is root else ("#dceaf7" if not v._parents else "white")
+        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, facecolor=face,
+                                    boxstyle="round,pad=0.02", edgecolor="k", zorder=2))
+        # "+ 0.0" turns -0.0 into 0.0, so a product with a zero input does not print "-0"
+        fields = [f"data {v.data + 0.0:.4g}", f"grad {v.grad + 0.0:.4g}"]
+        lines = ([v.label] if v.label else []) + fields
+        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=fontsize, zorder=3)
+        if not v._parents:
+            continue
+        ox = x - box_w / 2 - 0.4                        # the operation's circle, left of its box
+        ax.add_patch(Circle((ox, y), r_op, facecolor="#e5f2ec", edgecolor="k", zorder=2))
+        op = {"sigmoid": "σ", "relu": "ReLU"}.get(v._op, v._op)
+        ax.text(ox, y, op, ha="center", va="center", zorder=3,
+                fontsize=fontsize * (1 if len(op) <= 2 else 0.75))
+        ax.add_patch(FancyArrowPatch((ox + r_op, y), (x - box_w / 2, y), **arrow))
+        for k, p in enumerate(v._parents):
+            bend = 0.3 * sum(q is p for q in v._parents[:k])    # a + a: two visible arrows
+            px, py = xy[id(p)]
+            ax.add_patch(FancyArrowPatch((px + box_w / 2, py), (ox - r_op, y),
+                                         connectionstyle=f"arc3,rad={bend}", **arrow))
+    ax.set(xlim=(-box_w / 2 - 0.1, width - box_w / 2 - 0.1), ylim=(-height / 2, height / 2),
+           aspect="equal", xticks=[], yticks=[],
+           xlabel="forward pass: inputs (left) to output (right); backward runs right to left",
+           title=f"computation graph of {root.label or 'the output'}")
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    return ax
