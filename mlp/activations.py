@@ -18,15 +18,24 @@ from ._validation import check_number
 
 @dataclass(frozen=True)
 class Activation:
-    """An elementwise nonlinearity: `f(z)` and its derivative `df(z)`."""
+    """An elementwise nonlinearity: `f(z)` and its derivative `df(z)`.
+
+    `df_from_a`, when given, is the same derivative written in terms of the output a = f(z)
+    (sigmoid: a (1 - a)); backprop uses it because a is already stored from the forward pass.
+    """
 
     name: str
     f: Callable[[np.ndarray], np.ndarray] = field(repr=False)
     df: Callable[[np.ndarray], np.ndarray] = field(repr=False)
     params: tuple = ()
+    df_from_a: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
 
     def __call__(self, z):
         return self.f(z)
+
+    def derivative(self, z, a):
+        """f'(z), given z and a = f(z); the same numbers as df(z), without recomputing f."""
+        return self.df(z) if self.df_from_a is None else self.df_from_a(a)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.params)
@@ -64,6 +73,11 @@ def sigmoid_prime(z):
     return s * (1.0 - s)
 
 
+def sigmoid_prime_from_a(a):
+    """f'(z) = a (1 - a) with a = sigmoid(z): backprop reuses the forward pass's a."""
+    return a * (1.0 - a)
+
+
 def tanh(z):
     """f(z) = tanh(z) = (e^z - e^-z) / (e^z + e^-z)."""
     return np.tanh(z)
@@ -73,6 +87,11 @@ def tanh_prime(z):
     """f'(z) = 1 - tanh(z)^2."""
     t = np.tanh(z)
     return 1.0 - t * t
+
+
+def tanh_prime_from_a(a):
+    """f'(z) = 1 - a^2 with a = tanh(z)."""
+    return 1.0 - a * a
 
 
 def relu(z):
@@ -130,8 +149,8 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation("identity", identity, identity_prime),
         Activation("step", step, step_prime),
-        Activation("sigmoid", sigmoid, sigmoid_prime),
-        Activation("tanh", tanh, tanh_prime),
+        Activation("sigmoid", sigmoid, sigmoid_prime, df_from_a=sigmoid_prime_from_a),
+        Activation("tanh", tanh, tanh_prime, df_from_a=tanh_prime_from_a),
         Activation("relu", relu, relu_prime),
         leaky_relu(),
         elu(),

@@ -30,6 +30,8 @@ class Parameter:
 
     @data.setter
     def data(self, value):
+        if value is self._data:  # an in-place update (p.data -= ...) hands back the same array
+            return
         # Assigning new weights must keep the shape; a silent shape change would only fail
         # (or worse, broadcast) much later inside a matrix product.
         value = np.asarray(value, dtype=self._data.dtype)

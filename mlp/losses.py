@@ -48,6 +48,9 @@ class Loss:
         y = self._check_targets(np.asarray(y), output, where)
         return output, y
 
+    def _check_output(self, output, where):
+        """Checks on the network's output alone (BCE: probabilities); none by default."""
+
     def _check_targets(self, y, output, where):
         N, K = output.shape
         if y.shape == (N,) and K == 1:
@@ -112,13 +115,16 @@ class BCE(Loss):
     def _check_targets(self, y, output, where):
         y = super()._check_targets(y, output, where)
         _check_binary(y, where)
+        self._check_output(output, where)
+        return y
+
+    def _check_output(self, output, where):
         if np.any((output < 0) | (output > 1)):
             raise ValueError(
                 f"{where}: output must be probabilities in [0, 1] (use output='sigmoid'); "
                 f"got values in [{output.min():.3g}, {output.max():.3g}]. "
                 "For raw scores use BCEWithLogits."
             )
-        return y
 
     def _per_example(self, p, y):
         with np.errstate(divide="ignore"):

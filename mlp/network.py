@@ -47,7 +47,7 @@ class MLP:
         dtype = np.dtype(dtype)
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"{where}: dtype must be float64 or float32; got {dtype}.")
-        self.l2 = check_number(l2, "l2", where, low=0)
+        self.l2 = float(check_number(l2, "l2", where, low=0))  # a Python float never upcasts float32
         self.sizes = [int(n) for n in sizes]
         self.dtype = dtype
         rng = as_rng(rng, f"{where}: rng")
@@ -143,15 +143,16 @@ class MLP:
     def _backward(self, dC_da: np.ndarray) -> dict[int, np.ndarray]:
         L, z, a = self.L, self.z, self.a
         out = self.layers[-1]
-        # BP1; identity outputs skip multiplying by an array of ones (a hot path in training)
-        delta = dC_da if out.f.name == "identity" else out.f.df(z[L]) * dC_da
+        # BP1; identity outputs skip multiplying by an array of ones (a hot path in training).
+        # f.derivative(z, a) is f'(z); for sigmoid and tanh it reuses the stored a = f(z).
+        delta = dC_da if out.f.name == "identity" else out.f.derivative(z[L], a[L]) * dC_da
         for l in range(L, 0, -1):
             layer = self.layers[l - 1]
             self.delta[l] = delta
             layer.W.grad = delta.T @ a[l - 1]          # BP4 (a transposed view, no copy)
             layer.b.grad = delta.sum(axis=0)           # BP3
             if l > 1:                                  # BP2
-                delta = self.layers[l - 2].f.df(z[l - 1]) * (delta @ layer.W.data)
+                delta = self.layers[l - 2].f.derivative(z[l - 1], a[l - 1]) * (delta @ layer.W.data)
         return self.delta
 
     # -- loss --------------------------------------------------------------------------------

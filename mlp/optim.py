@@ -37,10 +37,12 @@ class Optimizer:
                 raise TypeError(f"{where}: expected mlp.Parameter objects (e.g. net.parameters()); "
                                 f"got {type(p).__name__}.")
         self.params = params
-        self.lr = check_number(lr, "lr (the learning rate)", where, low=0, low_open=True)
-        self.weight_decay = check_number(weight_decay, "weight_decay", where, low=0)
-        self.clip_norm = None if clip_norm is None else check_number(
-            clip_norm, "clip_norm", where, low=0, low_open=True)
+        # Plain Python floats: a numpy float64 (e.g. from np.logspace) times a float32 array
+        # would silently compute the update in float64.
+        self.lr = float(check_number(lr, "lr (the learning rate)", where, low=0, low_open=True))
+        self.weight_decay = float(check_number(weight_decay, "weight_decay", where, low=0))
+        self.clip_norm = None if clip_norm is None else float(check_number(
+            clip_norm, "clip_norm", where, low=0, low_open=True))
         self.state: list[dict] = [{} for _ in params]
         self.t = 0  # number of steps taken
 
@@ -108,7 +110,7 @@ class Momentum(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, alpha: float = 0.9, form: str = "lecture", **kw):
         super().__init__(params, lr, **kw)
-        self.alpha = check_number(alpha, "alpha (momentum)", "Momentum", low=0, high=1, high_open=True)
+        self.alpha = float(check_number(alpha, "alpha (momentum)", "Momentum", low=0, high=1, high_open=True))
         self.form = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
 
     def update(self, p, g, state):
@@ -137,7 +139,7 @@ class Nesterov(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, momentum: float = 0.9, **kw):
         super().__init__(params, lr, **kw)
-        self.momentum = check_number(momentum, "momentum", "Nesterov", low=0, high=1, high_open=True)
+        self.momentum = float(check_number(momentum, "momentum", "Nesterov", low=0, high=1, high_open=True))
 
     def update(self, p, g, state):
         v = state.setdefault("v", np.zeros_like(p.data))
@@ -154,7 +156,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.eps = check_number(eps, "eps", "AdaGrad", low=0)
+        self.eps = float(check_number(eps, "eps", "AdaGrad", low=0))
 
     def update(self, p, g, state):
         r = state.setdefault("r", np.zeros_like(p.data))
@@ -170,8 +172,8 @@ class RMSProp(Optimizer):
 
     def __init__(self, params, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.rho = check_number(rho, "rho", "RMSProp", low=0, high=1, high_open=True)
-        self.eps = check_number(eps, "eps", "RMSProp", low=0)
+        self.rho = float(check_number(rho, "rho", "RMSProp", low=0, high=1, high_open=True))
+        self.eps = float(check_number(eps, "eps", "RMSProp", low=0))
 
     def update(self, p, g, state):
         r = state.setdefault("r", np.zeros_like(p.data))
@@ -194,8 +196,8 @@ class AdaDelta(Optimizer):
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.95, eps: float = 1e-6, **kw):
         super().__init__(params, lr, **kw)
-        self.rho = check_number(rho, "rho", "AdaDelta", low=0, high=1, high_open=True)
-        self.eps = check_number(eps, "eps", "AdaDelta", low=0, low_open=True)
+        self.rho = float(check_number(rho, "rho", "AdaDelta", low=0, high=1, high_open=True))
+        self.eps = float(check_number(eps, "eps", "AdaDelta", low=0, low_open=True))
 
     def update(self, p, g, state):
         r = state.setdefault("r", np.zeros_like(p.data))
@@ -222,9 +224,9 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.beta1 = check_number(beta1, "beta1", "Adam", low=0, high=1, high_open=True)
-        self.beta2 = check_number(beta2, "beta2", "Adam", low=0, high=1, high_open=True)
-        self.eps = check_number(eps, "eps", "Adam", low=0)
+        self.beta1 = float(check_number(beta1, "beta1", "Adam", low=0, high=1, high_open=True))
+        self.beta2 = float(check_number(beta2, "beta2", "Adam", low=0, high=1, high_open=True))
+        self.eps = float(check_number(eps, "eps", "Adam", low=0))
 
     def update(self, p, g, state):
         m = state.setdefault("m", np.zeros_like(p.data))

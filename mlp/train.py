@@ -6,6 +6,7 @@ epoch the loss and accuracy are measured on all training data and on the validat
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -72,9 +73,36 @@ def _prepare(net, loss, X, y, where):
     y_arr = np.asarray(y)
     if len(y_arr) != len(X):
         raise ValueError(f"{where}: X has {len(X)} rows but y has {len(y_arr)}; give one target per row.")
-    # validate targets once, on a dummy output of the right shape; keep the loss's own form
-    loss._check_targets(y_arr, np.zeros((len(X), net.sizes[-1]), dtype=net.dtype), where)
-    return X, y_arr
+    # Validate the targets once, on a dummy output of the right shape. Y is the form the loss
+    # computes with (floats of the network's dtype, one-hot rows for class labels), so the
+    # training loop can slice it per batch without checking or converting again.
+    Y = loss._check_targets(y_arr, np.zeros((len(X), net.sizes[-1]), dtype=net.dtype), where)
+    return X, y_arr, Y
+
+
+def _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, epoch, where="fit") -> None:
+    """One pass over the data: forward, loss, backward and an update per mini-batch.
+
+    X and Y come from `_prepare` (already checked and converted), so this hot loop makes no
+    per-batch validation calls; only the loss value is checked, to stop when training diverges.
+    """
+    for b, (Xb, Yb) in enumerate(minibatches(X, Y, batch_size, rng, shuffle), start=1):
+        out = net._forward(Xb)
+        loss._check_output(out, where)
+        per_example = loss._per_example(out, Yb)
+        # the sum is finite exactly when the batch mean is, and is one numpy call cheaper
+        if not math.isfinite(per_example.sum()):
+            value = float(np.mean(per_example))
+            raise FloatingPointError(
+                f"fit: the training loss became {value} at epoch {epoch}, batch {b}: the weights "
+                f"diverged. Try a smaller learning rate (now {opt.lr}), gradient clipping "
+                "(clip_norm=...) or standardized inputs."
+            )
+        net._backward(loss._grad(out, Yb))
+        if net.l2:
+            for layer in net.layers:
+                layer.W.grad += 2.0 * net.l2 * layer.W.data
+        opt.step()
 
 
 def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
@@ -97,11 +125,11 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     where = "fit"
     net.check_loss(loss)
     check_number(epochs, "epochs", where, low=0, integer=True)
-    X, y = _prepare(net, loss, X, y, where)
+    X, y, Y = _prepare(net, loss, X, y, where)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError(f"{where}: validation must be a pair (X_val, y_val); got {type(validation).__name__}.")
-        Xv, yv = _prepare(net, loss, validation[0], validation[1], f"{where} (validation)")
+        Xv, yv, Yv = _prepare(net, loss, validation[0], validation[1], f"{where} (validation)")
     if early_stopping is not None:
         check_number(early_stopping, "early_stopping (patience)", where, low=1, integer=True)
         if validation is None:
@@ -113,14 +141,19 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     hist = History()
     start = time.perf_counter()
 
+    def mean_loss(out, Y_checked):
+        # loss(out, y) without re-checking the targets: the same formula on the prepared Y
+        loss._check_output(out, type(loss).__name__)
+        return float(np.mean(loss._per_example(out, Y_checked)))
+
     def record(e):
         out = net.predict(X)
         hist.epoch.append(e)
-        hist.train_loss.append(loss(out, y))
+        hist.train_loss.append(mean_loss(out, Y))
         hist.train_acc.append(accuracy(loss, out, y))
         if validation is not None:
             out_v = net.predict(Xv)
-            hist.val_loss.append(loss(out_v, yv))
+            hist.val_loss.append(mean_loss(out_v, Yv))
             hist.val_acc.append(accuracy(loss, out_v, yv))
         hist.time.append(time.perf_counter() - start)
 
@@ -134,20 +167,7 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
         except ImportError:
             pass
     for e in epoch_iter:
-        for b, (Xb, yb) in enumerate(minibatches(X, y, batch_size, rng, shuffle), start=1):
-            out = net._forward(Xb)
-            value = float(np.mean(loss._per_example(out, loss._check_targets(yb, out, where))))
-            if not np.isfinite(value):
-                raise FloatingPointError(
-                    f"fit: the training loss became {value} at epoch {e}, batch {b}: the weights "
-                    f"diverged. Try a smaller learning rate (now {opt.lr}), gradient clipping "
-                    "(clip_norm=...) or standardized inputs."
-                )
-            net._backward(loss._grad(out, loss._check_targets(yb, out, where)))
-            if net.l2:
-                for layer in net.layers:
-                    layer.W.grad += 2.0 * net.l2 * layer.W.data
-            opt.step()
+        _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, e, where)
         record(e)
         if validation is not None:
             if hist.val_loss[-1] < best[0]:

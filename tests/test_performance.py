@@ -1,0 +1,280 @@
+"""Guards for mlp's speed and precision: float32 stays float32, and no gross slowdown creeps in.
+
+Timing tests compare ratios measured in the same process (mlp against the bare matrix
+products it cannot avoid, or against a minimal hand-written numpy step), with generous margins
+and the best of several interleaved repeats, so they fail on a real regression (a copied
+transpose, a Python loop over samples, per-batch validation) but not on a busy machine.
+Absolute times live in `make bench` (benchmarks/), never in tests.
+"""
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import numpy as np
+import pytest
+
+import mlp
+from mlp.activations import ACTIVATIONS
+from mlp.losses import LOSSES
+
+OPTIMIZERS = {
+    # numpy float64 hyperparameters on purpose: they must not drag a float32 update to float64
+    "SGD": lambda ps: mlp.optim.SGD(ps, lr=np.float64(0.01), weight_decay=np.float64(1e-4)),
+    "Momentum": lambda ps: mlp.optim.Momentum(ps, lr=0.01, alpha=np.float64(0.9)),
+    "Momentum-classical": lambda ps: mlp.optim.Momentum(ps, lr=0.01, form="classical"),
+    "Nesterov": lambda ps: mlp.optim.Nesterov(ps, lr=0.01, momentum=np.float64(0.9)),
+    "AdaGrad": lambda ps: mlp.optim.AdaGrad(ps, lr=0.01),
+    "RMSProp": lambda ps: mlp.optim.RMSProp(ps, lr=0.01, rho=np.float64(0.9)),
+    "AdaDelta": lambda ps: mlp.optim.AdaDelta(ps, clip_norm=np.float64(1.0)),
+    "Adam": lambda ps: mlp.optim.Adam(ps, lr=np.float64(1e-3), clip_norm=0.5),
+}
+
+# loss -> (output activation, targets maker for N rows and K outputs)
+LOSS_SETUPS = {
+    "SquaredError": ("identity", 2, lambda rng, N, K: rng.normal(size=(N, K))),
+    "MSE": ("identity", 2, lambda rng, N, K: rng.normal(size=(N, K))),
+    "MAE": ("identity", 2, lambda rng, N, K: rng.normal(size=(N, K))),
+    "BCE": ("sigmoid", 1, lambda rng, N, K: rng.integers(0, 2, N)),
+    "BCEWithLogits": ("identity", 1, lambda rng, N, K: rng.integers(0, 2, (N, 1)).astype(float)),
+    "SoftmaxCrossEntropy": ("identity", 3, lambda rng, N, K: rng.integers(0, K, N)),
+    "Hinge": ("identity", 1, lambda rng, N, K: rng.choice([-1, 1], N)),
+}
+
+
+def _arrays_of_a_step(net, opt):
+    """Every array a training step leaves behind: caches, deltas, weights, grads, optimizer state."""
+    found = {}
+    for cache in ("z", "a", "delta"):
+        for l, arr in getattr(net, cache).items():
+            found[f"net.{cache}[{l}]"] = arr
+    for p in net.parameters():
+        found[f"{p.name}.data"], found[f"{p.name}.grad"] = p.data, p.grad
+    for p, state in zip(opt.params, opt.state):
+        for key, arr in state.items():
+            found[f"state[{p.name}][{key}]"] = arr
+    return found
+
+
+@pytest.mark.parametrize("opt_name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("loss_name", sorted(LOSS_SETUPS))
+def test_float32_training_stays_float32_for_every_loss_and_optimizer(loss_name, opt_name):
+    output, K, make_y = LOSS_SETUPS[loss_name]
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))                         # float64 data: fit converts it once
+    y = make_y(rng, 20, K)
+    net = mlp.MLP([3, 4, K], activation="tanh", output=output, rng=0, dtype=np.float32,
+                  l2=np.float64(1e-3))
+    opt = OPTIMIZERS[opt_name](net.parameters())
+    loss = LOSSES[loss_name]()
+    hist = mlp.fit(net, loss, opt, X, y, epochs=2, batch_size=8, rng=0, validation=(X, y))
+    assert np.isfinite(hist.train_loss[-1])
+    found = _arrays_of_a_step(net, opt)
+    assert len(found) >= 3 * 2 + 4 * 2
+    wrong = {k: v.dtype for k, v in found.items() if v.dtype != np.float32}
+    assert not wrong, f"float32 training left arrays of another dtype: {wrong}"
+    out = net.forward(X)
+    assert out.dtype == np.float32 and loss.grad(out, y).dtype == np.float32
+    # the explicit API path (loss_and_grads + step) stays float32 as well
+    net.loss_and_grads(X, y, loss)
+    opt.step()
+    wrong = {k: v.dtype for k, v in _arrays_of_a_step(net, opt).items() if v.dtype != np.float32}
+    assert not wrong, f"loss_and_grads/step left arrays of another dtype: {wrong}"
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_float32_activations_and_derivatives(name):
+    act = ACTIVATIONS[name]
+    z = np.linspace(-3, 3, 13, dtype=np.float32)
+    a = act.f(z)
+    assert a.dtype == np.float32, f"{name}: f(z) is {a.dtype}"
+    assert act.df(z).dtype == np.float32, f"{name}: df(z) is {act.df(z).dtype}"
+    assert act.derivative(z, a).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_derivative_from_the_stored_activation_equals_df(name, dtype):
+    # backprop may compute f'(z) from the stored a = f(z): it must be the very same numbers
+    act = ACTIVATIONS[name]
+    z = np.random.default_rng(1).normal(scale=4, size=500).astype(dtype)
+    z[:3] = [0.0, 30.0, -30.0]
+    np.testing.assert_array_equal(act.derivative(z, act.f(z)), act.df(z))
+
+
+def test_float32_softmax_cross_entropy_one_hot_and_labels_stay_float32():
+    loss = mlp.losses.SoftmaxCrossEntropy()
+    out = np.zeros((4, 3), dtype=np.float32)
+    for y in (np.array([0, 1, 2, 1]), np.eye(3)[[0, 1, 2, 1]]):     # int labels, float64 one-hot
+        assert loss.grad(out, y).dtype == np.float32
+
+
+def _reference_fit(net, loss, opt, X, y, epochs, batch_size, rng):
+    """fit() written with the public API only: the behaviour the fast loop must reproduce."""
+    rng = np.random.default_rng(rng)
+    losses = [loss(net.predict(X), y)]
+    for _ in range(epochs):
+        for Xb, yb in mlp.minibatches(X, y, batch_size, rng):
+            net.loss_and_grads(Xb, yb, loss)
+            opt.step()
+        losses.append(loss(net.predict(X), y))
+    return losses
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", ["sigmoid+BCE", "relu+SoftmaxCrossEntropy+l2", "tanh+SquaredError"])
+def test_fit_gives_the_same_numbers_as_the_plain_api_loop(case, dtype):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 2))
+    if case == "sigmoid+BCE":
+        args, loss, y = dict(activation="sigmoid", output="sigmoid"), mlp.losses.BCE(), rng.integers(0, 2, 50)
+        sizes = [2, 5, 1]
+    elif case.startswith("relu"):
+        args, loss, y = dict(activation="relu", l2=0.01), mlp.losses.SoftmaxCrossEntropy(), rng.integers(0, 3, 50)
+        sizes = [2, 6, 5, 3]
+    else:
+        args, loss, y = dict(activation="tanh"), mlp.losses.SquaredError(), rng.normal(size=(50, 1))
+        sizes = [2, 4, 1]
+    nets = [mlp.MLP(sizes, rng=7, dtype=dtype, **args) for _ in range(2)]
+    opts = [mlp.optim.Adam(n.parameters(), lr=0.01) for n in nets]
+    hist = mlp.fit(nets[0], loss, opts[0], X, y, epochs=4, batch_size=16, rng=11)
+    expected = _reference_fit(nets[1], loss, opts[1], X, y, epochs=4, batch_size=16, rng=11)
+    # l2: loss_and_grads adds the penalty to its value, fit's History records the data loss
+    assert hist.train_loss == expected
+    for p, q in zip(nets[0].parameters(), nets[1].parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_divergence_still_names_epoch_and_batch():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]] * 8)
+    y = np.array([[1e3], [-1e3]] * 8)
+    net = mlp.MLP([2, 8, 1], activation="relu", rng=0)
+    opt = mlp.optim.SGD(net.parameters(), lr=10.0)
+    with pytest.raises(FloatingPointError, match=r"epoch \d+, batch \d+"):
+        with np.errstate(all="ignore"):
+            mlp.fit(net, mlp.losses.SquaredError(), opt, X, y, epochs=50, batch_size=4, rng=0)
+
+
+def test_no_batch_arrays_outlive_the_next_step():
+    # Keeping every batch's activations alive costs fresh memory (page faults) on every step.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(64, 5)), rng.integers(0, 3, 64)
+    net = mlp.MLP([5, 16, 3], rng=0)
+    loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.1)
+    net.loss_and_grads(X[:32], y[:32], loss)
+    refs = [weakref.ref(arr) for cache in (net.z, net.a, net.delta)
+            for l, arr in cache.items() if l > 0]
+    refs += [weakref.ref(p.grad) for p in net.parameters()]
+    opt.step()
+    net.loss_and_grads(X[32:], y[32:], loss)
+    gc.collect()
+    alive = sum(r() is not None for r in refs)
+    assert alive == 0, f"{alive} arrays of the previous batch are still referenced"
+
+
+def test_backward_uses_transposed_views_not_copies(monkeypatch):
+    calls = []
+    real = np.ascontiguousarray
+    monkeypatch.setattr(np, "ascontiguousarray", lambda *a, **k: calls.append(1) or real(*a, **k))
+    net = mlp.MLP([4, 3, 2], rng=0)
+    net.loss_and_grads(np.ones((5, 4)), np.zeros((5, 2)), mlp.losses.SquaredError())
+    assert not calls
+
+
+# -- timing guards (ratios in one process, best of interleaved repeats, generous margins) -----
+
+def _best_of(fns, repeats):
+    """Interleave the timed functions `repeats` times and keep each one's fastest run."""
+    best = [np.inf] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best
+
+
+def test_big_mlp_epoch_is_close_to_its_matrix_product_floor():
+    """784-256-128-10 ReLU, float32, batch 128: a training epoch <= 2x its 8 matmuls per step."""
+    threadpool_limits = pytest.importorskip("threadpoolctl").threadpool_limits
+    rng = np.random.default_rng(0)
+    N, B, sizes = 1024, 128, [784, 256, 128, 10]
+    X = rng.normal(size=(N, 784)).astype(np.float32)
+    y = rng.integers(0, 10, N)
+    net = mlp.MLP(sizes, activation="relu", rng=0, dtype=np.float32)
+    loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.01)
+    Xp, _, Y = mlp.train._prepare(net, loss, X, y, "test")
+    order = np.random.default_rng(1)
+
+    def train_epoch():
+        mlp.train._train_epoch(net, loss, opt, Xp, Y, B, order, True, 1)
+
+    Ws = [layer.W.data for layer in net.layers]
+    bufs = {}
+
+    def floor():
+        # the same 8 products per step on the same shapes: 3 forward, 3 dW, 2 dX
+        for s in range(0, N, B):
+            a0 = X[s:s + B]
+            a1 = a0 @ Ws[0].T
+            a2 = a1 @ Ws[1].T
+            a3 = a2 @ Ws[2].T
+            bufs["g3"] = a3.T @ a2
+            d2 = a3 @ Ws[2]
+            bufs["g2"] = d2.T @ a1
+            d1 = d2 @ Ws[1]
+            bufs["g1"] = d1.T @ a0
+
+    # One BLAS thread: on a busy machine two spinning BLAS threads make every product erratic.
+    with threadpool_limits(1):
+        train_epoch(), floor()                             # warm-up
+        t_mlp, t_floor = _best_of([train_epoch, floor], repeats=5)
+    ratio = t_mlp / t_floor
+    assert ratio <= 2.0, f"big-MLP epoch {1e3 * t_mlp:.1f} ms is {ratio:.2f}x the product floor " \
+                         f"{1e3 * t_floor:.1f} ms (expected about 1.1-1.4x)"
+
+
+def test_small_mlp_step_overhead_is_close_to_a_hand_written_numpy_step():
+    """2-16-1 sigmoid on XOR, batch 32: per-call overhead, compared with a flat numpy loop."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(1000, 2)).astype(np.float32)
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.float32)[:, None]
+    B = 32
+    net = mlp.MLP([2, 16, 1], activation="sigmoid", rng=0, dtype=np.float32)
+    loss, opt = mlp.losses.BCEWithLogits(), mlp.optim.SGD(net.parameters(), lr=0.1)
+    Xp, _, Y = mlp.train._prepare(net, loss, X, y, "test")
+    order = np.random.default_rng(1)
+
+    def train_epoch():
+        mlp.train._train_epoch(net, loss, opt, Xp, Y, B, order, True, 1)
+
+    W1, b1 = rng.normal(size=(16, 2)).astype(np.float32), np.zeros(16, np.float32)
+    W2, b2 = rng.normal(size=(1, 16)).astype(np.float32), np.zeros(1, np.float32)
+    flat_rng = np.random.default_rng(1)
+
+    def flat_epoch():
+        # the minimal numpy a course would write: forward, loss, backward, SGD, no checks
+        nonlocal W1, b1, W2, b2
+        perm = flat_rng.permutation(len(X))
+        for s in range(0, len(X), B):
+            idx = perm[s:s + B]
+            xb, yb = X[idx], y[idx]
+            h = 1 / (1 + np.exp(-(xb @ W1.T + b1)))
+            z = h @ W2.T + b2
+            value = np.mean(np.logaddexp(0, z) - yb * z)
+            if not np.isfinite(value):
+                raise FloatingPointError
+            d2 = (1 / (1 + np.exp(-z)) - yb) / len(xb)
+            d1 = (d2 @ W2) * h * (1 - h)
+            W2 -= 0.1 * (d2.T @ h)
+            b2 -= 0.1 * d2.sum(0)
+            W1 -= 0.1 * (d1.T @ xb)
+            b1 -= 0.1 * d1.sum(0)
+
+    train_epoch(), flat_epoch()
+    t_mlp, t_flat = _best_of([train_epoch, flat_epoch], repeats=7)
+    ratio = t_mlp / t_flat
+    steps = -(-len(X) // B)
+    assert ratio <= 4.0, f"mlp step {1e6 * t_mlp / steps:.0f} us is {ratio:.2f}x a flat numpy " \
+                         f"step {1e6 * t_flat / steps:.0f} us (expected about 1.5-2.5x)"
