@@ -159,6 +159,9 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
 
     record(0)
     best = (np.inf, None)
+    if validation is not None:  # the untrained network competes too: it may be the best one
+        best = (hist.val_loss[0], [p.data.copy() for p in net.parameters()])
+        hist.best_epoch = 0
     epoch_iter = range(1, epochs + 1)
     if progress:
         try:
