@@ -95,8 +95,10 @@ def make_spirals(n: int = 200, noise: float = 0.1, turns: float = 1.5, n_classes
                  rng=None) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class: hard for linear models, easy for a small MLP.
 
-    Arm k: radius r = t, angle = 2 pi (turns * t + k / n_classes), t evenly spaced in (0, 1];
-    x = r (cos angle, sin angle) + noise * N(0, I). The arms fill the unit disc. X (n, 2), y (n,).
+    Arm k: radius r = 2 t, angle = 2 pi (turns * t + k / n_classes), t evenly spaced in (0, 1];
+    x = r (cos angle, sin angle) + noise * N(0, I). The arms fill the disc of radius 2, where
+    neighbouring arms are 2 / (turns * n_classes) apart (0.67 by default): noise 0.1 keeps them
+    apart. X (n, 2), y (n,) int.
     """
     _check_n_noise(n, noise, "make_spirals")
     check_number(turns, "turns", "make_spirals", low=0, low_open=True)
@@ -108,7 +110,7 @@ def make_spirals(n: int = 200, noise: float = 0.1, turns: float = 1.5, n_classes
         m = int(np.sum(y == k))
         t = np.arange(1, m + 1) / max(m, 1)
         angle = 2 * np.pi * (turns * t + k / n_classes)
-        X[y == k] = t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
+        X[y == k] = 2 * t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
     return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
 
 

@@ -86,36 +86,30 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 2
     return ax
 
 
-def _series(history, key: str) -> list:
-    values = history.get(key) if isinstance(history, dict) else getattr(history, key, None)
-    return list(values) if values is not None else []
-
-
 def plot_history(history, ax=None, metric: str = "loss", log: bool = False):
     """Learning curves: the training and validation `metric` ("loss" or "acc") against epoch.
 
     history : an mlp.History (or a dict with the keys epoch, train_loss, val_loss, train_acc,
-        val_acc, best_epoch). Epoch 0 is the untrained network. A vertical dashed line marks
+        val_acc, best_epoch). Epoch 0 is the untrained network. A vertical dotted line marks
         best_epoch (lowest validation loss) when set. log=True uses a logarithmic y axis.
     """
-    where = "plot_history"
-    check_choice(metric, {"loss", "acc"}, "metric", where)
-    epochs = _series(history, "epoch")
-    ax = _axes(ax)
-    drawn = 0
-    for part, style in (("train", "-"), ("val", "--")):
-        values = _series(history, f"{part}_{metric}")
-        pts = [(e, v) for e, v in zip(epochs, values) if v is not None]
+    check_choice(metric, {"loss", "acc"}, "metric", "plot_history")
+    get = history.get if isinstance(history, dict) else lambda k: getattr(history, k, None)
+    curves = {}
+    for part, label, style in (("train", "training", "-"), ("val", "validation", "--")):
+        pts = [(e, v) for e, v in zip(get("epoch") or [], get(f"{part}_{metric}") or [])
+               if v is not None]                       # fit stores None where there is no value
         if pts:
-            ax.plot(*zip(*pts), style, color=POSITIVE if part == "train" else NEGATIVE,
-                    label="training" if part == "train" else "validation")
-            drawn += 1
-    if not drawn:
-        raise ValueError(f"{where}: the history has no '{metric}' values (train_{metric} and "
-                         f"val_{metric} are empty or None).")
-    best = history.get("best_epoch") if isinstance(history, dict) else getattr(history, "best_epoch", None)
-    if best is not None:
-        ax.axvline(best, color="0.4", linestyle=":", label=f"best epoch ({best})")
+            curves[label] = (pts, style, POSITIVE if part == "train" else NEGATIVE)
+    if not curves:
+        raise ValueError(f"plot_history: the history has no '{metric}' values (train_{metric} "
+                         f"and val_{metric} are empty or None).")
+    ax = _axes(ax)
+    for label, (pts, style, color) in curves.items():
+        ax.plot(*zip(*pts), style, color=color, label=label)
+    if get("best_epoch") is not None:
+        ax.axvline(get("best_epoch"), color="0.4", linestyle=":",
+                   label=f"best epoch ({get('best_epoch')})")
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="loss" if metric == "loss" else "accuracy",
@@ -295,14 +289,17 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
         raise ValueError(f"plot_graph: the graph has {len(nodes)} values; more than "
                          f"max_nodes={max_nodes} cannot be drawn legibly. Draw a smaller part.")
     col, row = _graph_layout(nodes)
-    step, gap, box_w, box_h, r_op = 1.9, 0.75, 1.05, 0.55, 0.2    # data units ~ inches
+    step, gap, box_w, box_h, r_op = 1.9, 0.62, 1.05, 0.5, 0.2    # data units ~ inches
     n_cols, n_rows = max(col.values()) + 1, max(abs(r) for r in row.values()) * 2 + 1
     width, height = step * (n_cols - 1) + box_w + 0.2, gap * n_rows + 0.1
     if ax is None:
         ax = _axes(ax, figsize=(width + 0.3, height + 0.9))
-    else:                        # shrink the text if the given axes has less than an inch a unit
+    else:   # shrink the text if the given axes has less than an inch per unit (boxes shrink too)
         (fig_w, fig_h), pos = ax.figure.get_size_inches(), ax.get_position()
-        fontsize *= min(1.0, pos.width * fig_w / width, pos.height * fig_h / height)
+        avail_w, avail_h = pos.width * fig_w, pos.height * fig_h
+        if ax.figure.get_layout_engine() is not None and len(ax.figure.axes) == 1:
+            avail_w, avail_h = fig_w - 0.3, fig_h - 0.9      # what the layout engine will give it
+        fontsize *= min(1.0, avail_w / width, avail_h / height)
     xy = {id(v): (step * col[id(v)], gap * row[id(v)]) for v in nodes}
     arrow = dict(arrowstyle="-|>", mutation_scale=7, zorder=1, color="0.3", shrinkA=0, shrinkB=0)
     for v in nodes:
@@ -318,7 +315,7 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
             continue
         ox = x - box_w / 2 - 0.4                        # the operation's circle, left of its box
         ax.add_patch(Circle((ox, y), r_op, facecolor="#e5f2ec", edgecolor="k", zorder=2))
-        op = {"sigmoid": "σ", "relu": "ReLU"}.get(v._op, v._op)
+        op = {"*": "×", "sigmoid": "σ", "relu": "ReLU"}.get(v._op, v._op)
         ax.text(ox, y, op, ha="center", va="center", zorder=3,
                 fontsize=fontsize * (1 if len(op) <= 2 else 0.75))
         ax.add_patch(FancyArrowPatch((ox + r_op, y), (x - box_w / 2, y), **arrow))

@@ -75,8 +75,13 @@ def test_noise_free_geometry():
     X, y = ds.make_moons(n=50, noise=0.0, rng=0)
     np.testing.assert_allclose(np.linalg.norm(X[y == 0], axis=1), 1.0)
     np.testing.assert_allclose(np.linalg.norm(X[y == 1] - [1, 0.5], axis=1), 1.0)
-    X, y = ds.make_spirals(n=60, noise=0.0, n_classes=3, rng=0)
-    assert set(y) == {0, 1, 2} and np.linalg.norm(X, axis=1).max() <= 1 + 1e-12
+    X, y = ds.make_spirals(n=60, noise=0.0, n_classes=3, turns=1.0, rng=0)
+    assert set(y) == {0, 1, 2}
+    r, angle = np.linalg.norm(X, axis=1), np.arctan2(X[:, 1], X[:, 0])
+    np.testing.assert_allclose(r.max(), 2.0)
+    # with one turn, arm k sits at angle 2 pi (r / 2 + k / 3) (mod 2 pi)
+    expected = 2 * np.pi * (r / 2 + y / 3)
+    np.testing.assert_allclose(np.cos(angle - expected), 1.0, atol=1e-12)
 
 
 def test_blobs_with_given_centers():

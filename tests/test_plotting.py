@@ -201,7 +201,7 @@ def test_graph_texts_and_given_axes():
     assert "o\ndata 0.7064\ngrad 1" in texts
     assert "n\ndata 0.88\ngrad 0.501" in texts
     assert "x1\ndata 2\ngrad -1.503" in texts   # do/dx1 = w1 (1 - o^2) = -3 * 0.50097
-    assert "tanh" in texts and "*" in texts
+    assert "tanh" in texts and "×" in texts
     with pytest.raises(TypeError, match="Value"):
         P.plot_graph(3.0)
     deep = Value(1.0)
