@@ -26,41 +26,6 @@ def _configure(app, config):
     }
 
 
-# The widget manager typesets labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3
-# (what Sphinx loads) does not have. Give every object assigned to window.MathJax a Hub.Queue that
-# forwards to MathJax 3's typesetPromise, so widgets do not throw on pages with maths.
-MATHJAX2_SHIM = """(function () {
-  var current = window.MathJax;
-  function shim(mj) {
-    if (mj && typeof mj === "object" && !mj.Hub) {
-      Object.defineProperty(mj, "Hub", {enumerable: false, value: {Queue: function (job) {
-        var el = Array.isArray(job) ? job[2] : undefined;
-        if (window.MathJax && window.MathJax.typesetPromise) { window.MathJax.typesetPromise(el ? [el] : undefined); }
-      }}});
-    }
-    return mj;
-  }
-  Object.defineProperty(window, "MathJax", {configurable: true, enumerable: true,
-    get: function () { return current; }, set: function (v) { current = shim(v); }});
-  shim(current);
-})();"""
-
-
-def _dedupe_scripts(app, pagename, templatename, context, doctree):
-    """Drop repeated inline scripts: sphinx-thebe registers its config snippet twice, and the
-    second `const THEBE_JS_URL` declaration is a JavaScript error on every page."""
-    seen, unique = set(), []
-    for script in context.get("script_files", []):
-        key = (getattr(script, "filename", None) or "",  # inline scripts have None or ""
-               repr(sorted(getattr(script, "attributes", {}).items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(script)
-    context["script_files"] = unique
-
-
 def setup(app):
-    app.add_js_file(None, body=MATHJAX2_SHIM, priority=100)
     app.connect("config-inited", _configure, priority=100)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,59 @@
+"""Small fixes to the theme's pages, each for a problem a reader (or a screen reader) would hit.
+
+- sphinx-thebe registers its inline config script twice; the second `const` declaration is a
+  JavaScript error on every page.
+- The ipywidgets embed manager typesets labels with the MathJax 2 API, absent from MathJax 3.
+- Two theme elements fail WCAG checks: the expand/collapse toggles of the sidebar are <summary>
+  elements with only an icon, and the search button's aria-label hides its visible text.
+"""
+
+# The widget manager typesets labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3
+# (what Sphinx loads) does not have. Give every object assigned to window.MathJax a Hub.Queue that
+# forwards to MathJax 3's typesetPromise, so widgets do not throw on pages with maths.
+MATHJAX2_SHIM = """(function () {
+  var current = window.MathJax;
+  function shim(mj) {
+    if (mj && typeof mj === "object" && !mj.Hub) {
+      Object.defineProperty(mj, "Hub", {enumerable: false, value: {Queue: function (job) {
+        var el = Array.isArray(job) ? job[2] : undefined;
+        if (window.MathJax && window.MathJax.typesetPromise) { window.MathJax.typesetPromise(el ? [el] : undefined); }
+      }}});
+    }
+    return mj;
+  }
+  Object.defineProperty(window, "MathJax", {configurable: true, enumerable: true,
+    get: function () { return current; }, set: function (v) { current = shim(v); }});
+  shim(current);
+})();"""
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated inline scripts: sphinx-thebe registers its config snippet twice, and the
+    second `const THEBE_JS_URL` declaration is a JavaScript error on every page."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (getattr(script, "filename", None) or "",  # inline scripts have None or ""
+               repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+A11Y_FIXES = """document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("summary").forEach(function (s) {
+    if (!s.textContent.trim() && !s.getAttribute("aria-label")) {
+      s.setAttribute("aria-label", "Show or hide the pages of this section");
+    }
+  });
+  document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
+    b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name
+  });
+});"""
+
+
+def setup(app):
+    app.add_js_file(None, body=MATHJAX2_SHIM, priority=100)
+    app.add_js_file(None, body=A11Y_FIXES, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
