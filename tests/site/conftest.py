@@ -1,0 +1,138 @@
+"""Fixtures for testing the built website in a real headless browser (Debian's Chromium).
+
+The site in _build/html is served on 127.0.0.1; every request to any other host is blocked and
+recorded, so a page that needs the internet to render fails its test.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+ARTIFACTS = ROOT / "_build" / "site-test"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def toc_pages() -> list[str]:
+    """HTML paths of every page in _toc.yml, e.g. 'chapters/01-xor.html'."""
+    toc = (ROOT / "_toc.yml").read_text()
+    return [f"{entry}.html" for entry in re.findall(r"(?:file|root):\s*(\S+)", toc)]
+
+
+def chapter_pages() -> list[str]:
+    return [p for p in toc_pages() if p.startswith("chapters/")]
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site in _build/html: run 'make book' (make test builds it first)")
+    return SITE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it "
+                    "when it can): browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page opened in a fresh context, with its console errors and blocked requests."""
+
+    def __init__(self, browser, url: str, color_scheme: str = "light"):
+        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.route("**/*", self._route)
+        self.response = self.page.goto(url, wait_until="networkidle")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    opened = []
+
+    def _open(path: str, color_scheme: str = "light") -> Visit:
+        v = Visit(browser, f"{base_url}/{path}", color_scheme)
+        opened.append(v)
+        return v
+
+    yield _open
+    for v in opened:
+        v.close()
+
+
+AXE = ROOT / "_build" / "test-assets" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry (cached in _build/test-assets)."""
+    if not AXE.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not available to install axe-core: accessibility check skipped")
+        AXE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = AXE.parent / "pack"
+        tmp.mkdir(exist_ok=True)
+        proc = subprocess.run(["npm", "pack", "--silent", "axe-core@4"], cwd=tmp,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.skip(f"npm could not fetch axe-core ({proc.stderr.strip()[-200:]})")
+        tgz = next(tmp.glob("axe-core-*.tgz"))
+        subprocess.run(["tar", "-xzf", tgz.name], cwd=tmp, check=True)
+        shutil.copy(tmp / "package" / "axe.min.js", AXE)
+        shutil.rmtree(tmp)
+    return AXE.read_text()

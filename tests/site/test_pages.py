@@ -1,0 +1,107 @@
+"""Every page of the built site, as a reader's browser shows it, with the network cut."""
+from __future__ import annotations
+
+import sys
+import urllib.request
+
+import pytest
+
+from conftest import ARTIFACTS, ROOT, chapter_pages, toc_pages
+
+sys.path.insert(0, str(ROOT / "tools"))
+import colab_cell  # noqa: E402
+
+IMAGES_LOADED = """() => Array.from(document.images).filter(
+    img => img.offsetParent !== null && !(img.complete && img.naturalWidth > 0)).map(img => img.src)"""
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_page_loads_offline_without_errors(visit, base_url, path, site):
+    with urllib.request.urlopen(f"{base_url}/{path}") as r:
+        assert r.status == 200
+    v = visit(path)
+    assert v.response.status == 200
+    v.page.wait_for_timeout(300)
+    assert v.errors == [], f"{path}: console errors {v.errors}"
+    assert v.external == [], f"{path} needed the internet: {v.external}"
+    broken = v.page.evaluate(IMAGES_LOADED)
+    assert broken == [], f"{path}: images that did not load: {broken}"
+    html = (site / path).read_text()
+    if 'class="math' in html:
+        v.page.wait_for_selector("mjx-container", timeout=15000)
+        assert v.page.locator("mjx-container").count() > 0, f"{path}: maths not rendered"
+        text = v.page.inner_text("main")
+        assert "$$" not in text and "\\frac" not in text, f"{path}: raw TeX left on the page"
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_launch_buttons_open_this_notebook(visit, path):
+    url, branch = colab_cell.repository()
+    repo = url.removeprefix("https://github.com/")
+    notebook = path.replace(".html", ".ipynb")
+    v = visit(path)
+    hrefs = v.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}"
+    binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{notebook}"
+    assert colab in hrefs, f"no Colab link to {notebook}; links: {[h for h in hrefs if 'colab' in h]}"
+    assert binder in hrefs, f"no Binder link to {notebook}; links: {[h for h in hrefs if 'binder' in h]}"
+
+
+VISIBLE_PICTURES = """el => Array.from(el.querySelectorAll('.widget-image'))
+    .filter(img => img.offsetParent !== null).map(img => img.src)"""
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_kernel_free_slider_changes_the_figure(visit, path):
+    v = visit(path)
+    v.page.wait_for_selector(".widget-slider .noUi-handle", timeout=20000)
+    box = v.page.locator(".widget-vbox:has(.widget-slider):has(.widget-image)").first
+    assert box.count() == 1, f"{path}: no slider linked to pictures (mlp.widgets.figure_slider)"
+    before = box.evaluate(VISIBLE_PICTURES)
+    shot_before = box.screenshot()
+    box.locator(".noUi-handle").first.focus()
+    v.page.keyboard.press("End")
+    v.page.wait_for_timeout(400)
+    after = box.evaluate(VISIBLE_PICTURES)
+    assert len(before) == len(after) == 1, f"{path}: expected one visible picture, got {before} -> {after}"
+    assert before != after, f"{path}: moving the slider did not change the picture"
+    assert box.screenshot() != shot_before
+    assert v.errors == [], v.errors
+
+
+def test_search_finds_backpropagation(visit):
+    v = visit("search.html?q=backpropagation")
+    v.page.wait_for_selector("#search-results li", timeout=20000)
+    hits = v.page.locator("#search-results li").count()
+    assert hits > 0
+    assert "Backpropagation" in v.page.inner_text("#search-results")
+
+
+OPAQUE_FIGURES = """async () => {
+  const out = [];
+  for (const img of Array.from(document.querySelectorAll('.cell_output img, .widget-image'))) {
+    if (!img.complete || img.naturalWidth === 0 || img.offsetParent === null) continue;
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+    const corners = [[1, 1], [c.width - 2, 1], [1, c.height - 2], [c.width - 2, c.height - 2]];
+    const alpha = Math.min(...corners.map(([x, y]) => g.getImageData(x, y, 1, 1).data[3]));
+    out.push({src: img.src.slice(-40), alpha});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("path", chapter_pages())
+def test_chapter_screenshots_and_figures_readable(visit, path, mode):
+    v = visit(path, color_scheme=mode)
+    theme = v.page.evaluate("document.documentElement.dataset.theme")
+    assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png"), full_page=True)
+    figures = v.page.evaluate(OPAQUE_FIGURES)
+    assert figures, f"{path}: no figures found"
+    # Figures have an opaque (white) background, so dark text on them stays readable in dark mode.
+    transparent = [f for f in figures if f["alpha"] < 255]
+    assert transparent == [], f"{path}: figures with a transparent background: {transparent}"
