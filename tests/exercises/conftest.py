@@ -1,0 +1,29 @@
+"""Shared fixtures: the exercises are built once (under a lock, since pytest-xdist runs workers
+in parallel) into _build/exercises, exactly as `make exercises` does."""
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import exercises as ex  # noqa: E402
+
+os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def built() -> Path:
+    ex.BUILD.mkdir(parents=True, exist_ok=True)
+    with open(ex.BUILD / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            ex.build()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return ex.BUILD
