@@ -1,0 +1,102 @@
+"""Shared helpers for the benchmarks: repeated timing, summaries and the machine's description.
+
+Timings on a shared machine are noisy, so every benchmark (1) warms up, (2) times several
+repeats, interleaving the implementations it compares so that a burst of load hits them all,
+and (3) reports the median with the min-max range. Ratios are taken between medians measured
+in the same process and the same run.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import statistics
+import time
+from importlib import metadata
+
+
+def summary(seconds: list[float], scale: float = 1.0) -> dict:
+    """Median, min and max of a list of timings, multiplied by `scale` (e.g. 1e3 for ms)."""
+    return {
+        "median": statistics.median(seconds) * scale,
+        "min": min(seconds) * scale,
+        "max": max(seconds) * scale,
+        "n": len(seconds),
+    }
+
+
+def interleaved(fns: dict, repeats: int, warmup: int = 1) -> dict[str, list[float]]:
+    """Time each function `repeats` times, round-robin, after `warmup` untimed calls each."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def optional(module: str):
+    """Import an optional extra (torch, sklearn) or return None when it is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def blas_info() -> list[dict]:
+    """threadpoolctl's view of the loaded BLAS/OpenMP libraries (library, architecture, threads)."""
+    tpc = optional("threadpoolctl")
+    if tpc is None:
+        return [{"note": "threadpoolctl not installed"}]
+    keep = ("user_api", "internal_api", "version", "architecture", "num_threads", "threading_layer",
+            "prefix")
+    return [{k: lib.get(k) for k in keep if k in lib} for lib in tpc.threadpool_info()]
+
+
+def numpy_blas_threads() -> int | None:
+    """How many threads numpy's own BLAS uses (torch is given the same number)."""
+    tpc = optional("threadpoolctl")
+    if tpc is None:
+        return None
+    blas = [lib for lib in tpc.threadpool_info() if lib.get("user_api") == "blas"]
+    mine = [lib for lib in blas if "numpy" in lib.get("filepath", "")] or blas
+    return mine[0].get("num_threads") if mine else None
+
+
+def environment() -> dict:
+    """The facts a reader needs to compare two result files."""
+    import numpy as np  # noqa: F401  (loads the BLAS so that threadpoolctl can see it)
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+        if names:
+            cpu = names[0]
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "env": {k: v for k, v in os.environ.items()
+                if k.startswith(("OPENBLAS_", "OMP_", "MKL_")) or k == "PYTHONDONTWRITEBYTECODE"},
+        "blas": blas_info(),
+        "versions": {name: version(name) for name in
+                     ("numpy", "nn-from-scratch", "threadpoolctl", "nbclient", "ipykernel",
+                      "jupyter-book", "torch", "scikit-learn", "scipy")},
+    }

@@ -1,0 +1,248 @@
+"""Run the benchmark suite and write benchmarks/results.json and benchmarks/results.md.
+
+    python benchmarks/run.py                  # what `make bench` runs (about 2-3 minutes)
+    python benchmarks/run.py --make-test      # also time `make test` (several minutes more)
+    python benchmarks/run.py --skip-book      # only the training benchmarks
+    python benchmarks/run.py --quick          # fewer repeats and a smaller big-MLP set (smoke test)
+    python benchmarks/run.py --threads 1      # limit numpy's BLAS (and torch) to 1 thread
+
+Benchmarks that are not run this time (the book with --skip-book, `make test` without
+--make-test) keep their previous figures from results.json, marked with the date they were
+measured, so the tables always show the latest measurement of everything.
+results.md is generated: edit this script, not the table.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_book  # noqa: E402
+import bench_mlp  # noqa: E402
+from common import environment, optional  # noqa: E402
+
+RESULTS_JSON = HERE / "results.json"
+RESULTS_MD = HERE / "results.md"
+
+TARGETS = {
+    "big_mlp/floor": 1.25, "big_mlp/torch": 0.8, "big_mlp/sklearn": 0.7,
+    "small_us_per_step": 30.0, "small/torch": 0.3,
+    "notebook_s": bench_book.NOTEBOOK_TARGET_S, "book_s": bench_book.BOOK_TARGET_S,
+    "make_test_s": bench_book.MAKE_TEST_TARGET_S,
+}
+
+
+def _previous() -> dict:
+    try:
+        return json.loads(RESULTS_JSON.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _carry(previous: dict, key: str) -> dict | None:
+    """A result from the previous run, stamped with when it was measured."""
+    old = previous.get("results", {}).get(key)
+    if old is None:
+        return None
+    old = dict(old)
+    old.setdefault("measured_at", previous.get("date"))
+    old["carried_over"] = True
+    return old
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+def _range(s: dict, unit: str, digits: int = 1) -> str:
+    return f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}–{s['max']:.{digits}f}]"
+
+
+def _verdict(value, target, lower_is_better=True) -> str:
+    if value is None:
+        return "–"
+    ok = value <= target if lower_is_better else value >= target
+    return "met" if ok else f"missed by {100 * (value / target - 1):.0f}%"
+
+
+def _blas_line(env: dict) -> str:
+    parts = []
+    for lib in env.get("blas", []):
+        if lib.get("user_api") == "blas":
+            parts.append(f"{lib.get('internal_api')} {lib.get('version')} "
+                         f"({lib.get('architecture')} kernels, {lib.get('num_threads')} threads)")
+    return "; ".join(parts) or "unknown (threadpoolctl not installed)"
+
+
+def markdown(res: dict) -> str:
+    env, r = res["environment"], res["results"]
+    v = env["versions"]
+    lines = [
+        "## Latest benchmark run",
+        "",
+        f"Measured {res['date']} by `make bench` on {env['cpu']} ({env['cpu_count']} CPUs, "
+        f"load average {env['load_average_at_start'][0] if env['load_average_at_start'] else '?'} "
+        f"at the start), Python {env['python']}, numpy {v['numpy']}, BLAS: {_blas_line(env)}. "
+        f"Environment: {', '.join(f'{k}={val}' for k, val in env['env'].items()) or 'no BLAS variables set'}. "
+        "Times are medians over repeats with [min–max]; ratios compare medians measured in the same "
+        "process. The machine is shared, so absolute times vary from run to run; the ratios are "
+        "the stable figures.",
+        "",
+        "### Training speed",
+        "",
+        "| benchmark | measured | ratio | target | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    big = r.get("big_mlp")
+    if big:
+        ms, ra = big["ms_per_epoch"], big["ratios"]
+        lines.append(f"| big MLP: `mlp` training epoch | {_range(ms['mlp'], 'ms')} | "
+                     f"{ra['mlp/floor']:.2f}× the product floor ({ms['floor']['median']:.1f} ms) | "
+                     f"≤ {TARGETS['big_mlp/floor']}× | {_verdict(ra['mlp/floor'], TARGETS['big_mlp/floor'])} |")
+        lines.append(f"| big MLP: `mlp.fit` epoch, with its History evaluation | {_range(ms['fit'], 'ms')} | "
+                     f"{ra['fit/floor_fit']:.2f}× the floor with the evaluation products "
+                     f"({ms['floor_fit']['median']:.1f} ms) | report | – |")
+        for other, key in (("torch", "big_mlp/torch"), ("sklearn", "big_mlp/sklearn")):
+            if other in ms:
+                lines.append(f"| big MLP: `mlp` / {other} ({_range(ms[other], 'ms')}) | | "
+                             f"{ra['mlp/' + other]:.2f} | ≤ {TARGETS[key]} | "
+                             f"{_verdict(ra['mlp/' + other], TARGETS[key])} |")
+            else:
+                lines.append(f"| big MLP: `mlp` / {other} | {big['notes'].get(other, 'not run')} | – | "
+                             f"≤ {TARGETS[key]} | not measured |")
+    small = r.get("small_mlp")
+    if small:
+        us, ra = small["us_per_step"], small["ratios"]
+        lines.append(f"| small MLP: `mlp` training step | {_range(us['mlp'], 'µs')} | "
+                     f"{ra['mlp/floor']:.1f}× its 5 products ({us['floor']['median']:.1f} µs) | "
+                     f"≤ {TARGETS['small_us_per_step']:.0f} µs | "
+                     f"{_verdict(us['mlp']['median'], TARGETS['small_us_per_step'])} |")
+        lines.append(f"| small MLP: `mlp.fit` per step, with its History evaluation | "
+                     f"{_range(us['fit'], 'µs')} | | report | – |")
+        if "torch" in us:
+            lines.append(f"| small MLP: `mlp` / torch ({_range(us['torch'], 'µs')}) | | "
+                         f"{ra['mlp/torch']:.2f} | ≤ {TARGETS['small/torch']} | "
+                         f"{_verdict(ra['mlp/torch'], TARGETS['small/torch'])} |")
+        else:
+            lines.append(f"| small MLP: `mlp` / torch | {small['notes'].get('torch', 'not run')} | – | "
+                         f"≤ {TARGETS['small/torch']} | not measured |")
+        if "sklearn" in us:
+            lines.append(f"| small MLP: `mlp` / sklearn ({_range(us['sklearn'], 'µs')}) | | "
+                         f"{ra['mlp/sklearn']:.2f} | report | – |")
+    prec = r.get("precision")
+    if prec:
+        ms = prec["ms_per_epoch"]
+        lines.append(f"| big MLP epoch in float64 ({_range(ms['float64'], 'ms')}) vs float32 "
+                     f"({_range(ms['float32'], 'ms')}) | | {prec['ratios']['float64/float32']:.2f}× | "
+                     "report | – |")
+    for key in ("big_mlp", "small_mlp", "precision"):
+        if r.get(key):
+            lines.append("")
+            lines.append(f"- {key.replace('_', ' ')}: {r[key]['what']}.")
+    lines += ["", "### Book execution", ""]
+    bk = r.get("book")
+    if bk:
+        when = f" (measured {bk['measured_at']})" if bk.get("carried_over") else ""
+        lines += [f"Each notebook on a fresh kernel{when}; a kernel that starts, runs one empty cell "
+                  f"and shuts down costs {bk['kernel_fixed_cost_s']:.1f} s of every figure.", "",
+                  "| notebook | code cells | seconds | target | verdict |", "|---|---|---|---|---|"]
+        for nb in bk["notebooks"]:
+            verdict = f"error: {nb['error']}" if nb["error"] else _verdict(nb["seconds"], TARGETS["notebook_s"])
+            lines.append(f"| `{nb['notebook']}` | {nb['code_cells']} | {nb['seconds']:.1f} | "
+                         f"≤ {TARGETS['notebook_s']:.0f} s | {verdict} |")
+        lines.append(f"| **whole book** ({len(bk['notebooks'])} notebooks, one after another) | | "
+                     f"**{bk['total_seconds']:.1f}** | ≤ {TARGETS['book_s']:.0f} s | "
+                     f"{_verdict(bk['total_seconds'], TARGETS['book_s'])}"
+                     f"{'' if bk['all_ran'] else ' (not every notebook ran)'} |")
+    else:
+        lines.append("Not measured yet: run `make bench`.")
+    lines += ["", "### Test suite", ""]
+    mt = r.get("make_test")
+    if mt:
+        when = f", measured {mt['measured_at']}" if mt.get("carried_over") else ""
+        status = "passed" if mt["passed"] else f"FAILED (exit {mt['returncode']})"
+        lines.append(f"`make test`: {mt['seconds']:.0f} s ({mt['seconds'] / 60:.1f} min, {status}{when}); "
+                     f"target ≤ {TARGETS['make_test_s'] / 60:.0f} min: "
+                     f"{_verdict(mt['seconds'], TARGETS['make_test_s'])}.")
+    else:
+        lines.append("`make test` has not been timed yet: run `python benchmarks/run.py --make-test`.")
+    return "\n".join(lines) + "\n"
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, 2,000 big-MLP samples")
+    ap.add_argument("--skip-book", action="store_true", help="do not execute the notebooks")
+    ap.add_argument("--make-test", action="store_true", help="also time `make test` (minutes)")
+    ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as found)")
+    ap.add_argument("--no-write", action="store_true", help="print the Markdown, write nothing")
+    args = ap.parse_args(argv)
+
+    limit = contextlib.nullcontext()
+    if args.threads is not None:
+        tpc = optional("threadpoolctl")
+        if tpc is None:
+            ap.error("--threads needs threadpoolctl (pip install threadpoolctl)")
+        limit = tpc.threadpool_limits(args.threads)
+
+    previous = _previous()
+    start = time.perf_counter()
+    results: dict = {}
+    with limit:
+        env = environment()
+        print(f"BLAS: {_blas_line(env)}", flush=True)
+        reps = 3 if args.quick else 5
+        n_big = 2_000 if args.quick else 10_000
+        print("1/5 big MLP (784-256-128-10) ...", flush=True)
+        results["big_mlp"] = bench_mlp.big_mlp(repeats=reps, n=n_big)
+        print(f"    mlp/floor = {results['big_mlp']['ratios']['mlp/floor']:.2f}", flush=True)
+        print("2/5 small MLP (2-16-1) ...", flush=True)
+        results["small_mlp"] = bench_mlp.small_mlp(repeats=reps)
+        print(f"    mlp = {results['small_mlp']['us_per_step']['mlp']['median']:.1f} us/step", flush=True)
+        print("3/5 float64 vs float32 ...", flush=True)
+        results["precision"] = bench_mlp.precision(repeats=2 if args.quick else 3, n=n_big)
+        print(f"    float64/float32 = {results['precision']['ratios']['float64/float32']:.2f}", flush=True)
+    if args.skip_book:
+        print("4/5 book execution: skipped (--skip-book)", flush=True)
+        results["book"] = _carry(previous, "book")
+    else:
+        print("4/5 book execution, one fresh kernel per notebook ...", flush=True)
+        results["book"] = bench_book.book()
+        print(f"    whole book {results['book']['total_seconds']:.1f} s", flush=True)
+    if args.make_test:
+        print("5/5 make test ...", flush=True)
+        results["make_test"] = bench_book.make_test()
+        print(f"    {results['make_test']['seconds']:.0f} s", flush=True)
+    else:
+        print("5/5 make test: not timed (add --make-test)", flush=True)
+        results["make_test"] = _carry(previous, "make_test")
+
+    out = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "options": {"quick": args.quick, "threads": args.threads},
+        "environment": env,
+        "targets": TARGETS,
+        "results": {k: v for k, v in results.items() if v is not None},
+        "seconds": time.perf_counter() - start,
+    }
+    md = markdown(out)
+    if args.no_write:
+        print(md)
+    else:
+        RESULTS_JSON.write_text(json.dumps(out, indent=1, default=float) + "\n")
+        RESULTS_MD.write_text(md)
+        print(md)
+        print(f"wrote {RESULTS_JSON.relative_to(HERE.parent)} and {RESULTS_MD.relative_to(HERE.parent)} "
+              f"in {out['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
