@@ -219,18 +219,20 @@ def build(names=None, build_dir: Path = BUILD, force: bool = False, jobs: int = 
             print(msg, flush=True)
 
 
-def sync() -> None:
+def sync(names=None) -> None:
     """Bring masters' setup cells, page links and the committed student copies up to date."""
-    for name in available():
+    names = names or available()
+    for name in names:
         master_path(name).write_text(fixed_master(name))
         (SRC / f"{name}.md").write_text(fixed_page(name))
-    build()
-    for name in available():
+    build(names)
+    for name in names:
         dest = SRC / name / "student"
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(BUILD / "student" / name, dest,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    print("in sync" if not out_of_date() else f"still out of date: {out_of_date()}")
+    stale = [f for f in out_of_date() if any(f"/{n}" in f or f"{n}." in f for n in names)]
+    print("in sync" if not stale else f"still out of date: {stale}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -478,7 +480,8 @@ def main(argv=None) -> int:
     b = sub.add_parser("build", help="generate student notebooks and autograders")
     b.add_argument("names", nargs="*", metavar="NAME", help=f"some of {EXERCISES} (default: all)")
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    sub.add_parser("sync", help="update the committed student copies, setup cells and page links")
+    sy = sub.add_parser("sync", help="update the committed student copies, setup cells and page links")
+    sy.add_argument("names", nargs="*", metavar="NAME", help="some exercises (default: all)")
     g = sub.add_parser("grade", help="grade a folder of submissions")
     g.add_argument("submissions", type=Path)
     g.add_argument("--out", type=Path, default=ROOT / "_build" / "grades")
@@ -492,7 +495,7 @@ def main(argv=None) -> int:
             ap.error(f"unknown exercise(s) {sorted(unknown)}; choose from {EXERCISES}")
         build(args.names or None, force=args.force)
     elif args.command == "sync":
-        sync()
+        sync(args.names or None)
     else:
         grade(args.submissions, args.out, args.jobs, args.timeout, args.memory_mb)
     return 0
