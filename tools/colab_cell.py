@@ -63,10 +63,11 @@ def fix(paths) -> None:
     for p in paths:
         nb = json.loads(p.read_text())
         cell = first_code_cell(nb)
-        new = {"cell_type": "code", "execution_count": None, "metadata": {"tags": ["remove-cell"]},
-               "outputs": [], "source": install_cell_source()}
+        new = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
+               "metadata": {"tags": ["remove-cell"]}, "outputs": [], "source": install_cell_source()}
         if cell is not None and "".join(cell["source"]).startswith(MARKER):
             cell["source"] = new["source"]
+            cell.setdefault("id", new["id"])  # nbformat 4.5 requires every cell to have an id
         else:
             first_md = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] != "code"), -1)
             nb["cells"].insert(first_md + 1, new)

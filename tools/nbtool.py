@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from pathlib import Path
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -19,7 +20,10 @@ def strip(nb: dict) -> dict:
             cell["outputs"] = []
             cell["execution_count"] = None
         cell.get("metadata", {}).pop("execution", None)
-        cell.pop("id", None) if nb.get("nbformat_minor", 0) < 5 else None
+        if nb.get("nbformat_minor", 0) < 5:
+            cell.pop("id", None)
+        else:  # nbformat 4.5 requires ids; a missing one is a warning in the build
+            cell.setdefault("id", f"cell-{uuid.uuid4().hex[:8]}")
     md = nb.setdefault("metadata", {})
     md.pop("widgets", None)
     md["kernelspec"] = KERNELSPEC
@@ -32,6 +36,8 @@ def problems(nb: dict) -> list[str]:
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
             out.append(f"cell {i} has outputs or an execution count")
+        if nb.get("nbformat_minor", 0) >= 5 and "id" not in cell:
+            out.append(f"cell {i} has no id (nbformat 4.5 requires one)")
     if "widgets" in nb.get("metadata", {}):
         out.append("metadata holds saved widget state")
     if nb.get("metadata", {}).get("kernelspec", {}).get("name") != "python3":
