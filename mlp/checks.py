@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["NOT_ANSWERED", "check_answered", "check_array", "check_shape", "check_scalar", "check_gradient",
-           "check_update_rule", "check_stable", "check_truth_table", "relative_difference"]
+           "check_update_rule", "check_function", "check_stable", "check_truth_table",
+           "relative_difference"]
 
 NOT_ANSWERED = "not answered yet"
 
@@ -178,6 +179,44 @@ def check_update_rule(step, reference, inputs: list, name: str, *, rtol: float =
                 raise AssertionError(f"{name}: {hint}")
         for i, (o, r) in enumerate(zip(out, ref_out)):
             check_array(o, r, f"{name}: returned value #{i + 1} on test input {k}", rtol=rtol, atol=atol)
+
+
+def check_function(fn, reference, inputs: list, name: str, *, rtol: float = 1e-7,
+                   atol: float = 1e-10, mistakes: dict | None = None, factors=None) -> None:
+    """Call a student's function on several inputs and compare each result with a reference.
+
+    For functions that return one number or one array (``check_update_rule`` handles tuples of
+    parameters and state). ``inputs`` is a list of argument tuples; ``reference(*args)`` gives
+    the right result. The student's function gets copies of array arguments (dtypes kept, so
+    integer labels stay integers). A crash is reported with the input number and the argument
+    shapes; a wrong result is diagnosed by ``check_array`` (shape, transposed, sign, factor).
+    ``mistakes`` maps a hint to a buggy version of the reference (e.g. softmax minus one-hot
+    without the 1/N): when the answer matches it on an input where it differs from the right
+    result, the hint is the message. A buggy version that cannot run on an input (a transposed
+    matrix that does not fit, say) is skipped for that input.
+    """
+    for k, args in enumerate(inputs, start=1):
+        copies = [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
+        shapes = ", ".join(str(a.shape) if isinstance(a, np.ndarray) else type(a).__name__
+                           for a in args)
+        where = f"on test input {k} (arguments: {shapes})"
+        try:
+            out = fn(*copies)
+        except Exception as exc:  # a crash in the student's code: say on which input and why
+            raise AssertionError(f"{name} raised {type(exc).__name__} {where}: {exc}") from exc
+        check_answered(out, name)
+        expected = reference(*args)
+        if _close(out, expected, rtol, atol):
+            continue
+        for hint, buggy in (mistakes or {}).items():
+            try:
+                with np.errstate(all="ignore"):
+                    wrong = buggy(*args)
+            except Exception:
+                continue
+            if not _close(wrong, expected, rtol, atol) and _close(out, wrong, rtol, atol):
+                raise AssertionError(f"{name}: {hint}")
+        check_array(out, expected, f"{name} {where}", rtol=rtol, atol=atol, factors=factors)
 
 
 def check_stable(fn, args: tuple, expected, name: str, *, rtol: float = 1e-7, atol: float = 1e-12,
