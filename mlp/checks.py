@@ -192,8 +192,9 @@ def check_function(fn, reference, inputs: list, name: str, *, rtol: float = 1e-7
     shapes; a wrong result is diagnosed by ``check_array`` (shape, transposed, sign, factor).
     ``mistakes`` maps a hint to a buggy version of the reference (e.g. softmax minus one-hot
     without the 1/N): when the answer matches it on an input where it differs from the right
-    result, the hint is the message. A buggy version that cannot run on an input (a transposed
-    matrix that does not fit, say) is skipped for that input.
+    result, the hint is the message; a list of buggy versions stands for several ways to make the
+    same mistake. A buggy version that cannot run on an input (a transposed matrix that does not
+    fit, say) is skipped for that input.
     """
     for k, args in enumerate(inputs, start=1):
         copies = [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
@@ -208,14 +209,15 @@ def check_function(fn, reference, inputs: list, name: str, *, rtol: float = 1e-7
         expected = reference(*args)
         if _close(out, expected, rtol, atol):
             continue
-        for hint, buggy in (mistakes or {}).items():
-            try:
-                with np.errstate(all="ignore"):
-                    wrong = buggy(*args)
-            except Exception:
-                continue
-            if not _close(wrong, expected, rtol, atol) and _close(out, wrong, rtol, atol):
-                raise AssertionError(f"{name}: {hint}")
+        for hint, buggies in (mistakes or {}).items():
+            for buggy in (buggies if isinstance(buggies, (list, tuple)) else (buggies,)):
+                try:
+                    with np.errstate(all="ignore"):
+                        wrong = buggy(*args)
+                except Exception:
+                    continue
+                if not _close(wrong, expected, rtol, atol) and _close(out, wrong, rtol, atol):
+                    raise AssertionError(f"{name}: {hint}")
         check_array(out, expected, f"{name} {where}", rtol=rtol, atol=atol, factors=factors)
 
 

@@ -83,3 +83,16 @@ def test_scalar_results():
     with pytest.raises(AssertionError, match="total: forgot an element"):
         checks.check_function(lambda a: float(np.sum(a[1:])), np.sum, [(np.arange(1.0, 5.0),)],
                               "total", mistakes={"forgot an element": lambda a: np.sum(a[1:])})
+
+
+def test_several_ways_to_make_one_mistake():
+    def rows_over_total(Z):  # softmax normalized by the sum of the whole array, with a row shift
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return E / E.sum()
+
+    ways = [lambda Z: np.exp(Z) / np.exp(Z).sum(), rows_over_total]
+    right = lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    Z = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 4.0]])
+    with pytest.raises(AssertionError, match="softmax: each row must sum to 1"):
+        checks.check_function(rows_over_total, right, [(Z,)], "softmax",
+                              mistakes={"each row must sum to 1": ways})
