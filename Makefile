@@ -72,7 +72,7 @@ test-book: install-test vendor exercises
 	$(PY) tools/build_book.py
 
 test-site: install-test
-	$(PY) -m pytest tests/site -q
+	$(PY) -m pytest tests/site -q -n 2 --dist loadfile -p no:cacheprovider
 
 # ---------------------------------------------------------------------------------------------
 grade: install-book

@@ -3,8 +3,11 @@
 - sphinx-thebe registers its inline config script twice; the second `const` declaration is a
   JavaScript error on every page.
 - The ipywidgets embed manager typesets labels with the MathJax 2 API, absent from MathJax 3.
-- Two theme elements fail WCAG checks: the expand/collapse toggles of the sidebar are <summary>
-  elements with only an icon, and the search button's aria-label hides its visible text.
+- Theme and widget elements that fail WCAG checks: the expand/collapse toggles of the sidebar are
+  <summary> elements with only an icon; the search button's aria-label hides its visible text;
+  the colour-mode button's icons carry titles ("Light", "Dark") that its aria-label does not
+  contain; ipywidgets' slider handles (role="slider") have no accessible name, so each gets the
+  text of its slider's label once the widget manager has drawn it.
 """
 
 # The widget manager typesets labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3
@@ -49,6 +52,20 @@ A11Y_FIXES = """document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
     b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name
   });
+  document.querySelectorAll(".theme-switch-button i[title]").forEach(function (i) {
+    i.removeAttribute("title");  // decorative icons: the button's aria-label names it
+    i.setAttribute("aria-hidden", "true");
+  });
+  function nameSliders() {
+    document.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (h) {
+      var box = h.closest(".widget-slider");
+      var label = box && box.querySelector(".widget-label");
+      var text = label && label.textContent.trim();
+      if (text) { h.setAttribute("aria-label", text); }
+    });
+  }
+  new MutationObserver(nameSliders).observe(document.body, {childList: true, subtree: true});
+  nameSliders();
 });"""
 
 

@@ -10,6 +10,8 @@ ipywidgets and matplotlib are imported inside the functions, so `import mlp` sta
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
 
 
@@ -31,13 +33,14 @@ def _label(v) -> str:
 
 
 def figure_slider(draw, name: str, values, description: str | None = None, labels=None,
-                  start: int = 0, figsize=(6.0, 4.0), dpi: int = 80, **fixed):
+                  start: int = 0, figsize=(6.0, 4.0), dpi: int = 80, alt: str | None = None, **fixed):
     """A slider over `values` of parameter `name`, switching between precomputed figures.
 
     draw(fig, **{name: value}, **fixed) is called once per value when the cell runs; moving the
     slider afterwards only switches pictures, in the browser, so it works on a static page.
 
     Returns an ipywidgets VBox(slider, pictures). `description` labels the slider (default: name).
+    `alt` describes the figure for screen readers; each picture's text adds the slider's value.
     """
     import ipywidgets as W
 
@@ -50,14 +53,21 @@ def figure_slider(draw, name: str, values, description: str | None = None, label
     labels = [_label(v) for v in values] if labels is None else list(labels)
     if len(labels) != len(values):
         raise ValueError(f"figure_slider: got {len(labels)} labels for {len(values)} values.")
+    if not 0 <= start < len(values):
+        raise ValueError(f"figure_slider: start={start} is not an index of the {len(values)} values; "
+                         f"use 0 to {len(values) - 1}.")
+    description = description or name
+    what = alt or f"Figure drawn by {getattr(draw, '__name__', 'draw')}"
+    # HTML <img> rather than an Image widget: only <img> can carry the alt text screen readers need.
     pictures = [
-        W.Image(value=render_png(draw, figsize, dpi, **{name: v}, **fixed), format="png",
-                layout=W.Layout(max_width="100%", height="auto"))
-        for v in values
+        W.HTML(value=(f'<img class="mlp-figure" style="max-width: 100%; height: auto" '
+                      f'alt="{html.escape(f"{what}, {description} = {label}")}" src="data:image/png;base64,'
+                      f'{base64.b64encode(render_png(draw, figsize, dpi, **{name: v}, **fixed)).decode()}">'))
+        for v, label in zip(values, labels)
     ]
     stack = W.Stack(pictures, selected_index=start)
     slider = W.SelectionSlider(options=list(zip(labels, range(len(values)))), index=start,
-                               description=description or name, continuous_update=True,
+                               description=description, continuous_update=True,
                                style={"description_width": "initial"},
                                layout=W.Layout(width="min(100%, 32rem)"))
     W.jslink((slider, "index"), (stack, "selected_index"))

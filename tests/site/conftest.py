@@ -5,6 +5,7 @@ recorded, so a page that needs the internet to render fails its test.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import re
@@ -120,7 +121,14 @@ AXE = ROOT / "_build" / "test-assets" / "axe.min.js"
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core from the npm registry (cached in _build/test-assets)."""
+    """axe-core from the npm registry (cached in _build/test-assets; one worker fetches it)."""
+    AXE.parent.mkdir(parents=True, exist_ok=True)
+    with open(AXE.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _fetch_axe()
+
+
+def _fetch_axe() -> str:
     if not AXE.exists():
         if shutil.which("npm") is None:
             pytest.skip("npm is not available to install axe-core: accessibility check skipped")

@@ -28,8 +28,8 @@ def test_page_loads_offline_without_errors(visit, base_url, path, site):
     assert broken == [], f"{path}: images that did not load: {broken}"
     html = (site / path).read_text()
     if 'class="math' in html:
-        v.page.wait_for_selector("mjx-container", timeout=15000)
-        assert v.page.locator("mjx-container").count() > 0, f"{path}: maths not rendered"
+        v.page.wait_for_selector("mjx-container", state="attached", timeout=15000)
+        assert v.page.locator("mjx-container:visible").count() > 0, f"{path}: maths not rendered"
         text = v.page.inner_text("main")
         assert "$$" not in text and "\\frac" not in text, f"{path}: raw TeX left on the page"
 
@@ -47,7 +47,7 @@ def test_launch_buttons_open_this_notebook(visit, path):
     assert binder in hrefs, f"no Binder link to {notebook}; links: {[h for h in hrefs if 'binder' in h]}"
 
 
-VISIBLE_PICTURES = """el => Array.from(el.querySelectorAll('.widget-image'))
+VISIBLE_PICTURES = """el => Array.from(el.querySelectorAll('img.mlp-figure'))
     .filter(img => img.offsetParent !== null).map(img => img.src)"""
 
 
@@ -55,7 +55,7 @@ VISIBLE_PICTURES = """el => Array.from(el.querySelectorAll('.widget-image'))
 def test_kernel_free_slider_changes_the_figure(visit, path):
     v = visit(path)
     v.page.wait_for_selector(".widget-slider .noUi-handle", timeout=20000)
-    box = v.page.locator(".widget-vbox:has(.widget-slider):has(.widget-image)").first
+    box = v.page.locator(".widget-vbox:has(.widget-slider):has(img.mlp-figure)").first
     assert box.count() == 1, f"{path}: no slider linked to pictures (mlp.widgets.figure_slider)"
     before = box.evaluate(VISIBLE_PICTURES)
     shot_before = box.screenshot()
@@ -79,7 +79,7 @@ def test_search_finds_backpropagation(visit):
 
 OPAQUE_FIGURES = """async () => {
   const out = [];
-  for (const img of Array.from(document.querySelectorAll('.cell_output img, .widget-image'))) {
+  for (const img of Array.from(document.querySelectorAll('.cell_output img'))) {
     if (!img.complete || img.naturalWidth === 0 || img.offsetParent === null) continue;
     const c = document.createElement('canvas');
     c.width = img.naturalWidth; c.height = img.naturalHeight;
