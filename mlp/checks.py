@@ -21,7 +21,7 @@ import numpy as np
 
 __all__ = ["NOT_ANSWERED", "check_answered", "check_array", "check_shape", "check_scalar", "check_gradient",
            "check_update_rule", "check_function", "check_stable", "check_truth_table",
-           "relative_difference"]
+           "check_split", "check_least_squares", "relative_difference"]
 
 NOT_ANSWERED = "not answered yet"
 
@@ -251,3 +251,117 @@ def check_truth_table(predict, X, y, name: str) -> None:
              for i, x in enumerate(np.asarray(X)) if arr[i] != y[i]]
     if wrong:
         raise AssertionError(f"{name} is wrong on {len(wrong)} of {y.size} inputs: " + "; ".join(wrong))
+
+
+def check_split(parts: dict, X, y, sizes: dict | None = None) -> None:
+    """Check that the rows of (X, y) were split into parts that hold every row exactly once.
+
+    ``parts`` maps a part's name to its pair ``(X_part, y_part)``, e.g.
+    ``{"training": (X_tr, y_tr), "validation": (X_va, y_va)}``; ``sizes`` (optional) maps names
+    to the expected numbers of rows. The rows of X must be distinct: they identify the examples.
+    Says which part has the wrong shape or size, rows that are not in X, a row twice, rows shared
+    with another part (an off-by-one in the slices), labels that no longer belong to their rows
+    (X and y shuffled differently), and how many rows are in no part.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    index = {row.tobytes(): i for i, row in enumerate(X)}
+    if X.ndim != 2 or len(index) != len(X):
+        raise ValueError("check_split: X must be 2-D with distinct rows (they identify the "
+                         "examples); add an id column if some rows repeat.")
+    rows = {}
+    for part, pair in parts.items():
+        check_answered(pair, f"the {part} set")
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise AssertionError(f"the {part} set should be a pair (X_{part[:2]}, y_{part[:2]}).")
+        Xp = _as_array(pair[0], f"X of the {part} set")
+        yp = np.asarray(pair[1])
+        if Xp.ndim != 2 or Xp.shape[1] != X.shape[1]:
+            raise AssertionError(f"X of the {part} set has shape {Xp.shape}, expected (rows, "
+                                 f"{X.shape[1]}): keep whole rows of X, X[indices].")
+        if yp.shape[:1] != (len(Xp),) or yp.shape[1:] != y.shape[1:]:
+            raise AssertionError(f"the {part} set has {len(Xp)} rows of X but labels of shape "
+                                 f"{yp.shape}, expected {(len(Xp),) + y.shape[1:]}.")
+        idx = [index.get(row.tobytes()) for row in np.ascontiguousarray(Xp)]
+        unknown = sum(i is None for i in idx)
+        if unknown:
+            raise AssertionError(f"the {part} set contains {unknown} row(s) that are not rows of X: "
+                                 "split the rows as they are (X[indices]), do not change them.")
+        idx = np.array(idx, dtype=int)
+        if len(np.unique(idx)) != len(idx):
+            raise AssertionError(f"the {part} set contains {len(idx) - len(np.unique(idx))} row(s) "
+                                 "more than once: draw the indices without replacement, e.g. "
+                                 "rng.permutation(n).")
+        if len(idx) and not np.array_equal(y[idx], yp):
+            wrong = int(np.sum(np.any((y[idx] != yp).reshape(len(idx), -1), axis=1)))
+            raise AssertionError(f"in the {part} set, {wrong} of {len(idx)} labels do not belong "
+                                 "to their rows: index X and y with the same permutation, "
+                                 "X[order] and y[order].")
+        rows[part] = idx
+    names = list(rows)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            shared = len(np.intersect1d(rows[a], rows[b]))
+            if shared:
+                raise AssertionError(f"the {a} and {b} sets overlap: {shared} row(s) are in both. "
+                                     "Every row must go to exactly one set (an off-by-one in the "
+                                     "slices? order[:k] and order[k:] share nothing).")
+    missing = len(X) - sum(len(r) for r in rows.values())
+    if missing:
+        raise AssertionError(f"{missing} row(s) of X are in no set: the sets together must hold "
+                             "all the data (an off-by-one in the slices? order[:k] and order[k:] "
+                             "together are all of order).")
+    for part, expected in (sizes or {}).items():
+        if len(rows[part]) != expected:
+            raise AssertionError(f"the {part} set has {len(rows[part])} rows, expected {expected}.")
+
+
+def check_least_squares(fit, inputs: list, name: str, *, rtol: float = 1e-6) -> None:
+    """Check a least-squares solver fit(Phi, y) -> a against the minimum-norm solution pinv(Phi) y.
+
+    ``inputs`` is a list of (Phi, y) pairs, Phi of shape (n, p). When p <= n (and Phi has full
+    column rank) the answer must solve the normal equations; when p >= n (full row rank) there are
+    exact fits, and the answer must be the one of smallest norm. Says when the answer is not a
+    least-squares solution, does not interpolate although it could (a ridge penalty, or normal
+    equations with the singular p x p matrix Phi^T Phi), or interpolates with more than the
+    minimum norm; a crash is reported with the shapes.
+    """
+    for k, (Phi, y) in enumerate(inputs, start=1):
+        Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
+        n, p = Phi.shape
+        where = f"on test input {k} (Phi of shape {Phi.shape}, n = {n} points, p = {p} features)"
+        singular = (f"with p = {p} > n = {n} the p x p matrix Phi^T Phi has rank n, so it is "
+                    "singular and the normal equations (Phi^T Phi) a = Phi^T y do not pick the "
+                    "minimum-norm solution; use np.linalg.lstsq(Phi, y, rcond=None)[0] or "
+                    "np.linalg.pinv(Phi) @ y") if p > n else ""
+        try:
+            a = fit(np.array(Phi), np.array(y))
+        except Exception as exc:
+            raise AssertionError(f"{name} raised {type(exc).__name__} {where}: {exc}"
+                                 + (f". Note: {singular}." if singular else "")) from exc
+        check_answered(a, name)
+        a = check_shape(a, (p,) + y.shape[1:], f"{name} {where}")
+        best = np.linalg.lstsq(Phi, y, rcond=None)[0]
+        if np.allclose(a, best, rtol=rtol, atol=rtol * max(np.abs(best).max(), 1e-300)):
+            continue
+        scale = max(float(np.linalg.norm(y)), 1e-300)
+        residual = float(np.linalg.norm(Phi @ a - y)) / scale
+        if p >= n and residual > 1e-6:
+            raise AssertionError(
+                f"{name} does not fit the training data exactly {where} (relative residual "
+                f"{residual:.2g}), although with p >= n an exact fit exists: "
+                + (singular if singular else "solve the square system, e.g. with np.linalg.lstsq")
+                + ". A ridge penalty (Phi^T Phi + lambda I) changes the answer; here lambda = 0.")
+        if p > n:
+            raise AssertionError(
+                f"{name} fits the data exactly {where} but is not the minimum-norm solution: "
+                f"||a|| = {np.linalg.norm(a):.4g}, the smallest possible is "
+                f"{np.linalg.norm(best):.4g}; {singular}.")
+        normal = float(np.linalg.norm(Phi.T @ (Phi @ a - y))) / max(
+            float(np.linalg.norm(Phi.T @ y)), 1e-300)
+        if normal > 1e-6:
+            raise AssertionError(
+                f"{name} is not the least-squares solution {where}: the residual Phi a - y should "
+                f"be orthogonal to the columns of Phi (Phi^T (Phi a - y) = 0), but it is off by "
+                f"{normal:.2g} (relative); use np.linalg.lstsq(Phi, y, rcond=None)[0].")
+        check_array(a, best, f"{name} {where}", rtol=rtol, atol=rtol * np.abs(best).max())
