@@ -6,7 +6,9 @@
 - Theme and widget elements that fail WCAG checks: the expand/collapse toggles of the sidebar are
   <summary> elements with only an icon; the search button's aria-label hides its visible text;
   the colour-mode button's icons carry titles ("Light", "Dark") that its aria-label does not
-  contain; ipywidgets' slider handles (role="slider") have no accessible name, so each gets the
+  contain; sphinxcontrib-bibtex's citation list holds deprecated doc-biblioentry items where
+  role="list" needs list items; code blocks that scroll are not keyboard-focusable; ipywidgets'
+  slider handles (role="slider") have no accessible name, so each gets the
   text of its slider's label once the widget manager has drawn it.
 """
 
@@ -43,20 +45,23 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-A11Y_FIXES = """document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("summary").forEach(function (s) {
-    if (!s.textContent.trim() && !s.getAttribute("aria-label")) {
-      s.setAttribute("aria-label", "Show or hide the pages of this section");
-    }
-  });
-  document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
-    b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name
-  });
-  document.querySelectorAll(".theme-switch-button i[title]").forEach(function (i) {
-    i.removeAttribute("title");  // decorative icons: the button's aria-label names it
-    i.setAttribute("aria-hidden", "true");
-  });
-  function nameSliders() {
+A11Y_FIXES = """(function () {
+  function fix() {
+    document.querySelectorAll("summary:not([aria-label])").forEach(function (s) {
+      if (!s.textContent.trim()) { s.setAttribute("aria-label", "Show or hide the pages of this section"); }
+    });
+    document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
+      b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name
+    });
+    // Decorative icons (Font Awesome may already have turned them into <svg><title>): the
+    // button's aria-label names it.
+    document.querySelectorAll(".theme-switch-button [title], .theme-switch-button svg title")
+      .forEach(function (e) { if (e.tagName.toLowerCase() === "title") { e.remove(); } else { e.removeAttribute("title"); } });
+    document.querySelectorAll(".theme-switch-button i, .theme-switch-button svg")
+      .forEach(function (e) { e.setAttribute("aria-hidden", "true"); });
+    // doc-biblioentry is deprecated in ARIA 1.2 and a role="list" must hold list items.
+    document.querySelectorAll('.citation-list > [role="doc-biblioentry"]')
+      .forEach(function (e) { e.setAttribute("role", "listitem"); });
     document.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (h) {
       var box = h.closest(".widget-slider");
       var label = box && box.querySelector(".widget-label");
@@ -64,9 +69,16 @@ A11Y_FIXES = """document.addEventListener("DOMContentLoaded", function () {
       if (text) { h.setAttribute("aria-label", text); }
     });
   }
-  new MutationObserver(nameSliders).observe(document.body, {childList: true, subtree: true});
-  nameSliders();
-});"""
+  document.addEventListener("DOMContentLoaded", function () {
+    // A code block wider than the page scrolls: keyboard users must be able to focus it.
+    document.querySelectorAll("pre:not([tabindex])").forEach(function (p) {
+      if (p.scrollWidth > p.clientWidth || p.scrollHeight > p.clientHeight) { p.setAttribute("tabindex", "0"); }
+    });
+    fix();
+    // widgets and icons are drawn after the page has loaded
+    new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  });
+})();"""
 
 
 def setup(app):

@@ -1,9 +1,14 @@
 """Build the website with warnings as errors, and fail if the log shows any warning at all.
 
     python tools/build_book.py          # jupyter-book build -W --keep-going . ; log in _build/book.log
+
+Sphinx rebuilds only the pages whose source changed, so an edit to `mlp/` (which every notebook
+imports), to the extensions in `_ext/` or to the configuration would leave stale pages. When any
+of those changed since the last build, every page is rebuilt and every notebook executed again.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -12,12 +17,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "_build" / "book.log"
+STAMP = ROOT / "_build" / ".book-inputs"
+
+
+def inputs_fingerprint() -> str:
+    """A hash of what every page depends on besides its own source."""
+    h = hashlib.sha256()
+    files = sorted([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), ROOT / "_config.yml",
+                    ROOT / "_toc.yml", ROOT / "references.bib", Path(__file__)])
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
 
 
 def main() -> int:
     LOG.parent.mkdir(exist_ok=True)
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", "-W", "--keep-going", str(ROOT)]
+    fingerprint = inputs_fingerprint()
+    stale = not STAMP.is_file() or STAMP.read_text() != fingerprint
+    cmd = [str(jb), "build", "-W", "--keep-going", *(["--all"] if stale else []), str(ROOT)]
     print("$", " ".join(cmd), flush=True)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -31,6 +49,7 @@ def main() -> int:
         print(proc.stdout[-4000:])
         print(f"book build FAILED (exit {proc.returncode}, {len(warnings)} warnings); full log: {LOG}")
         return 1
+    STAMP.write_text(fingerprint)
     print(f"book build OK in {seconds:.0f} s with 0 warnings; log: {LOG}")
     return 0
 
