@@ -8,6 +8,7 @@ points = 3
 @test_case(points=2, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
 def test_node_backward(Node):
+    import inspect
     import math
     from mlp import checks
     from mlp.autograd import Value
@@ -23,5 +24,6 @@ def test_node_backward(Node):
         got = leaf_grads(build, values, Node)
         if all((g == 0 for g in got)):
             raise AssertionError(f'{answer}: {checks.NOT_ANSWERED} (after backward() on {expr}, every gradient is still 0: add your share to a.grad with +=).')
-        checks.check_array(got, leaf_grads(build, values, Value), f'the gradients of {expr} at {values}', mistakes=mistakes)
+        leaves = ', '.join((f'{name}.grad' for name in inspect.signature(build).parameters))
+        checks.check_array(got, leaf_grads(build, values, Value), f'[{leaves}] for {expr} at {values}', mistakes=mistakes)
 
