@@ -28,6 +28,8 @@ def test_lecture_step(gd_step, E0, lecture_1, E1):
     x, t, loss = (np.array([[0.12, 0.3]]), np.array([[0.1, 0.9]]), mlp.SquaredError())
     checks.check_scalar(E0, net.loss_and_grads(x, t, loss), 'E0')
     checks.check_answered(lecture_1, 'lecture_1')
+    if not isinstance(lecture_1, dict) or sorted(lecture_1) != ['W1', 'W2', 'b1', 'b2']:
+        raise AssertionError(f'lecture_1 should be the dict gd_step returns, with the keys W1, b1, W2, b2; got {lecture_1!r:.100}')
     for name, p in zip(('W1', 'b1', 'W2', 'b2'), net.parameters()):
         checks.check_array(lecture_1[name], p.data - 0.5 * p.grad, f'lecture_1[{name!r}]', mistakes={ascent: p.data + 0.5 * p.grad})
         p.data -= 0.5 * p.grad
