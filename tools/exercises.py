@@ -124,10 +124,10 @@ def fixed_page(name: str) -> str:
     return pattern.sub(lambda m: links_block(name), text)
 
 
-def out_of_date(build_dir: Path = BUILD) -> list[str]:
+def out_of_date(build_dir: Path = BUILD, names=None) -> list[str]:
     """Committed files that `sync` would change (masters, pages, student copies)."""
     stale = []
-    for name in available():
+    for name in names or available():
         if master_path(name).read_text() != fixed_master(name):
             stale.append(str(master_path(name).relative_to(ROOT)))
         if (SRC / f"{name}.md").read_text() != fixed_page(name):
@@ -231,7 +231,7 @@ def sync(names=None) -> None:
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(BUILD / "student" / name, dest,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    stale = [f for f in out_of_date() if any(f"/{n}" in f or f"{n}." in f for n in names)]
+    stale = out_of_date(names=names)
     print("in sync" if not stale else f"still out of date: {stale}")
 
 
