@@ -1,0 +1,25 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 3
+
+@test_case(points=2, hidden=False, 
+    success_message="public check passed; hidden tests with more cases run when your work is graded")
+def test_split_train_val(split_train_val):
+    import numpy as np
+    import mlp
+    from mlp import checks
+    X, y = mlp.datasets.make_moons(30, noise=0.2, rng=0)
+    out = split_train_val(X.copy(), y.copy(), 0.2, np.random.default_rng(5))
+    checks.check_answered(out, 'split_train_val')
+    if not (isinstance(out, (tuple, list)) and len(out) == 4):
+        raise AssertionError('split_train_val should return a tuple (X_train, y_train, X_val, y_val).')
+    X_tr, y_tr, X_va, y_va = out
+    checks.check_split({'training': (X_tr, y_tr), 'validation': (X_va, y_va)}, X, y, sizes={'training': 24, 'validation': 6})
+    order = np.random.default_rng(5).permutation(30)
+    not_shuffled = 'shuffle first: order = rng.permutation(n), then split order; your sets are slices of the unshuffled data.'
+    checks.check_array(X_va, X[order[:6]], 'X_val (the rows order[:n_val])', mistakes={'the validation set is the START of the permutation, X[order[:n_val]] (you took its end).': X[order[-6:]], not_shuffled: X[:6], not_shuffled + ' ': X[-6:]})
+    checks.check_array(X_tr, X[order[6:]], 'X_train (the rows order[n_val:])', mistakes={'keep the training rows in the order of the permutation, X[order[n_val:]] (you sorted them).': X[np.sort(order[6:])]})
+
