@@ -11,9 +11,12 @@ With n training points there are three regimes: p < n (least squares, cannot int
 p = n (one exact interpolant, usually with a huge norm), p > n (infinitely many interpolants;
 `np.linalg.lstsq` returns the one of minimum norm, which is also where gradient descent from
 a = 0 converges). Sweeping p shows the test error rise to a spike at p = n and then fall again.
+`sweep_ridges` does the same sweep for several ridge penalties at once.
 
-`gd_two_scale_risk` is the epoch-wise counterpart (Heckel & Yilmaz 2021): gradient descent on a
-linear model whose features have two scales, solved in closed form through one SVD.
+`gd_least_squares` follows gradient descent on a least-squares loss exactly, in closed form
+through one SVD (the chapter checks it against an explicit loop and uses it to show where gradient
+descent ends up). `gd_two_scale_risk` uses it for the epoch-wise counterpart (Heckel & Yilmaz
+2021): gradient descent on a linear model whose features have two scales.
 Computation only: the chapter does the plotting.
 """
 from __future__ import annotations
@@ -90,7 +93,7 @@ def min_norm_fit(Phi, y, ridge: float = 0.0) -> np.ndarray:
 
 
 def _solve_gram(Phi, y, ridge: float) -> np.ndarray:
-    """The same readout as min_norm_fit, through the smaller Gram matrix (fast, for sweeps).
+    """The same readout as min_norm_fit, through the smaller of the two Gram matrices.
 
     p <= n: a = (Phi^T Phi + n ridge I)^-1 Phi^T y;  p > n: a = Phi^T (Phi Phi^T + n ridge I)^-1 y.
     At ridge = 0 these are the least-squares solution and the minimum-norm interpolant whenever
@@ -163,7 +166,33 @@ def sweep_random_features(X_train, y_train, X_test, y_test, n_features, seeds: i
     the curve moves with p alone. Test error is measured against `y_test` (pass the noiseless
     targets to measure the error against the true function). Returns a SweepResult.
     """
-    where = "sweep_random_features"
+    check_number(ridge, "ridge", "sweep_random_features", low=0)
+    return _sweep(X_train, y_train, X_test, y_test, n_features, [ridge], seeds, kind, rng,
+                  bandwidth, "sweep_random_features")[0]
+
+
+def sweep_ridges(X_train, y_train, X_test, y_test, n_features, ridges, seeds: int = 5,
+                 kind: str = "relu", rng=None, bandwidth: float = 1.0) -> dict:
+    """The same sweep for several ridge values at once: {ridge: SweepResult}.
+
+    Every ridge value sees the same random features (as if each were swept with the same rng),
+    and one eigendecomposition per width and seed serves them all:
+    Gram = Q diag(e) Q^T gives (Gram + n ridge I)^-1 = Q diag(1 / (e + n ridge)) Q^T.
+    """
+    where = "sweep_ridges"
+    lams = np.asarray(ridges, dtype=float) if np.ndim(ridges) == 1 else None
+    if lams is None or lams.size == 0 or not np.all(np.isfinite(lams)) or np.any(lams < 0) \
+            or len(np.unique(lams)) != lams.size:
+        raise ValueError(f"{where}: ridges must be a non-empty 1-D list of distinct numbers >= 0; "
+                         f"got {ridges!r}.")
+    results = _sweep(X_train, y_train, X_test, y_test, n_features, lams, seeds, kind, rng,
+                     bandwidth, where)
+    return {float(lam): r for lam, r in zip(lams, results)}
+
+
+def _sweep(X_train, y_train, X_test, y_test, n_features, ridges, seeds, kind, rng, bandwidth,
+           where) -> list:
+    """The work behind sweep_random_features and sweep_ridges: one SweepResult per ridge."""
     X_train = as_2d(X_train, "X_train", where)
     n, d = X_train.shape
     X_test = as_2d(X_test, "X_test", where, n_features=d)
@@ -177,17 +206,21 @@ def sweep_random_features(X_train, y_train, X_test, y_test, n_features, seeds: i
         raise ValueError(f"{where}: n_features must be a non-empty 1-D list of positive integers "
                          f"(numbers of random features p); got {n_features!r}.")
     check_number(seeds, "seeds", where, low=1, integer=True)
-    check_number(ridge, "ridge", where, low=0)
     check_choice(kind, KINDS, "kind", where)
     rng = as_rng(rng, f"{where}: rng")
 
-    shape = (seeds, ps.size)
+    Y, Y_test = y_train.reshape(n, -1), y_test.reshape(len(X_test), -1)   # k outputs as columns
+    k = Y.shape[1]
+    nl = n * np.asarray(ridges, dtype=float)                              # (R,): n * ridge
+    R = nl.size
+    shape = (R, seeds, ps.size)
     train, test, norm = np.empty(shape), np.empty(shape), np.empty(shape)
     order = np.argsort(ps, kind="stable")
-    p_max, eye = int(ps.max()), np.eye(n)
+    p_max = int(ps.max())
     for s in range(seeds):
         W, b = draw_weights(d, p_max, kind, rng, bandwidth)
-        # Unscaled features F once per seed; model p uses the first p columns, Phi = F[:, :p]/sqrt(p).
+        # Unscaled features F once per seed; model p uses the first p columns:
+        # Phi = F[:, :p] / sqrt(p).
         Z_train, Z_test = X_train @ W.T, X_test @ W.T
         if kind == "relu":
             F, F_test = np.maximum(Z_train, 0.0, out=Z_train), np.maximum(Z_test, 0.0, out=Z_test)
@@ -197,21 +230,32 @@ def sweep_random_features(X_train, y_train, X_test, y_test, n_features, seeds: i
         # G = F[:, :m]^T F[:, :m] (m = min(n, p_max)) holds every primal Gram as a leading block,
         # and K = F[:, :p] F[:, :p]^T (the dual Gram) grows by one block of columns at a time.
         m = min(n, p_max)
-        G, Fty = F[:, :m].T @ F[:, :m], F.T @ y_train
+        G, FtY = F[:, :m].T @ F[:, :m], F.T @ Y
         K, p_done = np.zeros((n, n)), 0
         for j in order:
             p = int(ps[j])
-            if p <= n:      # primal: (Phi^T Phi + n ridge I) a = Phi^T y
-                a = np.linalg.solve(G[:p, :p] / p + n * ridge * np.eye(p), Fty[:p] / np.sqrt(p))
+            if p <= n:      # primal: a = (Phi^T Phi + n ridge I)^-1 Phi^T y
+                e, Q = np.linalg.eigh(G[:p, :p] / p)
+                rhs = FtY[:p] / np.sqrt(p)
             else:           # dual: a = Phi^T (Phi Phi^T + n ridge I)^-1 y
                 K += F[:, p_done:p] @ F[:, p_done:p].T
                 p_done = p
-                a = F[:, :p].T @ np.linalg.solve(K / p + n * ridge * eye, y_train) / np.sqrt(p)
+                e, Q = np.linalg.eigh(K / p)
+                rhs = Y
+            # 1 / (e + n ridge) for every ridge; at ridge 0 directions with e ~ 0 are dropped
+            # (the pseudo-inverse), which is the minimum-norm least-squares solution.
+            e = np.maximum(e, 0.0)[:, None] + nl[None, :]                    # (r, R)
+            keep = e > e.max(axis=0) * 1e-13
+            inv = np.divide(1.0, e, out=np.zeros_like(e), where=keep)
+            coef = Q @ ((Q.T @ rhs)[:, :, None] * inv[:, None, :]).reshape(len(Q), k * R)
+            a = coef if p <= n else F[:, :p].T @ coef / np.sqrt(p)          # (p, k R)
             a_unscaled = a / np.sqrt(p)      # Phi @ a == F[:, :p] @ a_unscaled, with no copy of Phi
-            train[s, j] = _mse(F[:, :p] @ a_unscaled, y_train)
-            test[s, j] = _mse(F_test[:, :p] @ a_unscaled, y_test)
-            norm[s, j] = np.linalg.norm(a)
-    return SweepResult(ps.astype(int), n, train, test, norm, kind, float(ridge))
+            for out, F_, Y_ in ((train, F, Y), (test, F_test, Y_test)):
+                err = (F_[:, :p] @ a_unscaled).reshape(len(Y_), k, R) - Y_[:, :, None]
+                out[:, s, j] = np.mean(np.sum(err ** 2, axis=1), axis=0)
+            norm[:, s, j] = np.sqrt(np.sum(a ** 2, axis=0).reshape(k, R).sum(axis=0))
+    return [SweepResult(ps.astype(int), n, train[r], test[r], norm[r], kind, float(ridges[r]))
+            for r in range(R)]
 
 
 def feature_grid(n_train: int, low: float = 0.1, high: float = 10.0, num: int = 25,
@@ -253,10 +297,50 @@ def two_scale_data(n: int = 200, d_strong: int = 150, d_weak: int = 20, s_weak: 
     return X, y, beta, scales
 
 
+def gd_least_squares(X, y, steps, lr: float | None = None, b0=None) -> np.ndarray:
+    """Iterates b_t of gradient descent on (1/2n)||X b - y||^2 from b_0 = b0 (default 0).
+
+    The step b <- b - lr X^T (X b - y) / n is linear, so with the thin SVD X = U S V^T
+    (lambda_i = s_i^2 / n) the whole trajectory has a closed form:
+        b_t = b_inf + sum_i (1 - lr lambda_i)^t (v_i . (b0 - b_inf)) v_i,
+        b_inf = pinv(X) y + (I - V V^T) b0.
+    Every direction v_i of the row space approaches b_inf geometrically; the part of b0 orthogonal
+    to the row space never moves. From b0 = 0 the limit is pinv(X) y, the least-squares solution
+    of minimum norm. lr defaults to 1 / lambda_max; it must stay below 2 / lambda_max.
+    steps: whole numbers t >= 0. Returns B (len(steps), d), row k = b_{steps[k]}.
+    """
+    where = "gd_least_squares"
+    X = as_2d(X, "X", where)
+    n, d = X.shape
+    y = _targets(y, n, "y", where)
+    if y.ndim != 1:
+        raise ValueError(f"{where}: y must have shape ({n},), one number per row; got {y.shape}.")
+    t = np.asarray(steps, dtype=float)
+    if t.ndim != 1 or np.any(t < 0) or np.any(t != np.round(t)):
+        raise ValueError(f"{where}: steps must be a 1-D list of whole step counts >= 0; "
+                         f"got {steps!r}.")
+    b0 = np.zeros(d) if b0 is None else as_float_array(b0, "b0", where)
+    if b0.shape != (d,):
+        raise ValueError(f"{where}: b0 must have shape ({d},), one number per column of X; "
+                         f"got {b0.shape}.")
+    check_finite(b0, "b0", where)
+    U, S, Vt = np.linalg.svd(X, full_matrices=False)
+    keep = S > S[0] * 1e-12                                      # drop directions X cannot see
+    U, S, Vt = U[:, keep], S[keep], Vt[keep]
+    lam = S ** 2 / n
+    lr = 1.0 / lam[0] if lr is None else check_number(lr, "lr", where, low=0, low_open=True)
+    if lr * lam[0] >= 2:
+        raise ValueError(f"{where}: lr={lr} diverges; it must be below "
+                         f"2/lambda_max = {2 / lam[0]:.4g}.")
+    b_inf = Vt.T @ ((U.T @ y) / S) + (b0 - Vt.T @ (Vt @ b0))
+    left = np.power(1.0 - lr * lam[None, :], t[:, None])   # (T, r): what is left per direction
+    return b_inf + (left * (Vt @ (b0 - b_inf))) @ Vt
+
+
 def gd_two_scale_risk(X, y, beta, scales, steps, lr: float | None = None):
     """Test risk ||diag(scales) (b_t - beta)||^2 of gradient descent after each number of steps.
 
-    GD from b_0 = 0 on (1/2n)||X b - y||^2 is solved exactly with the SVD X = U S V^T:
+    GD from b_0 = 0 on (1/2n)||X b - y||^2, in closed form (see gd_least_squares):
         b_t = sum_i (1 - (1 - lr s_i^2 / n)^t) (u_i . y / s_i) v_i,
     so every step count costs one small matrix product. lr defaults to n / s_max^2 (1/lambda_max).
     Returns (risk (len(steps),), train_mse (len(steps),)).
@@ -270,19 +354,7 @@ def gd_two_scale_risk(X, y, beta, scales, steps, lr: float | None = None):
     if beta.shape != (d,) or scales.shape != (d,):
         raise ValueError(f"{where}: beta and scales must have shape ({d},); got {beta.shape} "
                          f"and {scales.shape}.")
-    t = np.asarray(steps, dtype=float)
-    if t.ndim != 1 or np.any(t < 0):
-        raise ValueError(f"{where}: steps must be a 1-D list of step counts >= 0; got {steps!r}.")
-    U, S, Vt = np.linalg.svd(X, full_matrices=False)
-    keep = S > S[0] * 1e-12
-    U, S, Vt = U[:, keep], S[keep], Vt[keep]
-    lam = S ** 2 / n
-    lr = 1.0 / lam[0] if lr is None else check_number(lr, "lr", where, low=0, low_open=True)
-    if lr * lam[0] >= 2:
-        raise ValueError(f"{where}: lr={lr} diverges; it must be below 2/lambda_max = {2 / lam[0]:.4g}.")
-    coef = (U.T @ y) / S                                        # the least-squares solution's coordinates
-    shrink = 1.0 - np.power(1.0 - lr * lam[None, :], t[:, None])  # (T, r): how far each direction got
-    B = (shrink * coef) @ Vt                                    # (T, d): b_t for every t
+    B = gd_least_squares(X, y, steps, lr)                       # (T, d): b_t for every t
     risk = np.sum(((B - beta) * scales) ** 2, axis=1)
     train = np.mean((B @ X.T - y) ** 2, axis=1)
     return risk, train

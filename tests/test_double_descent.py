@@ -95,6 +95,29 @@ def test_sweep_with_several_outputs(data):
     np.testing.assert_allclose(r2.test_mse, 5 * r1.test_mse, rtol=1e-10)
 
 
+@pytest.mark.parametrize("two_outputs", [False, True])
+def test_sweep_ridges_equals_one_sweep_per_ridge(data, two_outputs):
+    """One eigendecomposition for all ridges gives what separate sweeps (same rng) give."""
+    X, y, Xt, yt = data
+    if two_outputs:
+        y, yt = np.column_stack([y, np.sin(3 * y)]), np.column_stack([yt, np.sin(3 * yt)])
+    ps, ridges = [10, 60, 100, 140, 400], [1e-1, 0.0, 1e-4]
+    many = dd.sweep_ridges(X, y, Xt, yt, ps, ridges, seeds=2, kind="fourier", rng=7)
+    assert list(many) == ridges
+    for lam in ridges:
+        one = dd.sweep_random_features(X, y, Xt, yt, ps, seeds=2, ridge=lam, kind="fourier", rng=7)
+        assert many[lam].ridge == lam
+        for what in ("test_mse", "norm"):
+            np.testing.assert_allclose(getattr(many[lam], what), getattr(one, what), rtol=1e-8)
+        np.testing.assert_allclose(many[lam].train_mse, one.train_mse, rtol=1e-8, atol=1e-20)
+
+
+def test_sweep_ridges_bad_input(data):
+    for bad in ([], [0.1, 0.1], [-1.0], 0.1, [np.nan]):
+        with pytest.raises(ValueError, match="ridges"):
+            dd.sweep_ridges(*data, [10], bad)
+
+
 # ---------------------------------------------------------------- the pieces
 
 def test_relu_features_formula():
@@ -166,6 +189,54 @@ def test_gd_closed_form_matches_an_explicit_loop():
     b_ls = np.linalg.lstsq(X, y, rcond=None)[0]
     np.testing.assert_allclose(dd.gd_two_scale_risk(X, y, beta, scales, [1e9])[0],
                                np.sum(((b_ls - beta) * scales) ** 2), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(30, 80), (60, 20)])
+def test_gd_least_squares_matches_an_explicit_loop(shape):
+    """The closed form equals plain gradient descent, from zero and from a random start."""
+    rng = np.random.default_rng(4)
+    n, d = shape
+    X, y, b0 = rng.normal(size=shape), rng.normal(size=n), rng.normal(size=d)
+    lr = 0.7 * n / np.linalg.norm(X, 2) ** 2
+    steps = [0, 1, 2, 17, 400]
+    for start in (None, b0):
+        B = dd.gd_least_squares(X, y, steps, lr=lr, b0=start)
+        b = np.zeros(d) if start is None else start.copy()
+        for t in range(max(steps) + 1):
+            if t in steps:
+                np.testing.assert_allclose(B[steps.index(t)], b, rtol=1e-9, atol=1e-12)
+            b = b - lr * X.T @ (X @ b - y) / n
+    np.testing.assert_allclose(dd.gd_least_squares(X, y, [0], b0=b0)[0], b0, atol=1e-12)
+
+
+def test_gd_least_squares_limits():
+    """Wide X: from 0 the limit is the min-norm interpolant; from b0 the null-space part of b0 stays."""
+    rng = np.random.default_rng(5)
+    X, y, b0 = rng.normal(size=(20, 50)), rng.normal(size=20), rng.normal(size=50)
+    pinv = np.linalg.pinv(X)
+    far = [1e7]
+    np.testing.assert_allclose(dd.gd_least_squares(X, y, far)[0], pinv @ y, atol=1e-10)
+    null_part = b0 - pinv @ (X @ b0)
+    np.testing.assert_allclose(dd.gd_least_squares(X, y, far, b0=b0)[0], pinv @ y + null_part,
+                               atol=1e-10)
+    # tall X: the least-squares solution, whatever the start
+    Xt, yt = rng.normal(size=(50, 20)), rng.normal(size=50)
+    np.testing.assert_allclose(dd.gd_least_squares(Xt, yt, far, b0=b0[:20])[0],
+                               np.linalg.lstsq(Xt, yt, rcond=None)[0], atol=1e-10)
+
+
+def test_gd_least_squares_bad_input():
+    X, y = np.ones((4, 3)), np.ones(4)
+    with pytest.raises(ValueError, match="whole step counts"):
+        dd.gd_least_squares(X, y, [1.5])
+    with pytest.raises(ValueError, match="whole step counts"):
+        dd.gd_least_squares(X, y, [-1])
+    with pytest.raises(ValueError, match="b0 must have shape"):
+        dd.gd_least_squares(X, y, [1], b0=np.zeros(4))
+    with pytest.raises(ValueError, match="one number per row"):
+        dd.gd_least_squares(X, np.ones((4, 2)), [1])
+    with pytest.raises(ValueError, match="lr"):
+        dd.gd_least_squares(X, y, [1], lr=10.0)
 
 
 def test_two_scale_model_shows_epoch_wise_double_descent():
