@@ -90,7 +90,9 @@ class Dense:
 
     def pre_activation(self, a_prev: np.ndarray) -> np.ndarray:
         """Z = A_prev @ W^T + b: row n is z = W a_prev + b for example n."""
-        return a_prev @ self.W.data.T + self.b.data
+        Z = a_prev @ self.W.data.T    # W.T is a view: BLAS reads W transposed, nothing is copied
+        Z += self.b.data              # in place: no second (N, n_l) array
+        return Z
 
     def parameters(self) -> list[Parameter]:
         return [self.W, self.b]

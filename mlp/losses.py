@@ -33,6 +33,13 @@ class Loss:
         """Class labels from network outputs (None for regression losses)."""
         return None
 
+    def _per_example_and_grad(self, output, y):
+        """`_per_example` and `_grad` at once, on checked inputs: what one training step needs.
+
+        Losses whose value and gradient share work (an exp) override this to do it only once.
+        """
+        return self._per_example(output, y), self._grad(output, y)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -70,7 +77,7 @@ class SquaredError(Loss):
     """The lectures' E and L: C = (1/N) sum_n 1/2 ||a_n - y_n||^2;  dC/da = (a - y) / N."""
 
     def _per_example(self, a, y):
-        return 0.5 * np.sum((a - y) ** 2, axis=1)
+        return 0.5 * ((a - y) ** 2).sum(axis=1)
 
     def _grad(self, a, y):
         return (a - y) / a.shape[0]
@@ -129,7 +136,7 @@ class BCE(Loss):
     def _per_example(self, p, y):
         with np.errstate(divide="ignore"):
             ll = np.where(y == 1, np.log(p), np.log1p(-p))
-        return -np.sum(ll, axis=1)
+        return -ll.sum(axis=1)
 
     def _grad(self, p, y):
         with np.errstate(divide="ignore"):
@@ -155,10 +162,17 @@ class BCEWithLogits(Loss):
         return y
 
     def _per_example(self, z, y):
-        return np.sum(numerics.softplus(z) - y * z, axis=1)
+        return (numerics.softplus(z) - y * z).sum(axis=1)
 
     def _grad(self, z, y):
         return (numerics.sigmoid(z) - y) / z.shape[0]
+
+    def _per_example_and_grad(self, z, y):
+        # numerics.softplus and numerics.sigmoid, written out to share e = exp(-|z|)
+        e = np.exp(-np.abs(z))
+        softplus = np.maximum(z, 0) + np.log1p(e)
+        sigma = np.maximum(e, z >= 0) / (1.0 + e)
+        return (softplus - y * z).sum(axis=1), (sigma - y) / z.shape[0]
 
     def predict_labels(self, output):
         return (np.asarray(output)[:, 0] >= 0).astype(int)
@@ -200,10 +214,18 @@ class SoftmaxCrossEntropy(Loss):
         return y
 
     def _per_example(self, z, Y):
-        return numerics.logsumexp(z, axis=1) - np.sum(Y * z, axis=1)
+        return numerics.logsumexp(z, axis=1) - (Y * z).sum(axis=1)
 
     def _grad(self, z, Y):
         return (numerics.softmax(z, axis=1) - Y) / z.shape[0]
+
+    def _per_example_and_grad(self, z, Y):
+        # numerics.logsumexp and numerics.softmax, written out to share e = exp(z - max z)
+        m = z.max(axis=1, keepdims=True)
+        e = np.exp(z - m)
+        total = e.sum(axis=1, keepdims=True)
+        per_example = (m + np.log(total))[:, 0] - (Y * z).sum(axis=1)
+        return per_example, (e / total - Y) / z.shape[0]
 
     def predict_labels(self, output):
         return np.argmax(np.asarray(output), axis=1)
@@ -226,7 +248,7 @@ class Hinge(Loss):
         return y
 
     def _per_example(self, z, y):
-        return np.sum(np.maximum(0.0, 1.0 - y * z), axis=1)
+        return np.maximum(0.0, 1.0 - y * z).sum(axis=1)
 
     def _grad(self, z, y):
         return np.where(y * z < 1, -y, 0.0) / z.shape[0]

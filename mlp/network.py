@@ -108,7 +108,11 @@ class MLP:
 
     def predict(self, X) -> np.ndarray:
         """a^(L) for X, without touching the caches (safe to call between forward and backward)."""
-        a = as_2d(X, "X", "MLP.predict", n_features=self.sizes[0], dtype=self.dtype)
+        X = as_2d(X, "X", "MLP.predict", n_features=self.sizes[0], dtype=self.dtype)
+        return self._predict(X)
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        a = X
         for layer in self.layers:
             a = layer.f.f(layer.pre_activation(a))
         return a

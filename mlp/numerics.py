@@ -13,11 +13,14 @@ def sigmoid(z):
     """sigma(z) = 1 / (1 + exp(-z)), computed without overflow.
 
     With e = exp(-|z|) (always <= 1): sigma(z) = 1/(1+e) for z >= 0 and e/(1+e) for z < 0.
-    np.where evaluates both branches, so the trick must be inside e, not in the branches.
+    Array code computes both cases for every z, so the trick must be inside e (exp never sees a
+    positive number), not in a choice between exp(-z) and exp(z). The numerator, 1 or e, is
+    max(e, [z >= 0]) because e lies in [0, 1]: the same numbers as np.where(z >= 0, 1.0, e),
+    without a branch per element, which makes large arrays faster.
     """
     z = np.asarray(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return np.maximum(e, z >= 0) / (1.0 + e)
 
 
 def softplus(z):
@@ -34,8 +37,8 @@ def log_sigmoid(z):
 def logsumexp(z, axis: int = -1, keepdims: bool = False):
     """log sum_k exp(z_k) = m + log sum_k exp(z_k - m) with m = max_k z_k (the shift keeps exp <= 1)."""
     z = np.asarray(z)
-    m = np.max(z, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    m = z.max(axis=axis, keepdims=True)
+    out = m + np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -48,8 +51,8 @@ def log_softmax(z, axis: int = -1):
 def softmax(z, axis: int = -1):
     """softmax(z)_k = exp(z_k - m) / sum_j exp(z_j - m), m = max_j z_j (shift-invariant, so exact)."""
     z = np.asarray(z)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def softmax_jacobian(z):

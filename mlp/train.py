@@ -25,9 +25,10 @@ def minibatches(X, y, batch_size: int | None, rng=None, shuffle: bool = True):
         batch_size = N
     check_number(batch_size, "batch_size", "minibatches", low=1, integer=True)
     order = as_rng(rng).permutation(N) if shuffle else np.arange(N)
+    # One shuffled copy per epoch, then slices (views): one indexing call per epoch, not per batch.
+    X, y = X[order], y[order]
     for start in range(0, N, batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
+        yield X[start:start + batch_size], y[start:start + batch_size]
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, epoch, where="f
     for b, (Xb, Yb) in enumerate(minibatches(X, Y, batch_size, rng, shuffle), start=1):
         out = net._forward(Xb)
         loss._check_output(out, where)
-        per_example = loss._per_example(out, Yb)
+        per_example, dC_da = loss._per_example_and_grad(out, Yb)
         # the sum is finite exactly when the batch mean is, and is one numpy call cheaper
         if not math.isfinite(per_example.sum()):
             value = float(np.mean(per_example))
@@ -98,7 +99,7 @@ def _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, epoch, where="f
                 f"diverged. Try a smaller learning rate (now {opt.lr}), gradient clipping "
                 "(clip_norm=...) or standardized inputs."
             )
-        net._backward(loss._grad(out, Yb))
+        net._backward(dC_da)
         if net.l2:
             for layer in net.layers:
                 layer.W.grad += 2.0 * net.l2 * layer.W.data
@@ -147,12 +148,12 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
         return float(np.mean(loss._per_example(out, Y_checked)))
 
     def record(e):
-        out = net.predict(X)
+        out = net._predict(X)      # X and Xv were checked and converted once, above
         hist.epoch.append(e)
         hist.train_loss.append(mean_loss(out, Y))
         hist.train_acc.append(accuracy(loss, out, y))
         if validation is not None:
-            out_v = net.predict(Xv)
+            out_v = net._predict(Xv)
             hist.val_loss.append(mean_loss(out_v, Yv))
             hist.val_acc.append(accuracy(loss, out_v, yv))
         hist.time.append(time.perf_counter() - start)
