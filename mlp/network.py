@@ -182,8 +182,10 @@ class MLP:
         """Forward, loss and backward in one call: returns C(a^(L), y) + L2 penalty, fills grads."""
         self.check_loss(loss)
         output = self.forward(X)
-        value = loss(output, y) + self.penalty()
-        self.backward(loss.grad(output, y))
+        output, Y = loss._check(output, y)   # the targets are checked once, for value and gradient
+        per_example, dC_da = loss._per_example_and_grad(output, Y)
+        value = float(np.mean(per_example)) + self.penalty()      # = loss(output, y) + penalty
+        self._backward(dC_da)                                     # = backward(loss.grad(output, y))
         if self.l2:
             for layer in self.layers:
                 layer.W.grad = layer.W.grad + 2.0 * self.l2 * layer.W.data

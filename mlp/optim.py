@@ -2,8 +2,9 @@
 
 Each optimizer holds a list of `Parameter`s and updates `p.data` in place from `p.grad` when
 `step()` is called. Per-parameter state (velocities, running averages) lives in `self.state`,
-one dict per parameter, in the parameter list's order. The same classes drive the 2-D
-loss-surface demos: wrap a point in a Parameter and set its .grad by hand.
+one dict per parameter, in the parameter list's order; an entry starts as zeros when first
+read. The same classes drive the 2-D loss-surface demos: wrap a point in a Parameter and set
+its .grad by hand.
 
 Shared options, applied to the gradient g before the update rule:
   weight_decay  g <- g + weight_decay * w   (L2 decay coupled to the gradient)
@@ -15,6 +16,20 @@ import numpy as np
 
 from .layers import Parameter
 from ._validation import check_choice, check_number
+
+
+class State(dict):
+    """One parameter's optimizer state. An entry read before it was ever set starts as zeros
+    shaped like the parameter, once: velocities and running averages all start at 0."""
+
+    def __init__(self, p: Parameter):
+        super().__init__()
+        self.param = p
+
+    def __missing__(self, key):
+        zeros = np.zeros_like(self.param.data)
+        self[key] = zeros
+        return zeros
 
 
 def global_norm(grads) -> float:
@@ -43,7 +58,7 @@ class Optimizer:
         self.weight_decay = float(check_number(weight_decay, "weight_decay", where, low=0))
         self.clip_norm = None if clip_norm is None else float(check_number(
             clip_norm, "clip_norm", where, low=0, low_open=True))
-        self.state: list[dict] = [{} for _ in params]
+        self.state: list[State] = [State(p) for p in params]
         self.t = 0  # number of steps taken
 
     def zero_grad(self) -> None:
@@ -114,7 +129,7 @@ class Momentum(Optimizer):
         self.form = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
 
     def update(self, p, g, state):
-        v = state.setdefault("v", np.zeros_like(p.data))
+        v = state["v"]   # zeros before the first step
         if self.form == "lecture":
             v *= self.alpha
             v += (1.0 - self.alpha) * g
@@ -142,7 +157,7 @@ class Nesterov(Optimizer):
         self.momentum = float(check_number(momentum, "momentum", "Nesterov", low=0, high=1, high_open=True))
 
     def update(self, p, g, state):
-        v = state.setdefault("v", np.zeros_like(p.data))
+        v = state["v"]   # zeros before the first step
         v *= self.momentum
         v += g
         p.data -= self.lr * (g + self.momentum * v)
@@ -159,7 +174,7 @@ class AdaGrad(Optimizer):
         self.eps = float(check_number(eps, "eps", "AdaGrad", low=0))
 
     def update(self, p, g, state):
-        r = state.setdefault("r", np.zeros_like(p.data))
+        r = state["r"]   # zeros before the first step
         r += g * g
         p.data -= self.lr * g / (np.sqrt(r) + self.eps)
 
@@ -176,7 +191,7 @@ class RMSProp(Optimizer):
         self.eps = float(check_number(eps, "eps", "RMSProp", low=0))
 
     def update(self, p, g, state):
-        r = state.setdefault("r", np.zeros_like(p.data))
+        r = state["r"]   # zeros before the first step
         r *= self.rho
         r += (1.0 - self.rho) * g * g
         p.data -= self.lr * g / (np.sqrt(r) + self.eps)
@@ -200,8 +215,7 @@ class AdaDelta(Optimizer):
         self.eps = float(check_number(eps, "eps", "AdaDelta", low=0, low_open=True))
 
     def update(self, p, g, state):
-        r = state.setdefault("r", np.zeros_like(p.data))
-        s = state.setdefault("s", np.zeros_like(p.data))
+        r, s = state["r"], state["s"]   # both zeros before the first step
         r *= self.rho
         r += (1.0 - self.rho) * g * g
         dw = -np.sqrt(s + self.eps) / np.sqrt(r + self.eps) * g
@@ -229,8 +243,7 @@ class Adam(Optimizer):
         self.eps = float(check_number(eps, "eps", "Adam", low=0))
 
     def update(self, p, g, state):
-        m = state.setdefault("m", np.zeros_like(p.data))
-        v = state.setdefault("v", np.zeros_like(p.data))
+        m, v = state["m"], state["v"]   # both zeros before the first step
         m *= self.beta1
         m += (1.0 - self.beta1) * g
         v *= self.beta2
