@@ -2,18 +2,25 @@
 
 What "one epoch of mlp" means here: `mlp.train._train_epoch`, the loop inside `mlp.fit` (shuffle,
 then per mini-batch forward, loss value and divergence check, backward, optimizer step).
-`fit` itself also evaluates the loss and accuracy on all training data after every epoch for
-its History; that costs one extra forward pass over the data and is reported on its own row,
-against a floor that includes those forward products.
+`fit` itself also checks its inputs and evaluates the loss and accuracy on all training data
+for its History; `fit(epochs=1)` is timed on its own row, against a floor that includes the
+products of its two evaluations (before and after the epoch).
 
-The floor is the matrix products alone, on the same shapes and dtype, with `.T` views exactly
-as mlp uses them: 8 per step for 784-256-128-10 (3 forward, 3 dW, 2 dX: no dX for the input
-layer) and 5 per step for 2-16-1.
+Every implementation is measured against two references, interleaved in the same process:
+- the floor: the matrix products alone, on the same shapes and dtype, with `.T` views exactly
+  as mlp uses them: 8 per step for 784-256-128-10 (3 forward, 3 dW, 2 dX: no dX for the input
+  layer) and 5 per step for 2-16-1. No implementation can be faster.
+- numpy: the same epoch hand-written in plain numpy with as few calls as we could manage and no
+  Python structure around them (`_numpy_epoch`): the least work any numpy implementation does
+  besides the products. mlp / numpy is mlp's own overhead; numpy / floor is numpy's.
 
 PyTorch and scikit-learn are optional: each comparison is skipped, with a note, when the
 package is not installed. PyTorch gets the same number of threads as numpy's BLAS.
 """
 from __future__ import annotations
+
+import contextlib
+import math
 
 import numpy as np
 
@@ -35,11 +42,29 @@ def _small_data(n=1000, dtype=np.float32, seed=0):
     return X, (X[:, 0] * X[:, 1] > 0).astype(np.int64)
 
 
+def _blas_threads(threads):
+    """A context that limits numpy's BLAS to `threads` threads (None: leave it as found)."""
+    if threads is None:
+        return contextlib.nullcontext()
+    tpc = optional("threadpoolctl")
+    if tpc is None:
+        raise RuntimeError("limiting BLAS threads needs threadpoolctl (pip install threadpoolctl)")
+    return tpc.threadpool_limits(threads, user_api="blas")
+
+
 def _mlp_epoch(net, loss, opt, X, y, batch_size, seed=1):
     """One training epoch exactly as fit runs it (data checked and converted once, outside)."""
     Xp, _, Y = mlp.train._prepare(net, loss, X, y, "benchmark")
     rng = np.random.default_rng(seed)
     return lambda: mlp.train._train_epoch(net, loss, opt, Xp, Y, batch_size, rng, True, 1)
+
+
+def _fit_one_epoch(sizes, activation, loss, X, y, batch_size, lr, dtype=np.float32):
+    """mlp.fit(epochs=1) on a network of its own: checks, evaluation, one epoch, evaluation."""
+    net = mlp.MLP(sizes, activation=activation, rng=0, dtype=dtype)
+    opt = mlp.optim.SGD(net.parameters(), lr=lr)
+    rng = np.random.default_rng(1)
+    return lambda: mlp.fit(net, loss, opt, X, y, epochs=1, batch_size=batch_size, rng=rng)
 
 
 def _floor_epoch(net, X, batch_size):
@@ -62,7 +87,7 @@ def _floor_epoch(net, X, batch_size):
 
 
 def _floor_forward(net, X):
-    """The forward products fit's History needs after every epoch (predict on all of X)."""
+    """The forward products of one evaluation of all of X (what fit's History needs)."""
     Ws = [layer.W.data for layer in net.layers]
 
     def forward():
@@ -70,6 +95,74 @@ def _floor_forward(net, X):
         for W in Ws:
             a = a @ W.T
     return forward
+
+
+def _numpy_epoch(net, loss, X, y, batch_size, lr, seed=1):
+    """The same SGD epoch in plain numpy, written for speed, on copies of net's weights.
+
+    The same work as mlp: one shuffled copy of the data per epoch and slices of it, the same
+    stable formulas (sigmoid from exp(-|z|), the max-shifted softmax, softplus), the batch loss
+    computed and checked for divergence at every step, backprop, the SGD update. The numpy calls
+    per step (each array operation, product or reduction counts one):
+      2-16-1 sigmoid, BCE on logits: 9 + 2 forward, 9 loss value, 6 gradient, 8 backward,
+        8 update = 42.
+      784-256-128-10 ReLU, softmax cross-entropy: 3 + 3 + 2 forward, 10 loss value, 3
+        gradient, 2 + 6 + 6 backward, 12 update = 47.
+    """
+    Ws = [layer.W.data.copy() for layer in net.layers]
+    bs = [layer.b.data.copy() for layer in net.layers]
+    relu = net.layers[0].f.name == "relu"
+    softmax = isinstance(loss, mlp.losses.SoftmaxCrossEntropy)
+    X, _, Y = mlp.train._prepare(net, loss, X, y, "benchmark")   # Y: one-hot or (N, 1) floats
+    rng = np.random.default_rng(seed)
+    N, L = len(X), len(Ws)
+
+    def epoch():
+        order = rng.permutation(N)
+        Xs, Ys = X[order], Y[order]
+        for s in range(0, N, batch_size):
+            a, yb = [Xs[s:s + batch_size]], Ys[s:s + batch_size]
+            zs = []
+            for l in range(L):                                          # forward
+                z = a[l] @ Ws[l].T
+                z += bs[l]
+                zs.append(z)
+                if l < L - 1:
+                    if relu:
+                        a.append(np.maximum(z, 0))
+                    else:
+                        e = np.exp(-np.abs(z))
+                        a.append(np.maximum(e, z >= 0) / (1.0 + e))
+            if softmax:                                                 # loss value, gradient
+                m = z.max(axis=1, keepdims=True)
+                e = np.exp(z - m)
+                t = e.sum(axis=1, keepdims=True)
+                total = (m + np.log(t)).sum() - (yb * z).sum()
+                d = (e / t - yb) / len(yb)
+            else:
+                e = np.exp(-np.abs(z))
+                total = (np.maximum(z, 0) + np.log1p(e) - yb * z).sum()
+                d = (np.maximum(e, z >= 0) / (1.0 + e) - yb) / len(yb)
+            if not math.isfinite(total):
+                raise FloatingPointError("the numpy reference diverged")
+            for l in range(L - 1, -1, -1):                              # backward and update
+                gW, gb = d.T @ a[l], d.sum(axis=0)
+                if l > 0:
+                    fprime = (zs[l - 1] >= 0).astype(z.dtype) if relu else a[l] * (1.0 - a[l])
+                    d = fprime * (d @ Ws[l])
+                Ws[l] -= lr * gW
+                bs[l] -= lr * gb
+    return epoch
+
+
+def _bare_call(shape=(32, 16), dtype=np.float32, calls=1000):
+    """`calls` calls of the cheapest numpy operation (an in-place add) on a small array."""
+    a, b = np.ones(shape, dtype), np.ones(shape, dtype)
+
+    def run():
+        for _ in range(calls):
+            np.add(a, b, out=a)
+    return run
 
 
 def _torch_epoch(torch, X, y, sizes, hidden, batch_size, lr, threads, binary=False):
@@ -109,97 +202,118 @@ def _sklearn_epoch(neural_network, X, y, hidden_sizes, activation, batch_size, l
     return lambda: clf.partial_fit(X, y)
 
 
-def _optional_extras(quick):
-    torch = optional("torch")
-    sk = optional("sklearn.neural_network")
+def _optional_extras(enabled=True):
+    torch = optional("torch") if enabled else None
+    sk = optional("sklearn.neural_network") if enabled else None
     notes = {}
-    if torch is None:
+    if enabled and torch is None:
         notes["torch"] = "PyTorch not installed: comparison skipped (pip install torch)"
-    if sk is None:
+    if enabled and sk is None:
         notes["sklearn"] = "scikit-learn not installed: comparison skipped (pip install scikit-learn)"
     return torch, sk, notes
 
 
-def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, quick: bool = False) -> dict:
-    """784-256-128-10 ReLU, softmax cross-entropy, batch 128, float32, plain SGD: ms per epoch."""
+def _summaries(times: dict, scale: float, clock: str, skip=()) -> dict:
+    return {k: summary(v[clock], scale) for k, v in times.items() if k not in skip}
+
+
+def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: int | None = None,
+            clock: str = "wall", extras: bool = True) -> dict:
+    """784-256-128-10 ReLU, softmax cross-entropy, batch 128, float32, plain SGD: ms per epoch.
+
+    threads limits numpy's BLAS (None: as found); clock is "wall" or "cpu" (see interleaved).
+    """
     X, y = _big_data(n, np.float32)
     net = mlp.MLP(BIG_SIZES, activation="relu", rng=0, dtype=np.float32)
     loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.01)
     fns = {"mlp": _mlp_epoch(net, loss, opt, X, y, batch_size),
+           "numpy": _numpy_epoch(net, loss, X, y, batch_size, lr=0.01),
            "floor": _floor_epoch(net, X, batch_size),
+           "fit": _fit_one_epoch(BIG_SIZES, "relu", loss, X, y, batch_size, lr=0.01),
            "floor_eval": _floor_forward(net, X)}
-    torch, sk, notes = _optional_extras(quick)
-    threads = numpy_blas_threads() or 1
-    if torch is not None:
-        fns["torch"] = _torch_epoch(torch, X, y, BIG_SIZES, "relu", batch_size, 0.01, threads)
-    if sk is not None:
-        fns["sklearn"] = _sklearn_epoch(sk, X, y, (256, 128), "relu", batch_size, 0.01, np.arange(10))
-    times = interleaved(fns, repeats)
-    # fit's own epochs: History.time differences are exactly one training epoch + one evaluation
-    fit_net = mlp.MLP(BIG_SIZES, activation="relu", rng=0, dtype=np.float32)
-    hist = mlp.fit(fit_net, loss, mlp.optim.SGD(fit_net.parameters(), lr=0.01), X, y,
-                   epochs=repeats + 1, batch_size=batch_size, rng=1)
-    times["fit"] = list(np.diff(hist.time)[1:])           # the first epoch is the warm-up
-    times["floor_fit"] = [a + b for a, b in zip(times["floor"], times["floor_eval"])]
+    with _blas_threads(threads):
+        used = numpy_blas_threads() or 1
+        torch, sk, notes = _optional_extras(extras)
+        if torch is not None:
+            fns["torch"] = _torch_epoch(torch, X, y, BIG_SIZES, "relu", batch_size, 0.01, used)
+        if sk is not None:
+            fns["sklearn"] = _sklearn_epoch(sk, X, y, (256, 128), "relu", batch_size, 0.01, np.arange(10))
+        times = interleaved(fns, repeats)
+    # fit(epochs=1) evaluates all of X before and after its epoch
+    times["floor_fit"] = {c: [a + 2 * b for a, b in zip(times["floor"][c], times["floor_eval"][c])]
+                          for c in ("wall", "cpu")}
     steps = -(-n // batch_size)
     res = {
         "what": f"784-256-128-10 ReLU, softmax cross-entropy, batch {batch_size}, float32, SGD, "
                 f"{n} samples ({steps} steps per epoch)",
-        "threads": threads,
-        "ms_per_epoch": {k: summary(v, 1e3) for k, v in times.items() if k != "floor_eval"},
+        "threads": used,
+        "clock": clock,
+        "ms_per_epoch": _summaries(times, 1e3, clock, skip=("floor_eval",)),
         "notes": notes,
     }
+    if clock != "wall":
+        res["wall_ms_per_epoch"] = _summaries(times, 1e3, "wall", skip=("floor_eval",))
     med = {k: v["median"] for k, v in res["ms_per_epoch"].items()}
-    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"],
-                     "fit/floor_fit": med["fit"] / med["floor_fit"]}
-    if "torch" in med:
-        res["ratios"]["mlp/torch"] = med["mlp"] / med["torch"]
-    if "sklearn" in med:
-        res["ratios"]["mlp/sklearn"] = med["mlp"] / med["sklearn"]
+    best = {k: v["min"] for k, v in res["ms_per_epoch"].items()}
+    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"], "numpy/floor": med["numpy"] / med["floor"],
+                     "mlp/numpy": med["mlp"] / med["numpy"], "fit/floor_fit": med["fit"] / med["floor_fit"],
+                     # the fastest repeat of each: robust when other programs slow some repeats down
+                     "best mlp/floor": best["mlp"] / best["floor"],
+                     "best numpy/floor": best["numpy"] / best["floor"]}
+    for other in ("torch", "sklearn"):
+        if other in med:
+            res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
     return res
 
 
 def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 32,
-              quick: bool = False) -> dict:
+              extras: bool = True) -> dict:
     """2-16-1, sigmoid hidden layer, logistic output (BCE on logits), 1,000 XOR points: us/step."""
     X, y = _small_data()
     net = mlp.MLP(SMALL_SIZES, activation="sigmoid", output="identity", rng=0, dtype=np.float32)
     loss, opt = mlp.losses.BCEWithLogits(), mlp.optim.SGD(net.parameters(), lr=0.1)
     one = _mlp_epoch(net, loss, opt, X, y, batch_size)
+    numpy_one = _numpy_epoch(net, loss, X, y, batch_size, lr=0.1)
     floor_one = _floor_epoch(net, X, batch_size)
-    fns = {"mlp": lambda: [one() for _ in range(epochs_per_repeat)],
-           "floor": lambda: [floor_one() for _ in range(epochs_per_repeat)]}
     fit_net = mlp.MLP(SMALL_SIZES, activation="sigmoid", rng=0, dtype=np.float32)
     fit_opt = mlp.optim.SGD(fit_net.parameters(), lr=0.1)
-    fns["fit"] = lambda: mlp.fit(fit_net, loss, fit_opt, X, y, epochs=epochs_per_repeat,
-                                 batch_size=batch_size, rng=1)
-    torch, sk, notes = _optional_extras(quick)
+    E = epochs_per_repeat
+    fns = {"mlp": lambda: [one() for _ in range(E)],
+           "numpy": lambda: [numpy_one() for _ in range(E)],
+           "floor": lambda: [floor_one() for _ in range(E)],
+           "fit": lambda: mlp.fit(fit_net, loss, fit_opt, X, y, epochs=E, batch_size=batch_size, rng=1)}
+    torch, sk, notes = _optional_extras(extras)
     threads = numpy_blas_threads() or 1
     if torch is not None:
         t_one = _torch_epoch(torch, X, y, SMALL_SIZES, "sigmoid", batch_size, 0.1, threads, binary=True)
-        fns["torch"] = lambda: [t_one() for _ in range(epochs_per_repeat)]
+        fns["torch"] = lambda: [t_one() for _ in range(E)]
     if sk is not None:
         s_one = _sklearn_epoch(sk, X, y, (16,), "logistic", batch_size, 0.1, np.array([0, 1]))
-        fns["sklearn"] = lambda: [s_one() for _ in range(epochs_per_repeat)]
+        fns["sklearn"] = lambda: [s_one() for _ in range(E)]
+    bare_calls = 1000
+    fns["bare_call"] = _bare_call(calls=bare_calls)
     times = interleaved(fns, repeats)
-    steps = epochs_per_repeat * -(-len(X) // batch_size)
+    steps = E * -(-len(X) // batch_size)
     res = {
         "what": f"2-16-1 sigmoid, BCE on logits, batch {batch_size}, float32, SGD, {len(X)} XOR "
-                f"points; {epochs_per_repeat} epochs ({steps} steps) per repeat",
+                f"points; {E} epochs ({steps} steps) per repeat",
         "threads": threads,
-        "us_per_step": {k: summary(v, 1e6 / steps) for k, v in times.items()},
+        "us_per_step": _summaries(times, 1e6 / steps, "wall", skip=("bare_call",)),
+        "cpu_us_per_step": _summaries(times, 1e6 / steps, "cpu", skip=("bare_call",)),
+        "bare_call_us": summary(times["bare_call"]["wall"], 1e6 / bare_calls),
+        "numpy_calls_per_step": 42,
         "notes": notes,
     }
     med = {k: v["median"] for k, v in res["us_per_step"].items()}
-    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"]}
-    if "torch" in med:
-        res["ratios"]["mlp/torch"] = med["mlp"] / med["torch"]
-    if "sklearn" in med:
-        res["ratios"]["mlp/sklearn"] = med["mlp"] / med["sklearn"]
+    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"], "mlp/numpy": med["mlp"] / med["numpy"]}
+    for other in ("torch", "sklearn"):
+        if other in med:
+            res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
     return res
 
 
-def precision(repeats: int = 3, n: int = 10_000, batch_size: int = 128) -> dict:
+def precision(repeats: int = 3, n: int = 10_000, batch_size: int = 128, threads: int | None = None,
+              clock: str = "wall") -> dict:
     """The big MLP's training epoch in float64 and in float32 (report only)."""
     fns = {}
     for dtype in (np.float32, np.float64):
@@ -207,9 +321,14 @@ def precision(repeats: int = 3, n: int = 10_000, batch_size: int = 128) -> dict:
         net = mlp.MLP(BIG_SIZES, activation="relu", rng=0, dtype=dtype)
         loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.01)
         fns[np.dtype(dtype).name] = _mlp_epoch(net, loss, opt, X, y, batch_size)
-    times = interleaved(fns, repeats)
+    with _blas_threads(threads):
+        used = numpy_blas_threads() or 1
+        times = interleaved(fns, repeats)
     res = {"what": f"big MLP training epoch ({n} samples, batch {batch_size}) by dtype",
-           "ms_per_epoch": {k: summary(v, 1e3) for k, v in times.items()}}
+           "threads": used, "clock": clock,
+           "ms_per_epoch": _summaries(times, 1e3, clock)}
+    if clock != "wall":
+        res["wall_ms_per_epoch"] = _summaries(times, 1e3, "wall")
     res["ratios"] = {"float64/float32": res["ms_per_epoch"]["float64"]["median"]
                      / res["ms_per_epoch"]["float32"]["median"]}
     return res

@@ -25,18 +25,61 @@ def summary(seconds: list[float], scale: float = 1.0) -> dict:
     }
 
 
-def interleaved(fns: dict, repeats: int, warmup: int = 1) -> dict[str, list[float]]:
-    """Time each function `repeats` times, round-robin, after `warmup` untimed calls each."""
+def interleaved(fns: dict, repeats: int, warmup: int = 1) -> dict[str, dict[str, list[float]]]:
+    """Time each function `repeats` times, round-robin, after `warmup` untimed calls each.
+
+    Returns {name: {"wall": [...], "cpu": [...]}}: wall-clock seconds, and the CPU seconds of
+    this process. With one thread the CPU time leaves out the time spent waiting for a core
+    that other programs hold, so on a shared machine it is the steadier of the two; with
+    several BLAS threads it adds up their work (and their spinning), so only wall time counts.
+    """
     for _ in range(warmup):
         for fn in fns.values():
             fn()
-    times = {name: [] for name in fns}
+    times = {name: {"wall": [], "cpu": []} for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             fn()
-            times[name].append(time.perf_counter() - t0)
+            t1, c1 = time.perf_counter(), time.process_time()
+            times[name]["wall"].append(t1 - t0)
+            times[name]["cpu"].append(c1 - c0)
     return times
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (runnable processes; this machine has os.cpu_count())."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
+class MachineShare:
+    """How much of all CPUs other programs used between start() and stop() (Linux /proc/stat).
+
+    busy time of every CPU, minus this process's own CPU time, over wall time x CPU count.
+    """
+
+    @staticmethod
+    def _busy_and_clock():
+        with open("/proc/stat") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:]]
+        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)        # idle + iowait
+        return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK"), time.perf_counter(), time.process_time()
+
+    def start(self) -> "MachineShare":
+        try:
+            self._start = self._busy_and_clock()
+        except (OSError, ValueError, IndexError):
+            self._start = None
+        return self
+
+    def stop(self) -> float | None:
+        """Fraction (0-1) of the machine's CPU time that other programs used; None if unknown."""
+        if self._start is None:
+            return None
+        busy, wall, own = self._busy_and_clock()
+        b0, w0, o0 = self._start
+        others = (busy - b0) - (own - o0)
+        return max(0.0, min(1.0, others / ((wall - w0) * (os.cpu_count() or 1))))
 
 
 def optional(module: str):
@@ -86,13 +129,13 @@ def environment() -> dict:
             cpu = names[0]
     except OSError:
         pass
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load = load_average()
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": cpu,
         "cpu_count": os.cpu_count(),
-        "load_average_at_start": [round(x, 2) for x in load] if load else None,
+        "load_average_at_start": load,
         "env": {k: v for k, v in os.environ.items()
                 if k.startswith(("OPENBLAS_", "OMP_", "MKL_")) or k == "PYTHONDONTWRITEBYTECODE"},
         "blas": blas_info(),

@@ -103,6 +103,85 @@ def test_derivative_from_the_stored_activation_equals_df(name, dtype):
     np.testing.assert_array_equal(act.derivative(z, act.f(z)), act.df(z))
 
 
+# -- the speed tricks compute exactly the plain formulas ---------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss_name", sorted(LOSS_SETUPS))
+def test_fused_loss_value_and_gradient_are_the_plain_formulas_bit_for_bit(loss_name, dtype):
+    # the training loop calls _per_example_and_grad, which shares the exp between the two
+    output, K, make_y = LOSS_SETUPS[loss_name]
+    rng = np.random.default_rng(4)
+    loss = LOSSES[loss_name]()
+    for scale in (1.0, 30.0, 1e3):             # |z| = 1000: the stable forms must agree there too
+        out = (rng.normal(scale=scale, size=(9, K))).astype(dtype)
+        if output == "sigmoid":
+            out = mlp.numerics.sigmoid(out)
+        y_raw = make_y(rng, 9, K)
+        _, Y = loss._check(out, y_raw)
+        with np.errstate(all="ignore"):        # BCE on saturated probabilities: inf and NaN agree too
+            per_example, grad = loss._per_example_and_grad(out, Y)
+            expected_value, expected_grad = loss._per_example(out, Y), loss._grad(out, Y)
+        np.testing.assert_array_equal(per_example, expected_value)
+        np.testing.assert_array_equal(grad, expected_grad)
+        assert per_example.dtype == grad.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_sigmoid_numerator_trick_equals_np_where(dtype):
+    z = np.concatenate([np.linspace(-40, 40, 801), [0.0, -0.0, 1e3, -1e3, np.inf, -np.inf, np.nan,
+                                                      1e-30, -1e-30]]).astype(dtype)
+    e = np.exp(-np.abs(z))
+    plain = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    fast = mlp.numerics.sigmoid(z)
+    assert fast.dtype == plain.dtype == dtype
+    np.testing.assert_array_equal(fast, plain)                        # NaN matches NaN here
+    assert np.array_equal(np.signbit(fast), np.signbit(plain))
+
+
+def test_minibatches_are_the_rows_of_the_shuffled_order():
+    # one shuffled copy per epoch, then slices: the same batches as indexing every batch
+    X, y = np.arange(26.0).reshape(13, 2), np.arange(13)
+    order = np.random.default_rng(7).permutation(13)
+    batches = list(mlp.minibatches(X, y, 5, rng=np.random.default_rng(7)))
+    assert [len(b[0]) for b in batches] == [5, 5, 3]
+    for k, (Xb, yb) in enumerate(batches):
+        idx = order[5 * k:5 * k + 5]
+        np.testing.assert_array_equal(Xb, X[idx])
+        np.testing.assert_array_equal(yb, y[idx])
+    Xb[0, 0] = -1.0                              # batches never alias the caller's data
+    assert X.min() == 0.0
+
+
+@pytest.mark.parametrize("opt_name", sorted(OPTIMIZERS))
+def test_optimizer_state_is_allocated_once_and_updated_in_place(opt_name, monkeypatch):
+    net = mlp.MLP([3, 4, 2], rng=0)
+    opt = OPTIMIZERS[opt_name](net.parameters())
+    X, y = np.random.default_rng(0).normal(size=(6, 3)), np.zeros((6, 2))
+    net.loss_and_grads(X, y, mlp.losses.MSE())
+    opt.step()
+    arrays = {(i, k): arr for i, st in enumerate(opt.state) for k, arr in st.items()}
+    zeros_like = []
+    real = np.zeros_like
+    monkeypatch.setattr(np, "zeros_like", lambda *a, **k: zeros_like.append(1) or real(*a, **k))
+    for _ in range(3):
+        net.loss_and_grads(X, y, mlp.losses.MSE())
+        opt.step()
+    assert not zeros_like, "the optimizer allocated fresh zero state during later steps"
+    assert {(i, k): arr for i, st in enumerate(opt.state) for k, arr in st.items()}.keys() == arrays.keys()
+    assert all(opt.state[i][k] is arr for (i, k), arr in arrays.items())
+
+
+def test_optimizer_state_set_by_hand_is_used():
+    p = mlp.Parameter(np.array([1.0, 2.0]))
+    opt = mlp.optim.Momentum([p], lr=0.1, alpha=0.5)
+    opt.state[0]["v"] = np.array([2.0, -2.0])
+    p.grad = np.array([1.0, 1.0])
+    opt.step()
+    np.testing.assert_allclose(opt.state[0]["v"], [1.5, -0.5])    # 0.5 v + 0.5 g
+    np.testing.assert_allclose(p.data, [0.85, 2.05])
+    assert mlp.optim.Adam([mlp.Parameter(np.zeros(3))]).state[0] == {}   # nothing until read
+
+
 def test_float32_softmax_cross_entropy_one_hot_and_labels_stay_float32():
     loss = mlp.losses.SoftmaxCrossEntropy()
     out = np.zeros((4, 3), dtype=np.float32)
@@ -185,13 +264,17 @@ def test_backward_uses_transposed_views_not_copies(monkeypatch):
 # -- timing guards (ratios in one process, best of interleaved repeats, generous margins) -----
 
 def _best_of(fns, repeats):
-    """Interleave the timed functions `repeats` times and keep each one's fastest run."""
+    """Interleave the timed functions `repeats` times and keep each one's fastest run.
+
+    The clock is this process's CPU time: the tests run with one BLAS thread, and CPU time
+    leaves out the waits for a core that another program holds on a shared machine.
+    """
     best = [np.inf] * len(fns)
     for _ in range(repeats):
         for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             fn()
-            best[i] = min(best[i], time.perf_counter() - t0)
+            best[i] = min(best[i], time.process_time() - t0)
     return best
 
 
@@ -232,11 +315,12 @@ def test_big_mlp_epoch_is_close_to_its_matrix_product_floor():
         t_mlp, t_floor = _best_of([train_epoch, floor], repeats=5)
     ratio = t_mlp / t_floor
     assert ratio <= 2.0, f"big-MLP epoch {1e3 * t_mlp:.1f} ms is {ratio:.2f}x the product floor " \
-                         f"{1e3 * t_floor:.1f} ms (expected about 1.1-1.4x)"
+                         f"{1e3 * t_floor:.1f} ms (expected about 1.1-1.3x)"
 
 
 def test_small_mlp_step_overhead_is_close_to_a_hand_written_numpy_step():
     """2-16-1 sigmoid on XOR, batch 32: per-call overhead, compared with a flat numpy loop."""
+    threadpool_limits = pytest.importorskip("threadpoolctl").threadpool_limits
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, size=(1000, 2)).astype(np.float32)
     y = (X[:, 0] * X[:, 1] > 0).astype(np.float32)[:, None]
@@ -272,9 +356,10 @@ def test_small_mlp_step_overhead_is_close_to_a_hand_written_numpy_step():
             W1 -= 0.1 * (d1.T @ xb)
             b1 -= 0.1 * d1.sum(0)
 
-    train_epoch(), flat_epoch()
-    t_mlp, t_flat = _best_of([train_epoch, flat_epoch], repeats=7)
+    with threadpool_limits(1):
+        train_epoch(), flat_epoch()
+        t_mlp, t_flat = _best_of([train_epoch, flat_epoch], repeats=7)
     ratio = t_mlp / t_flat
     steps = -(-len(X) // B)
-    assert ratio <= 4.0, f"mlp step {1e6 * t_mlp / steps:.0f} us is {ratio:.2f}x a flat numpy " \
-                         f"step {1e6 * t_flat / steps:.0f} us (expected about 1.5-2.5x)"
+    assert ratio <= 2.5, f"mlp step {1e6 * t_mlp / steps:.0f} us is {ratio:.2f}x a flat numpy " \
+                         f"step {1e6 * t_flat / steps:.0f} us (expected about 0.9-1.3x)"
