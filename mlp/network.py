@@ -112,6 +112,7 @@ class MLP:
         return self._predict(X)
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
+        """predict for an X that was already checked and converted (fit's per-epoch evaluation)."""
         a = X
         for layer in self.layers:
             a = layer.f.f(layer.pre_activation(a))

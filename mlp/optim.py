@@ -19,8 +19,11 @@ from ._validation import check_choice, check_number
 
 
 class State(dict):
-    """One parameter's optimizer state. An entry read before it was ever set starts as zeros
-    shaped like the parameter, once: velocities and running averages all start at 0."""
+    """One parameter's optimizer state (velocities, running averages), keyed by name.
+
+    Reading an entry that was never set creates it as zeros shaped like the parameter, since
+    every such average starts at 0; later steps update that same array in place.
+    """
 
     def __init__(self, p: Parameter):
         super().__init__()

@@ -86,6 +86,7 @@ def _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, epoch, where="f
 
     X and Y come from `_prepare` (already checked and converted), so this hot loop makes no
     per-batch validation calls; only the loss value is checked, to stop when training diverges.
+    The loss value and its gradient come from one call, which shares their exponentials.
     """
     for b, (Xb, Yb) in enumerate(minibatches(X, Y, batch_size, rng, shuffle), start=1):
         out = net._forward(Xb)
