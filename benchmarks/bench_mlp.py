@@ -301,6 +301,7 @@ def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 3
         "us_per_step": _summaries(times, 1e6 / steps, "wall", skip=("bare_call",)),
         "cpu_us_per_step": _summaries(times, 1e6 / steps, "cpu", skip=("bare_call",)),
         "bare_call_us": summary(times["bare_call"]["wall"], 1e6 / bare_calls),
+        "cpu_bare_call_us": summary(times["bare_call"]["cpu"], 1e6 / bare_calls),
         "numpy_calls_per_step": 42,
         "notes": notes,
     }
