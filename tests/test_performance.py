@@ -1,4 +1,5 @@
-"""Guards for mlp's speed and precision: float32 stays float32, and no gross slowdown creeps in.
+"""Guards for mlp's speed and precision: float32 stays float32, every speed trick computes the
+same numbers as the plain formula, and no gross slowdown creeps in.
 
 Timing tests compare ratios measured in the same process (mlp against the bare matrix
 products it cannot avoid, or against a minimal hand-written numpy step), with generous margins
