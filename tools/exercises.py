@@ -308,6 +308,33 @@ def _limit_memory(limit_bytes: int):
     return apply
 
 
+def _kill_all(proc: subprocess.Popen, tmp: Path) -> None:
+    """Kill the grading process and everything it started. Jupyter starts kernels in a session of
+    their own, so a process group kill misses them; find them as descendants and by their files
+    in this submission's temporary folder (a kernel orphaned by a killed parent has ppid 1)."""
+    import psutil
+
+    victims = []
+    try:
+        parent = psutil.Process(proc.pid)
+        victims = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        pass
+    for p in psutil.process_iter(["cmdline", "cwd"]):
+        try:
+            if str(tmp) in " ".join(p.info["cmdline"] or []) or str(tmp) in (p.info["cwd"] or ""):
+                victims.append(p)
+        except (psutil.Error, TypeError):
+            continue
+    for p in victims:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(victims, timeout=10)
+    proc.wait()
+
+
 def grade_one(sub: Path, name: str, build_dir: Path, timeout: float, memory_mb: int,
               cell_limit: int = CELL_LIMIT) -> dict:
     """Grade one submission in a subprocess on a temporary copy; never raises."""
@@ -332,20 +359,18 @@ def grade_one(sub: Path, name: str, build_dir: Path, timeout: float, memory_mb: 
             env.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
             cmd = [PYTHON, "-m", "otter", "run", "-a", str(build_dir / "autograder" / f"{name}.zip"),
                    "-o", str(tmp / "out"), str(tmp / "submission" / f"{name}.ipynb")]
-            proc = subprocess.Popen(cmd, cwd=tmp / "tmp", env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                                    preexec_fn=_limit_memory(memory_mb * 2**20))
-            try:
-                log, _ = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # the kernel is in the same session
-                log, _ = proc.communicate()
-                status, reason = "timeout", f"grading took longer than {timeout:g} s and was stopped"
-            finally:
+            with open(tmp / "log.txt", "w+") as logfile:  # a file, not a pipe: a stray kernel
+                proc = subprocess.Popen(cmd, cwd=tmp / "tmp", env=env, stdout=logfile,  # can't block us
+                                        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                                        preexec_fn=_limit_memory(memory_mb * 2**20))
                 try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # leftovers (kernels) of this submission
-                except ProcessLookupError:
-                    pass
+                    proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    status, reason = "timeout", f"grading took longer than {timeout:g} s and was stopped"
+                finally:
+                    _kill_all(proc, tmp)
+                logfile.seek(0)
+                log = logfile.read()
             if status == "graded":
                 try:
                     result = json.loads((tmp / "out" / "results.json").read_text())

@@ -48,7 +48,8 @@ def with_answers(base: Path, answers: dict, dest: Path) -> Path:
 def with_cell(base: Path, source: str, dest: Path, before: str | None = None) -> Path:
     """Copy base to dest with one extra code cell (at the end, or before question `before`'s answer)."""
     nb = json.loads(base.read_text())
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
+    cell = {"cell_type": "code", "id": "added-cell", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": source}
     at = answer_cells(nb)[before] if before else len(nb["cells"])
     nb["cells"].insert(at, cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
