@@ -7,7 +7,7 @@ import pytest
 import mlp
 from mlp.activations import ACTIVATIONS, elu, get_activation, leaky_relu
 
-from conftest import away_from, elementwise_difference
+from helpers import away_from, elementwise_difference
 
 ALL = sorted(ACTIVATIONS) + ["leaky_relu(0.2)", "elu(0.5)"]
 

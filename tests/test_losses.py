@@ -7,7 +7,7 @@ import pytest
 from mlp.losses import (BCE, LOSSES, MAE, MSE, BCEWithLogits, Hinge, SoftmaxCrossEntropy,
                         SquaredError, accuracy)
 
-from conftest import central_difference, outputs_for, targets_for
+from helpers import central_difference, outputs_for, targets_for
 
 STRICT = dict(over="raise", divide="raise", invalid="raise")
 CASES = [(name, False) for name in sorted(LOSSES)] + [("SoftmaxCrossEntropy", True)]

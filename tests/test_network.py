@@ -11,7 +11,7 @@ import mlp
 from mlp.activations import ACTIVATIONS
 from mlp.gradcheck import check_gradients, min_abs_preactivation
 
-from conftest import KINK_MARGIN, targets_for
+from helpers import KINK_MARGIN, targets_for
 
 # (output activation, loss, one-hot labels?, number of output units K)
 PAIRINGS = {

@@ -8,7 +8,7 @@ import pytest
 
 from mlp import numerics
 
-from conftest import central_difference
+from helpers import central_difference
 
 # Overflow, division by zero and invalid operations raise; underflow to 0 is harmless and allowed.
 STRICT = dict(over="raise", divide="raise", invalid="raise")

@@ -8,7 +8,7 @@ import pytest
 import mlp
 from mlp.train import History, fit, minibatches
 
-from conftest import XOR_X, XOR_Y, xor_accuracy
+from helpers import XOR_X, XOR_Y, xor_accuracy
 
 
 def _blobs(rng, n=40):

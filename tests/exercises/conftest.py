@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import exercises as ex  # noqa: E402
-
-os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+from exercise_helpers import ex
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, ex
+from exercise_helpers import ROOT, ex
 
 EXS = ex.available()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ex
+from exercise_helpers import ex
 from submissions import WRONG, with_answers, with_cell
 
 # ONLY_EXERCISES=02-structure,03-loss restricts the run to some exercises (while authoring them).

@@ -16,21 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
-ARTIFACTS = ROOT / "_build" / "site-test"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def toc_pages() -> list[str]:
-    """HTML paths of every page in _toc.yml, e.g. 'chapters/01-xor.html'."""
-    toc = (ROOT / "_toc.yml").read_text()
-    return [f"{entry}.html" for entry in re.findall(r"(?:file|root):\s*(\S+)", toc)]
-
-
-def chapter_pages() -> list[str]:
-    return [p for p in toc_pages() if p.startswith("chapters/")]
+from site_helpers import ARTIFACTS, CHROMIUM_ARGS, ROOT, SITE  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import toc_pages
+from site_helpers import toc_pages
 
 # Violations we accept, each with its reason. Keep this list short and justified.
 ALLOWED: dict[str, str] = {}

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT, chapter_pages, toc_pages
+from site_helpers import ARTIFACTS, ROOT, chapter_pages, toc_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402
