@@ -65,8 +65,8 @@ test-unit: install-test
 	$(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
 
 test-notebooks: install-test
-	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
-	    -p no:cacheprovider chapters/ -q --durations=0 -o "console_output_style=classic"
+	PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
+	    -p no:cacheprovider -p nbval_times chapters/ -q -o "console_output_style=classic"
 
 test-book: install-test vendor exercises
 	$(PY) tools/build_book.py
