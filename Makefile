@@ -61,11 +61,15 @@ test: install-test
 	$(MAKE) --no-print-directory test-unit test-notebooks test-book test-site; \
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
 
+# Two test workers on two cores: one BLAS thread each, or they oversubscribe the CPU (a BLAS-heavy
+# notebook ran 3x slower next to another worker with 2 threads each).
+PARALLEL_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
 test-unit: install-test
-	$(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
+	$(PARALLEL_ENV) $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
 
 test-notebooks: install-test
-	PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
+	$(PARALLEL_ENV) PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
 	    -p no:cacheprovider -p nbval_times chapters/ -q -o "console_output_style=classic"
 
 test-book: install-test vendor exercises
