@@ -17,10 +17,9 @@ PORT ?= 8000
 SUBMISSIONS ?=
 GRADES ?= _build/grades
 
-# Notebooks must run on this project's kernel, not on a python3 kernelspec found elsewhere.
-export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+# The kernel environment (this project's kernelspec, inline figures) is defined once, in
+# tools/project.py; never export MPLBACKEND here: the book's kernels would draw no figures.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test exercises grade bench serve clean distclean vendor install-book install-test \
@@ -66,7 +65,7 @@ test: install-test
 PARALLEL_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 test-unit: install-test
-	$(PARALLEL_ENV) $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
+	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
 
 test-notebooks: install-test
 	$(PARALLEL_ENV) PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \

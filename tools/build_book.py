@@ -15,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import project  # noqa: E402  (the kernels' environment: inline figures, this project's kernelspec)
+
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "_build" / "book.log"
 STAMP = ROOT / "_build" / ".book-inputs"
@@ -30,6 +33,22 @@ def inputs_fingerprint() -> str:
     return h.hexdigest()
 
 
+def executed_errors() -> list[str]:
+    """Error outputs in the executed notebooks. An exception raised while a figure is drawn (a bad
+    mathtext label, say) happens after the cell has finished, in the inline backend's display
+    hook, so the build does not count it as a failed cell; it would show as a traceback on the page."""
+    import nbformat
+
+    found = []
+    for path in sorted((ROOT / "_build" / "jupyter_execute").rglob("*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    found.append(f"ERROR {path.relative_to(ROOT)}, cell {i}: {out.get('ename')}: "
+                                 f"{str(out.get('evalue', '')).strip()[:300]}")
+    return found
+
+
 def main() -> int:
     LOG.parent.mkdir(exist_ok=True)
     jb = Path(sys.executable).with_name("jupyter-book")
@@ -38,13 +57,15 @@ def main() -> int:
     cmd = [str(jb), "build", "-W", "--keep-going", *(["--all"] if stale else []), str(ROOT)]
     print("$", " ".join(cmd), flush=True)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, env=project.kernel_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
     seconds = time.perf_counter() - start
     LOG.write_text(proc.stdout)
     warnings = [line for line in proc.stdout.splitlines() if re.search(r"\bWARNING\b|\bERROR\b", line)
                 and "Kernel is running over TCP without encryption" not in line]
     for line in warnings:
         print(line)
+    warnings += executed_errors()
     if proc.returncode != 0 or warnings:
         print(proc.stdout[-4000:])
         print(f"book build FAILED (exit {proc.returncode}, {len(warnings)} warnings); full log: {LOG}")

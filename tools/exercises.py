@@ -44,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402  (the repository URL and branch come from _config.yml)
+import project  # noqa: E402
 
 EXERCISES = ["01-xor", "02-structure", "03-loss", "04-backprop", "05-optimizers",
              "06-double-descent"]
@@ -356,7 +357,7 @@ def grade_one(sub: Path, name: str, build_dir: Path, timeout: float, memory_mb: 
         if status == "graded":
             env = dict(os.environ, HOME=str(tmp / "home"), TMPDIR=str(tmp / "tmp"),
                        MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-            env.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
+            env["JUPYTER_PATH"] = str(project.JUPYTER_PATH)
             cmd = [PYTHON, "-m", "otter", "run", "-a", str(build_dir / "autograder" / f"{name}.zip"),
                    "-o", str(tmp / "out"), str(tmp / "submission" / f"{name}.ipynb")]
             with open(tmp / "log.txt", "w+") as logfile:  # a file, not a pipe: a stray kernel

@@ -1,12 +1,19 @@
-"""pytest plugin: after an nbval run, print how long each notebook took (sum of its cells).
+"""pytest plugin for nbval runs: the book's kernel environment, and each notebook's time.
 
     pytest --nbval-lax -p nbval_times chapters/      (with tools/ on PYTHONPATH, as `make test` does)
+
+Loading the plugin gives the kernels nbval starts the same environment as the book build
+(tools/project.py): the project's kernelspec and inline figures, so a figure that fails to draw
+fails its cell. After the run it prints how long each notebook took (the sum of its cells).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-BUDGET_S = 60.0  # each notebook must run in under a minute on the course's 2-core machine
+import project
+
+project.use_kernel_env()
+BUDGET_S = project.NOTEBOOK_BUDGET_S
 _times: dict[str, float] = defaultdict(float)
 
 

@@ -1,13 +1,9 @@
 """Shared by the exercise tests: the repository root and tools/exercises.py as `ex`."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import exercises as ex  # noqa: E402
-
-os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
-os.environ.setdefault("MPLBACKEND", "Agg")

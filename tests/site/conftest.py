@@ -63,16 +63,22 @@ def browser():
 
 
 class Visit:
-    """A page opened in a fresh context, with its console errors and blocked requests."""
+    """A page opened in a fresh context, with its console errors, blocked requests and failed
+    requests (a network error, or an HTTP status of 400 or more, e.g. a missing favicon)."""
 
     def __init__(self, browser, url: str, color_scheme: str = "light"):
         self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.external: list[str] = []
+        self.failed: list[str] = []
         self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
                      if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})")
+                     if r.url not in self.external else None)
+        self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})")
+                     if r.status >= 400 else None)
         self.page.route("**/*", self._route)
         self.response = self.page.goto(url, wait_until="networkidle")
 

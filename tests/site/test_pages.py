@@ -28,6 +28,7 @@ def test_page_loads_offline_without_errors(visit, base_url, path, site):
     v = visit(path)
     assert v.response.status == 200
     v.page.wait_for_timeout(300)
+    assert v.failed == [], f"{path}: requests that failed: {v.failed}"
     assert v.errors == [], f"{path}: console errors {v.errors}"
     assert v.external == [], f"{path} needed the internet: {v.external}"
     broken = v.page.evaluate(IMAGES_LOADED)
@@ -73,6 +74,32 @@ def test_kernel_free_slider_changes_the_figure(visit, path):
     assert before != after, f"{path}: moving the slider did not change the picture"
     assert box.screenshot() != shot_before
     assert v.errors == [], v.errors
+
+
+STATIC_FIGURES = """() => Array.from(document.querySelectorAll('div.cell_output img'))
+    .filter(img => /(^|\\/)_images\\//.test(img.getAttribute('src') || ''))
+    .map(img => ({src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
+                  alt: (img.getAttribute('alt') || '').trim()}))"""
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_every_figure_is_drawn_and_described(visit, path):
+    """Each static figure loads with a non-zero size, is photographed on its own, and has alt
+    text that describes it (not the file name myst-nb puts there by default)."""
+    v = visit(path)
+    figures = v.page.evaluate(STATIC_FIGURES)
+    assert figures, f"{path}: no static figures (see test_figures.py)"
+    empty = [f["src"] for f in figures if not (f["width"] > 0 and f["height"] > 0)]
+    assert empty == [], f"{path}: figures with no size (not loaded?): {empty}"
+    undescribed = [f["src"] for f in figures if not f["alt"] or f["alt"].endswith(".png")]
+    assert undescribed == [], (f"{path}: {len(undescribed)} figure(s) without alt text; give the "
+                               "cell metadata mystnb.image.alt a description of the figure")
+    out = ARTIFACTS / "figures" / path.split("/")[-1][:-5]
+    out.mkdir(parents=True, exist_ok=True)
+    images = v.page.locator("div.cell_output img[src*='_images/']")
+    for i in range(images.count()):
+        shot = images.nth(i).screenshot(path=str(out / f"figure-{i + 1:02d}.png"))
+        assert len(shot) > 1000, f"{path}: figure {i + 1} photographs as an empty region"
 
 
 def test_search_finds_backpropagation(visit):

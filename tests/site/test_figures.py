@@ -1,0 +1,69 @@
+"""Every matplotlib figure of a chapter reaches its page as a static image.
+
+The kernel-free sliders embed their pictures in the widget state (data: URLs drawn by the widget
+manager), so they are not counted here: only <img> elements in cell outputs whose file Sphinx
+copied to _build/html/_images/. A chapter needs at least one such image per `plt.show()` in its
+source and per image output in its executed notebook. This is what failed silently when the
+kernels inherited MPLBACKEND=Agg: every plt.show() drew nothing, and only slider frames remained.
+"""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from site_helpers import ROOT, SITE, chapter_pages
+
+
+def static_figures(page_html: str) -> list[str]:
+    """src of every <img> in a cell output that points into _images/ (not a data: URL)."""
+    soup = BeautifulSoup(page_html, "html.parser")
+    return [img["src"] for out in soup.select("div.cell_output") for img in out.find_all("img")
+            if re.search(r"(^|/)_images/", img.get("src", ""))]
+
+
+def expected_figures(stem: str) -> tuple[int, int]:
+    """(plt.show() calls in the chapter's code, image outputs in its executed notebook)."""
+    source = nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+    shows = sum(c.source.count("plt.show()") for c in source.cells if c.cell_type == "code")
+    executed = ROOT / "_build" / "jupyter_execute" / "chapters" / f"{stem}.ipynb"
+    images = 0
+    if executed.is_file():
+        for cell in nbformat.read(executed, as_version=4).cells:
+            images += sum("image/png" in out.get("data", {}) for out in cell.get("outputs", [])
+                          if out.get("output_type") in ("display_data", "execute_result"))
+    return shows, images
+
+
+def test_site_has_an_images_folder():
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site in _build/html: run 'make book'")
+    images = list((SITE / "_images").glob("*.png"))
+    assert images, ("_build/html/_images/ holds no figures: the book's kernels drew nothing "
+                    "(is MPLBACKEND exported to them? see tools/project.py)")
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_every_plt_show_is_a_figure_on_the_page(path):
+    stem = path.split("/")[-1][:-len(".html")]
+    page = SITE / path
+    if not page.exists():
+        pytest.fail(f"{path} was not built: run 'make book'")
+    figures = static_figures(page.read_text())
+    shows, images = expected_figures(stem)
+    assert shows > 0, f"{stem}: no plt.show() at all? Every chapter has figures."
+    assert len(figures) >= max(shows, images), (
+        f"{path}: {len(figures)} static figures on the page, but the notebook has {shows} "
+        f"plt.show() calls and {images} image outputs")
+    missing = [src for src in figures if not (page.parent / src).resolve().is_file()]
+    assert missing == [], f"{path}: figures whose file is not in _build/html/_images: {missing}"
+
+
+def test_counting_ignores_slider_frames_and_data_urls():
+    page = """<div class="cell_output"><img src="data:image/png;base64,AAAA">
+        <img class="mlp-figure" src="data:image/png;base64,BBBB"></div>
+        <script type="application/vnd.jupyter.widget-state+json">{"x": "<img src=\\"a.png\\">"}</script>
+        <div class="cell_output"><img alt="a plot" src="../_images/abc.png"></div>"""
+    assert static_figures(page) == ["../_images/abc.png"]

@@ -1,0 +1,34 @@
+"""Facts about this project that several tools need, each written down once.
+
+- ``kernel_env()``: the environment in which the book's notebooks run (the book build, nbval,
+  the benchmarks). Kernels find the project's own kernelspec through JUPYTER_PATH, and they
+  draw figures inline: ipykernel keeps its inline backend only when MPLBACKEND is unset, so an
+  inherited ``MPLBACKEND=Agg`` would turn every ``plt.show()`` into nothing on the site.
+- ``NOTEBOOK_BUDGET_S``: every notebook runs top to bottom in under this many seconds on the
+  course's 2-core reference machine.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+JUPYTER_PATH = VENV / "share" / "jupyter"
+NOTEBOOK_BUDGET_S = 30.0
+
+
+def kernel_env(base: dict | None = None) -> dict:
+    """A copy of ``base`` (default: os.environ) fit for running the book's notebooks."""
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_PATH"] = str(JUPYTER_PATH)
+    env.pop("MPLBACKEND", None)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def use_kernel_env() -> None:
+    """Make this process's environment ``kernel_env()``, for kernels it starts later."""
+    env = kernel_env()
+    os.environ.pop("MPLBACKEND", None)
+    os.environ.update(env)
