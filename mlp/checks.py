@@ -365,3 +365,64 @@ def check_least_squares(fit, inputs: list, name: str, *, rtol: float = 1e-6) -> 
                 f"be orthogonal to the columns of Phi (Phi^T (Phi a - y) = 0), but it is off by "
                 f"{normal:.2g} (relative); use np.linalg.lstsq(Phi, y, rcond=None)[0].")
         check_array(a, best, f"{name} {where}", rtol=rtol, atol=rtol * np.abs(best).max())
+
+
+def graph_node(mul_backward, tanh_backward):
+    """The class ``Node`` of exercise 4 (a scalar in a computation graph, like
+    ``mlp.autograd.Value``), with the backward steps of ``*`` and ``tanh`` supplied by the caller.
+
+    The exercise's tests build graphs with it and compare the leaves' ``.grad`` after
+    ``backward()`` with ``mlp.autograd.Value``. ``mul_backward(a, b, out)`` must add
+    d(out)/da * out.grad to a.grad (and the same for b); ``tanh_backward(a, out)`` adds
+    tanh'(a) * out.grad to a.grad. Only ``.data`` and ``.grad`` are public attributes.
+    """
+    import math
+
+    class Node:
+        def __init__(self, data, parents=()):
+            self.data, self.grad = float(data), 0.0
+            self._parents, self._backward = parents, lambda: None
+
+        def _wrap(self, other):
+            return other if isinstance(other, Node) else Node(other)
+
+        def __add__(self, other):
+            other = self._wrap(other)
+            out = Node(self.data + other.data, (self, other))
+
+            def add_backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = add_backward
+            return out
+
+        def __mul__(self, other):
+            other = self._wrap(other)
+            out = Node(self.data * other.data, (self, other))
+            out._backward = lambda: mul_backward(self, other, out)
+            return out
+
+        def tanh(self):
+            out = Node(math.tanh(self.data), (self,))
+            out._backward = lambda: tanh_backward(self, out)
+            return out
+
+        __radd__, __rmul__ = __add__, __mul__
+
+        def backward(self):
+            order, seen = [], set()
+
+            def visit(node):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    for parent in node._parents:
+                        visit(parent)
+                    order.append(node)
+            visit(self)
+            for node in order:
+                node.grad = 0.0
+            self.grad = 1.0
+            for node in reversed(order):
+                node._backward()
+
+    return Node

@@ -7,8 +7,13 @@ points = 3
 
 @test_case(points=1.5, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
-def test_gates(AND, OR, NAND, X, step):
+def test_gates(AND, OR, NAND):
+    import numpy as np
     from mlp import checks
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+
+    def step(z):
+        return (np.asarray(z) >= 0).astype(float)
     for gate, target in (('AND', [0, 0, 0, 1]), ('OR', [0, 1, 1, 1]), ('NAND', [1, 1, 1, 0])):
         pair = {'AND': AND, 'OR': OR, 'NAND': NAND}[gate]
         checks.check_answered(pair, gate)
