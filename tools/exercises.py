@@ -257,6 +257,11 @@ def sync(names=None) -> None:
 
 # ------------------------------------------------------------------------------------------------
 # grading (tools/grading: the notebook runs sandboxed, the trusted judge decides every point)
+def _questions_of(name: str, build_dir: Path = BUILD) -> list[dict]:
+    """[{name, points, manual}] of a built exercise."""
+    return json.loads((build_dir / "autograder" / f"{name}.json").read_text())["questions"]
+
+
 def autograder_dir(name: str, build_dir: Path = BUILD) -> Path:
     return build_dir / "autograder" / name
 

@@ -55,7 +55,9 @@ def main(argv=None) -> int:
         except submission.Invalid as exc:
             result = submission.failure(meta["questions"], "invalid", str(exc))
         else:
-            result, _ = submission.judge(source, cells)
+            # AUTOGRADER_SLOT: a test that emulates several containers at once gives each its own
+            # sandbox user id; on Gradescope every container grades one submission, slot 0.
+            result, _ = submission.judge(source, cells, slot=int(os.environ.get("AUTOGRADER_SLOT", "0")))
     if notes:
         result["output"] = "\n".join(filter(None, [result.get("output", ""), *notes]))
     result["extra_data"].update(exercise=meta["name"], fingerprint=meta.get("fingerprint", ""),

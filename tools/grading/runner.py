@@ -140,9 +140,16 @@ class Server:
 
     def answer(self, request: dict) -> None:
         if request.get("op") == "lookup":
-            self.channel.send({"op": "value", **self.lookup(str(request.get("name")))})
+            reply = {"op": "value", **self.lookup(str(request.get("name")))}
+            too_big = {"op": "value", "kind": "error"}
         else:
-            self.channel.send(self.call(request))
+            reply = self.call(request)
+            too_big = {"op": "raise"}
+        try:
+            self.channel.send(reply)
+        except wire.ProtocolError as exc:    # e.g. an answer of gigabytes: refuse it, keep serving
+            self.channel.send({**too_big, "error": {"type": "MemoryError", "builtin": True,
+                                                    "message": f"the answer is too large to hand in ({exc})"}})
 
     def serve(self) -> None:
         while True:

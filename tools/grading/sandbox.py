@@ -122,17 +122,21 @@ class Sandbox:
         self.private: str | None = None
 
     def _command(self, read_fd: int, write_fd: int) -> tuple[list[str], dict, str | None]:
-        python = Path(sys.executable)
+        # The environment's own python, by the resolved path the sandbox mounts (a venv reached
+        # through a symbolic link would not be found inside).
+        python = Path(sys.prefix).resolve() / "bin" / Path(sys.executable).name
         runner_args = [str(python), "-I", "-B"]
         if self.mode == "bubblewrap":
             home = "/home/student"
+            # Order matters: the private /tmp first, so that a Python environment that lives
+            # under /tmp (as in a test) is mounted over it rather than hidden by it.
             cmd = [shutil.which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc",
                    "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                   *_system_binds(),
-                   "--ro-bind", str(self.grader_dir), "/grader",
                    "--proc", "/proc", "--dev", "/dev",
                    "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
-                   "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", home]
+                   "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", home,
+                   *_system_binds(),
+                   "--ro-bind", str(self.grader_dir), "/grader"]
             if self.public_tests:
                 cmd += ["--ro-bind", str(self.public_tests), f"{home}/tests"]
             cmd += ["--chdir", home, "--clearenv"]
