@@ -101,6 +101,9 @@ def build(name: str, questions: list[dict], tests: Path, public_tests: Path, whe
         (out / script).chmod(0o755)
     meta = {"name": name, "questions": questions, "release": release}
     (out / "exercise.json").write_text(json.dumps(meta, indent=1))
+    for p in (out / "grader").rglob("*"):   # readable by the sandbox's user, whatever the umask
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    (out / "grader").chmod(0o755)
     (out / "tests").chmod(0o700)    # the fallback sandbox's user may not read the hidden tests
     # The wheel's own bytes carry build timestamps: its content is fingerprinted as grader/mlp.
     files = sorted(p for p in out.rglob("*") if p.is_file() and p.parent.name != "wheels")

@@ -76,32 +76,45 @@ def hidden_kind(exc: BaseException) -> str:
     return "a wrong result (or one of the wrong type or shape)"
 
 
-def run_question(session: Session, test_file) -> dict:
-    """Run one question's test cases; return points, visible feedback and the full log."""
-    from otter.test_files.exception_test import ExceptionTestFile  # noqa: F401 (format)
+def run_case(session: Session, tc) -> tuple[dict, str]:
+    """Run one test case; (its outcome, a line for the instructor's log)."""
+    t0 = time.monotonic()
+    error = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tc.body.call_func(Env(session))
+    except Exception as exc:  # a failed test: anything the test code raised
+        error = exc
+    detail = "passed" if error is None else "".join(
+        traceback.format_exception_only(type(error), error)).strip()
+    line = (f"  {tc.name} ({'hidden' if tc.hidden else 'public'}, {tc.points:g} points, "
+            f"{time.monotonic() - t0:.2f} s): {detail}")
+    return {"name": tc.name, "hidden": bool(tc.hidden), "points": float(tc.points),
+            "passed": error is None, "error": error}, line
 
-    cases, log = [], []
-    for tc in test_file.test_cases:
-        t0 = time.monotonic()
-        error = None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tc.body.call_func(Env(session))
-        except Exception as exc:  # a failed test: anything the test code raised
-            error = exc
-        seconds = time.monotonic() - t0
-        cases.append({"name": tc.name, "hidden": bool(tc.hidden), "points": float(tc.points),
-                      "passed": error is None, "error": error})
-        detail = "passed" if error is None else "".join(
-            traceback.format_exception_only(type(error), error)).strip()
-        log.append(f"  {tc.name} ({'hidden' if tc.hidden else 'public'}, {tc.points:g} points, "
-                   f"{seconds:.2f} s): {detail}")
-    earned = sum(c["points"] for c in cases if c["passed"])
-    possible = sum(c["points"] for c in cases)
-    if test_file.all_or_nothing and earned < possible:
-        earned = 0.0
-    return {"score": earned, "max_score": possible, "cases": cases, "log": log}
+
+def run_tests(session: Session, test_files: dict) -> dict:
+    """Every question's public cases first, then the hidden ones: whatever a student's code learns
+    from a hidden test's inputs, it cannot show it in the public feedback, which is complete before
+    the first hidden input is sent."""
+    cases = {q: {} for q in test_files}
+    log = {q: {} for q in test_files}
+    for hidden in (False, True):
+        for q, tf in test_files.items():
+            for i, tc in enumerate(tf.test_cases):
+                if bool(tc.hidden) == hidden:
+                    cases[q][i], log[q][i] = run_case(session, tc)
+    outcomes = {}
+    for q, tf in test_files.items():
+        ordered = [cases[q][i] for i in sorted(cases[q])]
+        earned = sum(c["points"] for c in ordered if c["passed"])
+        possible = sum(c["points"] for c in ordered)
+        if tf.all_or_nothing and earned < possible:
+            earned = 0.0
+        outcomes[q] = {"score": earned, "max_score": possible, "cases": ordered,
+                       "log": [log[q][i] for i in sorted(log[q])]}
+    return outcomes
 
 
 def feedback(name: str, outcome: dict) -> str:
@@ -146,15 +159,18 @@ def grade(exercise_dir: Path, cells: list[str], slot: int = 0, cell_limit: float
                       cell_limit, call_limit, limits)
     t0 = time.monotonic()
     tests, log, status, reason = [], [], "graded", ""
+    questions = [q for q in meta["questions"] if not q["manual"]]
+    test_files = {q["name"]: ExceptionTestFile.from_file(str(exercise_dir / "tests" / f"{q['name']}.py"))
+                  for q in questions}
     try:
-        for q in (q for q in meta["questions"] if not q["manual"]):
-            outcome = run_question(session, ExceptionTestFile.from_file(
-                str(exercise_dir / "tests" / f"{q['name']}.py")))
-            tests.append({"name": q["name"], "score": outcome["score"], "max_score": q["points"],
-                          "output": feedback(q["name"], outcome), "visibility": "visible"})
-            log += [f"{q['name']}: {outcome['score']:g} / {q['points']:g}", *outcome["log"]]
+        outcomes = run_tests(session, test_files)
     finally:
         session.stop()
+    for q in questions:
+        outcome = outcomes[q["name"]]
+        tests.append({"name": q["name"], "score": outcome["score"], "max_score": q["points"],
+                      "output": feedback(q["name"], outcome), "visibility": "visible"})
+        log += [f"{q['name']}: {outcome['score']:g} / {q['points']:g}", *outcome["log"]]
     if session.broken:
         status, reason = "error", f"the sandbox could not run the notebook: {session.dead}"
     noted = notes(session)

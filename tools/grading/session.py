@@ -94,7 +94,13 @@ class Session:
 
     def _run_notebook(self) -> None:
         box = sandbox.Sandbox(self.grader_dir, self.public_tests, self.slot, self.limits, self.mode)
-        channel = box.start()
+        try:
+            channel = box.start()
+        except OSError as exc:
+            box.stop()
+            self.broken = True
+            self.dead = f"the sandbox could not start ({exc})"
+            raise SubmissionDead(self.dead) from None
         self.cell_errors = {}
         current = None
         try:
