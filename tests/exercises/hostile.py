@@ -134,7 +134,8 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
          f"                ({str(Path(ctx['venv_site']) / 'sitecustomize.py')!r}, 'import os'),\n"
          f"                ({str(repo / (token + '-repo'))!r}, 'x')):\n"
          f"    try:\n        open(t, 'a').write(text)\n    except OSError:\n        pass")
-    cell("detached", f"import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)", base=sol)
+    nap = sleep_marker(token)
+    cell("detached", f"import subprocess\nsubprocess.Popen(['sleep', '{nap}'], start_new_session=True)", base=sol)
     cell("double-fork", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
          "        time.sleep(600)\n    os._exit(0)\nos.wait()", base=sol)
     cell("kills-grader", "import os, signal\nfor pid in (os.getppid(), 1, -1):\n    try:\n"
@@ -180,6 +181,11 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
     (folder / "=1+2.ipynb").write_text(stub.read_text())
     (folder / ("x" * 240 + ".ipynb")).write_text(sol.read_text())
     (folder / ".hidden.ipynb").write_text(sol.read_text())
+
+
+def sleep_marker(token: str) -> str:
+    """A `sleep` duration unique to this corpus, to find its detached processes afterwards."""
+    return f"600.{int(token[-8:], 16)}"
 
 
 def expected(student: str) -> tuple[float, str]:

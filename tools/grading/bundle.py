@@ -27,10 +27,11 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Third-party packages the grading environment needs: numpy and the course package's other
-# dependencies come with the wheel; otter for the notebook's grader.check and the test format;
-# IPython to run the cells; psutil to stop the processes of the fallback sandbox.
-PINNED = ("numpy", "otter-grader", "ipython", "psutil")
+# Third-party packages the grading environment needs, besides the course package's own
+# dependencies (which come with the wheel): IPython to run the cells, psutil to stop the processes
+# of the fallback sandbox. Not otter: the judge reads the tests itself (grading.testfiles) and the
+# notebook's `import otter` gets a stand-in (grading.runner).
+PINNED = ("numpy", "ipython", "psutil")
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder's image. It installs the grading

@@ -7,7 +7,7 @@ EXERCISE_DIR is an unpacked autograder (grading.bundle): ``exercise.json`` (ques
 ``public/tests/`` (what students have) and ``grader/`` (this package and the course package `mlp`,
 the only code the sandbox sees). CELLS_JSON holds the submission's code cells.
 
-The tests are the exercise's otter tests, unchanged. Their arguments are the student's answers,
+The tests are the exercise's otter tests, unchanged (read by grading.testfiles). Their arguments are the student's answers,
 fetched from the notebook run in the sandbox (grading.session): values as plain data, functions as
 remote handles. Every comparison, reference value and known-mistake diagnosis (mlp.checks) is
 computed here, so patching numpy, mlp or the test machinery inside the notebook changes nothing.
@@ -30,22 +30,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # grader/: this package and mlp
 
-from grading import sandbox  # noqa: E402
+from grading import sandbox, testfiles  # noqa: E402
 from grading.session import Session, SubmissionDead  # noqa: E402
 
 MESSAGE_CHARS = 1500
 
 
-class Env(dict):
-    """The global environment otter hands to a test: names resolve in the submission."""
+class Env:
+    """The notebook's variables, as a test's parameters see them: looked up in the submission."""
 
     def __init__(self, session: Session):
-        super().__init__()
         self.session = session
 
-    def get(self, name, default=None):
-        value = self.session.lookup(name)
-        return default if value is None else value
+    def get(self, name):
+        return self.session.lookup(name)
 
 
 def _short(text: str, n: int = MESSAGE_CHARS) -> str:
@@ -83,7 +81,7 @@ def run_case(session: Session, tc) -> tuple[dict, str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tc.body.call_func(Env(session))
+            tc.call(Env(session))
     except Exception as exc:  # a failed test: anything the test code raised
         error = exc
     detail = "passed" if error is None else "".join(
@@ -102,7 +100,7 @@ def run_tests(session: Session, test_files: dict) -> dict:
     log = {q: {} for q in test_files}
     for hidden in (False, True):
         for q, tf in test_files.items():
-            for i, tc in enumerate(tf.test_cases):
+            for i, tc in enumerate(tf.cases):
                 if bool(tc.hidden) == hidden:
                     cases[q][i], log[q][i] = run_case(session, tc)
     outcomes = {}
@@ -152,16 +150,13 @@ def notes(session: Session) -> list[str]:
 def grade(exercise_dir: Path, cells: list[str], slot: int = 0, cell_limit: float = 60,
           call_limit: float = 60, limits: sandbox.Limits | None = None) -> tuple[dict, str]:
     """Grade one submission's code cells; return (Gradescope-style result, instructor log)."""
-    from otter.test_files.exception_test import ExceptionTestFile
-
     meta = json.loads((exercise_dir / "exercise.json").read_text())
     session = Session(exercise_dir / "grader", exercise_dir / "public" / "tests", cells, slot,
                       cell_limit, call_limit, limits)
     t0 = time.monotonic()
     tests, log, status, reason = [], [], "graded", ""
     questions = [q for q in meta["questions"] if not q["manual"]]
-    test_files = {q["name"]: ExceptionTestFile.from_file(str(exercise_dir / "tests" / f"{q['name']}.py"))
-                  for q in questions}
+    test_files = {q["name"]: testfiles.load(exercise_dir / "tests" / f"{q['name']}.py") for q in questions}
     try:
         outcomes = run_tests(session, test_files)
     finally:

@@ -180,7 +180,7 @@ class Sandbox:
                 cmd.insert(1, "--unshare-user")
             cmd += [*runner_args, f"/grader/{RUNNER}", str(read_fd), str(write_fd)]
             return cmd, {}, None
-        self.private = tempfile.mkdtemp(prefix="submission-")
+        self.private = tempfile.mkdtemp(prefix=f"submission-slot{self.uid - BASE_UID}-")
         os.chmod(self.private, 0o700)
         if self.public_tests:
             shutil.copytree(self.public_tests, os.path.join(self.private, "tests"))
@@ -252,6 +252,10 @@ def _kill_user(uid: int) -> None:
 
 def stop_slot(slot: int) -> None:
     """After a judge was killed: stop whatever its sandbox left. Under bubblewrap nothing is left
-    (the sandbox dies with its parent); under the `user` fallback, kill the slot's user id."""
+    (the sandbox dies with its parent); under the fallbacks, kill the slot's user id's processes
+    and remove the slot's private folders."""
     if detect_mode() == "user":
         _kill_user(BASE_UID + slot)
+    if detect_mode() != "bubblewrap":
+        for leftover in Path(tempfile.gettempdir()).glob(f"submission-slot{slot}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
