@@ -20,4 +20,8 @@ def test_gates(AND, OR, NAND):
         w, b = pair
         checks.check_shape(w, (2,), f'{gate}: w')
         checks.check_truth_table(lambda X: step(X @ w + b), X, target, f'the {gate} unit')
+        z = X @ np.asarray(w, dtype=float) + b
+        on_line = [tuple((int(v) for v in x)) for x, zi in zip(X, z) if zi == 0]
+        if on_line:
+            raise AssertionError(f'{gate}: the input(s) {on_line} lie exactly on the decision boundary (w . x + b = 0), so the gate depends on the convention for step(0). Move b a little (e.g. by 0.5) so that no input gives z = 0.')
 
