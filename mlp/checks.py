@@ -232,12 +232,27 @@ def check_stable(fn, args: tuple, expected, name: str, *, rtol: float = 1e-7, at
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             out = fn(*args)
     except FloatingPointError as exc:
-        raise AssertionError(f"{name} overflows at large inputs ({exc}): {hint}.") from None
+        raise AssertionError(f"{name} {_numerical_failure(str(exc))} at large inputs ({exc}): {hint}.") from None
     check_answered(out, name)
     arr = _as_array(out, name)
     if not np.all(np.isfinite(arr)):
         raise AssertionError(f"{name} gives NaN/inf at large inputs: {hint}.")
     check_array(arr, expected, f"{name} at large inputs", rtol=rtol, atol=atol)
+
+
+def _numerical_failure(message: str) -> str:
+    """What numpy's FloatingPointError says went wrong, in words (log(0) is not an overflow)."""
+    if "overflow" in message:
+        return "overflows"
+    if "divide by zero" in message and "log" in message:
+        return "takes the log of 0 (a value underflowed to 0 before the log)"
+    if "divide by zero" in message:
+        return "divides by zero"
+    if "underflow" in message:
+        return "underflows"
+    if "invalid value" in message:
+        return "computes an invalid value (such as inf - inf or 0 / 0)"
+    return "fails numerically"
 
 
 def check_truth_table(predict, X, y, name: str) -> None:
