@@ -239,3 +239,24 @@ def standardize(X_train, *others):
         other = as_2d(other, f"others[{i}]", "standardize", n_features=X_train.shape[1])
         out.append((other - mean) / std)
     return (*out, (mean, std))
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits that ship with scikit-learn: real scans, no download.
+
+    Each digit is a 32x32 black-and-white bitmap cut into 8x8 blocks of 4x4 pixels; a block's
+    value is how many of its 16 pixels are ink, so every pixel value is an integer 0..16
+    (the UCI optical digits data, Alpaydin and Kaynak 1998). Returns X (1797, 64) float64, one
+    image per row read row by row (X[i].reshape(8, 8) is the picture), and y (1797,) int labels
+    0..9, in the file's order: split them with `train_val_test_split`, which shuffles.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError:
+        raise ImportError(
+            "load_digits: the digits data ships with scikit-learn, which is not installed. "
+            "Install it with `pip install scikit-learn`, or install the course with its book "
+            "extra: `pip install -e '.[book]'` in the repository."
+        ) from None
+    data = sklearn_load_digits()
+    return data.data.astype(np.float64), data.target.astype(int)

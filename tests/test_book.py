@@ -35,10 +35,10 @@ def _is_stub(nb: dict) -> bool:
     return "coming soon" in _markdown(nb) and len(nb["cells"]) <= 3
 
 
-def test_six_chapters_in_lecture_order():
+def test_seven_chapters_in_order():
     names = [p.stem for p in CHAPTERS]
     assert names == ["01-xor", "02-structure", "03-loss", "04-backprop", "05-optimizers",
-                     "06-double-descent"]
+                     "06-double-descent", "07-digits"]
     toc_files = re.findall(r"file:\s*(\S+)", TOC)
     assert [f for f in toc_files if f.startswith("chapters/")] == [f"chapters/{n}" for n in names]
 
