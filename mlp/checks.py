@@ -441,3 +441,51 @@ def graph_node(mul_backward, tanh_backward):
                 node._backward()
 
     return Node
+
+
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "identity")
+
+
+def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 10) -> None:
+    """Check a handed-in network: ``weights = [(W1, b1), ..., (WL, bL)]`` with W^(l) of shape
+    (n_l, n_{l-1}) from n_in inputs to n_out outputs, a hidden `activation` by name, and the
+    standardization `mean`, `std` (shape (n_in,), std > 0) that a new input goes through first."""
+    for value, name in ((weights, "weights"), (activation, "activation"), (mean, "mean"), (std, "std")):
+        check_answered(value, name)
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise AssertionError(f"activation should name the hidden layers' activation, one of "
+                             f"{', '.join(HIDDEN_ACTIVATIONS)}; got {activation!r:.60}.")
+    check_shape(mean, (n_in,), "mean")
+    std = check_shape(std, (n_in,), "std")
+    if np.any(std <= 0):
+        raise AssertionError(f"std has {int(np.sum(std <= 0))} entries <= 0: a pixel that is constant "
+                             "in the training rows has std 0; divide it by 1 instead (np.where(std == 0, "
+                             "1.0, std)), or the network sees NaN.")
+    if not isinstance(weights, (list, tuple)) or not weights or \
+            any(not isinstance(p, (list, tuple)) or len(p) != 2 for p in weights):
+        raise AssertionError("weights should be a list of pairs [(W1, b1), (W2, b2), ...], one per layer.")
+    n_prev = n_in
+    for l, (W, b) in enumerate(weights, start=1):
+        W = _as_array(W, f"W{l}")
+        if W.ndim != 2 or W.shape[1] != n_prev:
+            raise AssertionError(f"W{l} has shape {W.shape}: it should have {n_prev} columns (one per "
+                                 f"unit of layer {l - 1}), shape (n_{l}, {n_prev}) in the course's notation.")
+        check_shape(b, (W.shape[0],), f"b{l}")
+        if not np.all(np.isfinite(W)):
+            raise AssertionError(f"W{l} contains NaN or inf: did training diverge?")
+        n_prev = W.shape[0]
+    if n_prev != n_out:
+        raise AssertionError(f"the last layer has {n_prev} units; it needs {n_out}, one score per digit.")
+
+
+def classify(weights, activation, mean, std, X) -> np.ndarray:
+    """The label a handed-in network gives each row of X: the index of its largest output, after
+    x' = (x - mean) / std and a^(l) = f(W^(l) a^(l-1) + b^(l)) (the last layer without f)."""
+    from .activations import get_activation
+
+    f = get_activation(activation).f
+    A = (np.asarray(X, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(std, dtype=float)
+    for l, (W, b) in enumerate(weights, start=1):
+        Z = A @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float)
+        A = Z if l == len(weights) else f(Z)
+    return np.argmax(A, axis=1)

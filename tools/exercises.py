@@ -41,7 +41,7 @@ import colab_cell  # noqa: E402  (the repository URL and branch come from _confi
 import project  # noqa: E402
 
 EXERCISES = ["01-xor", "02-structure", "03-loss", "04-backprop", "05-optimizers",
-             "06-double-descent"]
+             "06-double-descent", "07-digits"]
 SRC = ROOT / "exercises"
 BUILD = ROOT / "_build" / "exercises"
 OTTER_VERSION = "7.0.0"
@@ -164,6 +164,7 @@ def _inputs_digest() -> str:
     """What every autograder is built from besides its master: the grader, mlp, this tool."""
     h = hashlib.sha256()
     files = sorted([*(ROOT / "tools" / "grading").glob("*.py"), *(ROOT / "mlp").rglob("*.py"),
+                    *(ROOT / "mlp").rglob("*.npz"), *SRC.glob("*/*.npz"),
                     Path(__file__), ROOT / "tools" / "colab_cell.py", ROOT / "_config.yml",
                     ROOT / "pyproject.toml"])
     for f in files:
@@ -217,8 +218,10 @@ def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: s
     _normalize_student(student / f"{name}.ipynb", name)
     questions = _questions(master_text)
     release = colab_cell.release() if hasattr(colab_cell, "release") else ""
+    # data the hidden tests read (exercise 7's held-out digits) goes to the judge's side only
+    data = sorted((SRC / name).glob("*.npz"))
     bundle.build(name, questions, dist / "autograder" / "tests", student / "tests",
-                 _wheel(build_dir, inputs), build_dir / "autograder" / name, release)
+                 _wheel(build_dir, inputs), build_dir / "autograder" / name, release, data)
     site = build_dir / "site" / "downloads"
     site.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(site / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:

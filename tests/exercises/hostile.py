@@ -183,6 +183,32 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
     (folder / ".hidden.ipynb").write_text(sol.read_text())
 
 
+# Exercise 7: the points come only from held-out accuracy. A network that was never trained
+# reads digits at chance level; one trained on the held-out digits would read them all, but the
+# sandbox hides scikit-learn's copy of them, so it cannot be trained.
+DIGITS = {
+    "random": ('mean = np.zeros(64)\nstd = np.ones(64)\nactivation = "relu"\n'
+               "rng = np.random.default_rng(1)\n"
+               "weights = [(rng.normal(size=(32, 64)), rng.normal(size=32)), "
+               "(rng.normal(size=(10, 32)), rng.normal(size=10))]"),
+    "trained-on-heldout": (
+        "from sklearn.datasets import load_digits\nfull = load_digits()\n"
+        "course = {row.tobytes() for row in X.astype(np.uint8)}\n"
+        "held = np.array([row.tobytes() not in course for row in full.data.astype(np.uint8)])\n"
+        "Xh, yh = full.data[held].astype(float), full.target[held]\n"
+        "mean = X_train.mean(axis=0)\nstd = np.where(X_train.std(axis=0) == 0, 1.0, X_train.std(axis=0))\n"
+        'activation = "relu"\nnet = mlp.MLP([64, 64, 10], activation=activation, output="identity", rng=0)\n'
+        "mlp.fit(net, mlp.SoftmaxCrossEntropy(), mlp.optim.Adam(net.parameters(), lr=3e-3), "
+        "(Xh - mean) / std, yh, epochs=300, batch_size=32, rng=0)\n"
+        "weights = [(net.layer(l).W.data.copy(), net.layer(l).b.data.copy()) for l in range(1, net.L + 1)]"),
+}
+
+
+def build_digits(sol: Path, folder: Path) -> None:
+    for student, source in DIGITS.items():
+        with_answers(sol, {"q2": source}, folder / f"{student}.ipynb")
+
+
 def sleep_marker(token: str) -> str:
     """A `sleep` duration unique to this corpus, to find its detached processes afterwards."""
     return f"600.{int(token[-8:], 16)}"

@@ -25,7 +25,9 @@ def test_questions_and_points(built, name):
     questions = ex._questions_of(name, built)
     auto = [q for q in questions if not q["manual"]]
     manual = [q for q in questions if q["manual"]]
-    assert len(auto) >= 4, f"{name}: {len(auto)} auto-graded questions, expected at least 4"
+    # exercise 7 is a small project: one drill, then one network scored on held-out digits
+    least = 2 if name == "07-digits" else 4
+    assert len(auto) >= least, f"{name}: {len(auto)} auto-graded questions, expected at least {least}"
     assert manual, f"{name}: no hand-graded written question"
     assert all(q["points"] > 0 for q in questions), questions
 

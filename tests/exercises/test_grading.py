@@ -83,6 +83,8 @@ def runs(built, tmp_path_factory):
     base = tmp_path_factory.mktemp("grading")
     clean, mixed = base / "clean", base / "mixed"
     clean_submissions(built, clean)
+    if "07-digits" in EXS:
+        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", clean / "07-digits")
     clean_submissions(built, mixed, [n for n in EXS if n == "01-xor"])   # its hostile neighbours
     grades_clean, grades_mixed = base / "grades-clean", base / "grades-mixed"
     token = "hostile" + secrets.token_hex(4)
@@ -151,6 +153,18 @@ def test_wrong_answer_loses_points_with_hint(runs, built, name, q):
     # the diagnosis comes first, before any code; the other questions keep their points
     assert entry["output"].splitlines()[0].startswith(f"{q}: ")
     assert res["score"] >= auto_points(built, name) - sum(points[k] for k in WRONG[name])
+
+
+@pytest.mark.skipif("07-digits" not in EXS, reason="exercise 7 is not built")
+def test_digits_points_come_only_from_held_out_accuracy(runs):
+    """Random weights read digits at chance level, and a network trained on the held-out digits
+    cannot be trained in the sandbox (scikit-learn's copy is hidden): no points for question 2."""
+    for student in hostile.DIGITS:
+        res = result(runs["clean"][1], "07-digits", student)
+        q2 = next(t for t in res["tests"] if t["name"] == "q2")
+        assert res["extra_data"]["status"] == "graded" and q2["score"] == 0, (student, q2["output"])
+    log = (runs["clean"][1] / "logs" / "07-digits" / "trained-on-heldout.txt").read_text()
+    assert "FileNotFoundError" in log and "digits.csv.gz" in log, log[:800]
 
 
 def test_clean_rows_identical_with_hostile_neighbours(runs):

@@ -2,6 +2,7 @@
 
     <name>/exercise.json        questions and points, the release, the autograder's fingerprint
     <name>/tests/qN.py          every test of every question, hidden ones included (judge only)
+    <name>/tests/data/          data only hidden tests read (exercise 7's held-out digits)
     <name>/public/tests/qN.py   the public tests students have (the notebook's grader.check)
     <name>/grader/grading/      this package: what runs the notebook and judges it
     <name>/grader/mlp/          the course package, unpacked from the wheel below
@@ -81,11 +82,15 @@ def requirements() -> str:
 
 
 def build(name: str, questions: list[dict], tests: Path, public_tests: Path, wheel: Path,
-          out: Path, release: str = "") -> str:
-    """Write the autograder folder `out` and `out`.zip; return its fingerprint."""
+          out: Path, release: str = "", data: list[Path] = ()) -> str:
+    """Write the autograder folder `out` and `out`.zip; return its fingerprint. `data`: files the
+    hidden tests read (from tests/data/), which only the judge sees."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "grader").mkdir(parents=True)
     shutil.copytree(tests, out / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    for f in data:
+        (out / "tests" / "data").mkdir(exist_ok=True)
+        shutil.copy(f, out / "tests" / "data" / f.name)
     shutil.copytree(public_tests, out / "public" / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(HERE, out / "grader" / "grading", ignore=shutil.ignore_patterns("__pycache__"))
     with zipfile.ZipFile(wheel) as whl:

@@ -6,7 +6,8 @@ Modes, strongest first (``detect_mode()`` says which this machine allows):
   installation and its virtual environment, the grader's code and the course package), a private
   writable home and /tmp that are size-limited tmpfs (nothing reaches the disk), no network, its
   own PID namespace (every process it starts dies with it), no capabilities, a minimal environment,
-  and it runs as an unprivileged user id. It cannot see the repository, GRADES, the exercise
+  and it runs as an unprivileged user id. Data sets that would give away held-out test data
+  (scikit-learn's copy of the digits) are hidden. It cannot see the repository, GRADES, the exercise
   masters, the hidden tests, the autograder zips or other submissions: they are not mounted.
 - ``user`` (root without bubblewrap): the process runs as an unprivileged user id of its own in a
   private 0700 folder with a minimal environment; files that are readable by everybody stay
@@ -117,6 +118,25 @@ def _environment(home: str, python: Path) -> dict:
             "JUPYTER_PLATFORM_DIRS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
+# Data sets installed with other packages that would hand a notebook graded data: scikit-learn
+# ships the full digits set, of which exercise 7 holds 300 back for grading. Hidden (an empty
+# tmpfs over the folder) under bubblewrap.
+HIDDEN_DATA = (("sklearn", ("datasets", "data")),)
+
+
+def _hidden_data() -> list[str]:
+    import importlib.util
+
+    args = []
+    for package, parts in HIDDEN_DATA:
+        spec = importlib.util.find_spec(package)
+        if spec and spec.origin:
+            folder = Path(spec.origin).resolve().parent.joinpath(*parts)
+            if folder.is_dir():
+                args += ["--tmpfs", str(folder)]
+    return args
+
+
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
     for d in ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"):
@@ -166,7 +186,7 @@ class Sandbox:
                    "--proc", "/proc", "--dev", "/dev",
                    "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
                    "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", home,
-                   *_system_binds(),
+                   *_system_binds(), *_hidden_data(),
                    "--ro-bind", str(self.grader_dir), "/grader"]
             if self.public_tests:
                 cmd += ["--ro-bind", str(self.public_tests), f"{home}/tests"]

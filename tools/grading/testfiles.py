@@ -56,7 +56,7 @@ def load(path: Path) -> TestFile:
     saved = {k: sys.modules.get(k) for k in ("otter", "otter.test_files")}
     sys.modules.update(_stand_in_modules())
     try:
-        env: dict = {}
+        env: dict = {"__file__": str(path)}    # tests may read data next to them (tests/data/)
         exec(compile(Path(path).read_text(), str(path), "exec"), env)
     finally:
         for key, module in saved.items():
