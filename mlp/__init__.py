@@ -28,8 +28,11 @@ Modules (one concept each):
   checks       diagnoses of students' answers, used by the exercises' tests
 matplotlib and ipywidgets are imported only by plotting and widgets, when those are used.
 """
-from . import (activations, autograd, checks, datasets, double_descent, gradcheck, init,
-               losses, numerics, optim, plotting, train, widgets)
+import sys
+
+from . import activations, autograd, gradcheck, init, losses, numerics, optim, train
+from . import course
+from .course import checks, datasets, double_descent, plotting, widgets
 from .activations import get_activation
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Dense, Parameter
@@ -40,10 +43,16 @@ from .train import History, fit, minibatches
 
 __version__ = "0.1.0"
 
+# The course modules used to sit next to the core; notebooks already handed out import them by
+# their old names (import mlp.datasets, from mlp.checks import ...), so those names stay valid.
+for _name in course.__all__:
+    sys.modules[f"{__name__}.{_name}"] = getattr(course, _name)
+del _name
+
 __all__ = [
     "MLP", "Dense", "Parameter", "get_activation",
     "Loss", "SquaredError", "MSE", "MAE", "BCE", "BCEWithLogits", "SoftmaxCrossEntropy", "Hinge",
     "fit", "History", "minibatches", "check_gradients", "numerical_gradient", "relative_error",
     "activations", "autograd", "checks", "datasets", "double_descent", "gradcheck", "init",
-    "losses", "numerics", "optim", "plotting", "train", "widgets",
+    "losses", "numerics", "optim", "plotting", "train", "widgets", "course",
 ]

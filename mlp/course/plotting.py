@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import as_2d, check_choice, check_number
+from .._validation import as_2d, check_choice, check_number
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
@@ -120,7 +120,7 @@ def plot_history(history, ax=None, metric: str = "loss", log: bool = False):
 
 def plot_activation(activation, ax=None, z=None):
     """f(z) and its derivative f'(z) on one axes, for an activation name or mlp Activation."""
-    from .activations import get_activation
+    from ..activations import get_activation
     act = get_activation(activation)
     z = np.linspace(-5, 5, 401) if z is None else np.asarray(z, dtype=float)
     ax = _axes(ax)
@@ -171,7 +171,7 @@ def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: 
 
 def _weights_of(net_or_weights) -> tuple[list, list]:
     """[(W, b)] and activation names from an mlp.MLP or a list of (W, b) pairs."""
-    from .network import MLP
+    from ..network import MLP
     if isinstance(net_or_weights, MLP):
         layers = [net_or_weights.layer(l) for l in range(1, net_or_weights.L + 1)]
         return [(ly.W.data, ly.b.data) for ly in layers], [ly.f.name for ly in layers]
@@ -281,7 +281,7 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     Inputs are blue, the output orange. Legible up to about 25 values.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
-    from .autograd import Value, topological_order
+    from ..autograd import Value, topological_order
     if not isinstance(root, Value):
         raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")
     nodes = topological_order(root)
