@@ -73,47 +73,6 @@ def make_moons(n: int = 200, noise: float = 0.1, rng=None) -> tuple[np.ndarray, 
     return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
 
 
-def make_circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
-                 rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Two concentric circles: class 0 of radius 1, class 1 of radius `factor` (0 < factor < 1).
-
-    Angles evenly spaced in [0, 2 pi); Gaussian noise of std `noise`. X (n, 2), y (n,) int.
-    """
-    _check_n_noise(n, noise, "make_circles")
-    check_number(factor, "factor", "make_circles", low=0, high=1, low_open=True, high_open=True)
-    rng = as_rng(rng, "make_circles")
-    y = _balanced_labels(n, 2)
-    X = np.empty((n, 2))
-    for c, radius in ((0, 1.0), (1, factor)):
-        m = int(np.sum(y == c))
-        angle = np.linspace(0, 2 * np.pi, m, endpoint=False)
-        X[y == c] = radius * np.c_[np.cos(angle), np.sin(angle)]
-    return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
-
-
-def make_spirals(n: int = 200, noise: float = 0.1, turns: float = 1.5, n_classes: int = 2,
-                 rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Interleaved spiral arms, one per class: hard for linear models, easy for a small MLP.
-
-    Arm k: radius r = 2 t, angle = 2 pi (turns * t + k / n_classes), t evenly spaced in (0, 1];
-    x = r (cos angle, sin angle) + noise * N(0, I). The arms fill the disc of radius 2, where
-    neighbouring arms are 2 / (turns * n_classes) apart (0.67 by default): noise 0.1 keeps them
-    apart. X (n, 2), y (n,) int.
-    """
-    _check_n_noise(n, noise, "make_spirals")
-    check_number(turns, "turns", "make_spirals", low=0, low_open=True)
-    check_number(n_classes, "n_classes", "make_spirals", low=2, integer=True)
-    rng = as_rng(rng, "make_spirals")
-    y = _balanced_labels(n, n_classes)
-    X = np.empty((n, 2))
-    for k in range(n_classes):
-        m = int(np.sum(y == k))
-        t = np.arange(1, m + 1) / max(m, 1)
-        angle = 2 * np.pi * (turns * t + k / n_classes)
-        X[y == k] = 2 * t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
-    return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
-
-
 def make_blobs(n: int = 200, centers=3, std: float = 1.0, dim: int = 2,
                rng=None) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic Gaussian clusters: x = mu_y + std * N(0, I), one cluster per class.
