@@ -10,23 +10,27 @@ notation is the API: layers l = 1..L, W^(l) of shape (n_l, n_{l-1}), b^(l), z^(l
     >>> opt = mlp.optim.SGD(net.parameters(), lr=2.0)
     >>> hist = mlp.fit(net, loss, opt, X, y, epochs=10, rng=0)
 
-Modules (one concept each):
+The core: read these. One concept per module, in the order the course meets them:
   numerics     stable sigmoid, softplus, logsumexp, softmax, one_hot
-  activations  f and f'(z): identity, step, sigmoid, tanh, relu, leaky_relu, elu, softplus
+  activations  f(z) and f'(z): identity, step, sigmoid, tanh, relu, leaky_relu, elu, softplus
   losses       SquaredError, MSE, MAE, BCE, BCEWithLogits, SoftmaxCrossEntropy, Hinge
   init         Xavier/Glorot and He initializers
   layers       Parameter, Dense
   network      MLP: forward, backward (the delta recursion), loss_and_grads
   optim        SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam
   train        minibatches, fit -> History
-  gradcheck    numerical_gradient, relative_error, check_gradients
   autograd     Value: a scalar reverse-mode autodiff graph
-  datasets     XOR, gates, moons, circles, spirals, blobs, regression sets, splits
-  plotting     decision boundaries, learning curves, activations, loss surfaces (matplotlib)
-  widgets      figure sliders that work with or without a running kernel (ipywidgets)
+  gradcheck    numerical_gradient, relative_error, check_gradients, ScalarMLP
+(_validation holds the checks that give bad input a clear error at the public calls.)
+
+Course support, in mlp.course (also reachable as mlp.datasets, mlp.plotting, ...):
+  datasets        XOR, gates, moons, blobs, regression sets, splits, standardize
+  plotting        decision boundaries, learning curves, loss surfaces, diagrams (matplotlib)
+  widgets         figure sliders that work with or without a running kernel (ipywidgets)
   double_descent  random-features regression through the interpolation threshold
-  checks       diagnoses of students' answers, used by the exercises' tests
-matplotlib and ipywidgets are imported only by plotting and widgets, when those are used.
+  checks          diagnoses of students' answers, used by the exercises' tests
+The core needs only numpy. matplotlib and ipywidgets, for plotting and widgets, come with the
+"plots" extra (pip install "nn-from-scratch[plots]") and load only when a figure is drawn.
 """
 import sys
 

@@ -29,6 +29,11 @@ def as_float_array(x, name: str, where: str, dtype=None) -> np.ndarray:
     if isinstance(x, np.ndarray) and x.dtype.kind == "f" and dtype is None:
         arr = x
     else:
+        if np.iscomplexobj(x):  # numpy would drop the imaginary parts with only a warning
+            raise TypeError(
+                f"{where}: {name} must hold real numbers; got complex values "
+                f"(dtype {np.asarray(x).dtype}). Pass {name}.real if the imaginary parts are 0."
+            )
         try:
             arr = np.asarray(x, dtype=dtype if dtype is not None else np.float64)
         except (TypeError, ValueError) as exc:
@@ -64,7 +69,9 @@ def as_2d(x, name: str, where: str, n_features: int | None = None, dtype=None) -
             f"got {arr.ndim}-D shape {arr.shape}.{hint}"
         )
     if arr.shape[0] == 0:
-        raise ValueError(f"{where}: {name} has no rows (shape {arr.shape}); pass at least one example.")
+        expected = f"(N, {n_features})" if n_features is not None else "(N, n_features)"
+        raise ValueError(f"{where}: {name} has no rows (shape {arr.shape}); it must have shape "
+                         f"{expected} with N >= 1 examples. Is a slice or a filter empty?")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
             f"{where}: {name} must have {n_features} columns (features); got shape {arr.shape}. "
