@@ -5,6 +5,7 @@ fix it. Inner loops never call these: a check costs time, and internal data is a
 """
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -105,3 +106,13 @@ def check_choice(value, choices, name: str, where: str):
             f"{where}: unknown {name} {value!r}; choose one of {sorted(choices)}."
         )
     return value
+
+
+def required_args(f) -> int | None:
+    """How many positional arguments f requires (None if Python cannot tell, as for some built-ins)."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in params)

@@ -8,24 +8,12 @@ z = 0, 1 for ReLU (the lecture's "z >= 0" case); gradient checks keep samples aw
 """
 from __future__ import annotations
 
-import inspect
 from typing import Callable
 
 import numpy as np
 
 from . import numerics
-from ._validation import check_number
-
-
-def _takes_a(fprime: Callable) -> bool:
-    """Whether fprime takes (z, a); a derivative written as fprime(z) alone takes one argument."""
-    try:
-        params = inspect.signature(fprime).parameters.values()
-    except (TypeError, ValueError):     # some built-ins do not describe their signature
-        return False
-    required = [p for p in params if p.default is p.empty
-                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(required) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
+from ._validation import check_number, required_args
 
 
 class Activation:
@@ -44,7 +32,8 @@ class Activation:
 
     def __init__(self, name: str, f: Callable, fprime: Callable, params: tuple = ()):
         self.name, self.f, self.params = name, f, tuple(params)
-        self.fprime = fprime if _takes_a(fprime) else (lambda z, a: fprime(z))
+        # a derivative of z alone (np.ones_like, say) is called with z only
+        self.fprime = fprime if (required_args(fprime) or 0) >= 2 else (lambda z, a: fprime(z))
 
     def __call__(self, z):
         return self.f(z)

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .autograd import Value
-from ._validation import as_float_array, check_number
+from ._validation import as_float_array, check_number, required_args
 
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -29,9 +29,10 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     f = lambda: loss(net.forward(X), y).
     """
     where = "numerical_gradient"
-    if not callable(f):
-        raise TypeError(f"{where}: f must be a function of no arguments returning a number, e.g. "
-                        f"lambda: loss(net.forward(X), y); got {type(f).__name__}.")
+    if not callable(f) or required_args(f):
+        raise TypeError(f"{where} calls f() with no arguments: f must read the array x, which is "
+                        f"perturbed in place, e.g. f = lambda: loss(net.forward(X), y) (not lambda x: ...); "
+                        f"got {getattr(f, '__name__', type(f).__name__)}.")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(
             f"{where}: x must be a float64 numpy array (float32 rounding error is larger "
@@ -44,25 +45,16 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
         old = x[i]
         try:
             x[i] = old + eps
-            plus = _call(f)
+            plus = _number(f())
             x[i] = old - eps
-            minus = _call(f)
+            minus = _number(f())
         finally:
             x[i] = old
         grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 
-def _call(f) -> float:
-    """f(), which must take no argument and return one real number."""
-    try:
-        value = f()
-    except TypeError as exc:
-        if "argument" not in str(exc):
-            raise
-        raise TypeError(f"numerical_gradient calls f() with no arguments ({exc}): f must read the "
-                        "array x that is perturbed, e.g. lambda: loss(net.forward(X), y), "
-                        "not lambda x: ...") from None
+def _number(value) -> float:
     if np.size(value) != 1 or np.iscomplexobj(value):
         raise TypeError(f"numerical_gradient: f() must return one real number (a loss); got "
                         f"{type(value).__name__} of shape {np.shape(value)}. Reduce it, e.g. with np.mean.")

@@ -2,11 +2,11 @@
 
 A loss is two formulas, written by each class on checked arrays a (N, K) and Y (N, K):
     per_example(a, Y)  the loss of each example, shape (N,)
-    dC_da(a, Y)        the gradient of the batch mean C = mean_n per_example(a, Y)_n, shape (N, K)
-so the 1/N lives here and nowhere else. The base class checks the arguments once, at the public
-calls: `loss(output, y)` returns C and `loss.grad(output, y)` returns dC/da; on arrays already
-checked (the training step), `loss.mean(a, Y)` is C and `loss.dC_da(a, Y)` is dC/da. There, targets may
-also have shape (N,) when K = 1, and class losses take integer labels.
+    dC_da(a, Y)        the gradient of the batch mean C = mean_n per_example_n, shape (N, K)
+so the 1/N lives here and nowhere else. The public calls check their arguments once, in the base
+class: `loss(output, y)` returns C and `loss.grad(output, y)` returns dC/da, for targets of the
+output's shape, of shape (N,) when K = 1, or class labels. The training step, on data that fit
+checked once, calls `loss.mean(a, Y)` and `loss.dC_da(a, Y)` directly.
 Losses marked `expects_logits` want the raw pre-activation z^(L) (output activation
 'identity'): they apply sigmoid/softmax inside, in a form that cannot overflow.
 """
