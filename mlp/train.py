@@ -94,7 +94,9 @@ def _advice(opt) -> str:
 
 
 def _check_weights(net, opt, epoch: int) -> None:
-    """Divergence that the loss cannot show: bounded outputs (sigmoid, tanh) keep it finite."""
+    """Divergence that the loss cannot show. With bounded outputs (sigmoid, tanh) a diverged
+    network saturates: its loss stays finite and stops falling, its gradients vanish. So after
+    every epoch whose training loss did not fall, and after the last, the weights are measured."""
     for p in net.parameters():
         size = float(np.max(np.abs(p.data)))
         if not size <= MAX_WEIGHT:        # also catches NaN
@@ -174,8 +176,9 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
         hist.best_epoch = 0
     for e in range(1, epochs + 1):
         train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, e)
-        _check_weights(net, opt, e)
         record(e)
+        if e == epochs or not hist.train_loss[-1] < hist.train_loss[-2]:
+            _check_weights(net, opt, e)
         if validation is not None:
             if hist.val_loss[-1] < best[0]:
                 best = (hist.val_loss[-1], [p.data.copy() for p in net.parameters()])

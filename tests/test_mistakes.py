@@ -58,7 +58,7 @@ def test_divergence_is_reported_for_every_output_activation(output):
     net = mlp.MLP([2, 4, 1], activation="tanh", output=output, rng=0)
     net.layer(2).b.data[:] = 0.5                         # a live ReLU output: it gets a gradient
     opt = mlp.optim.SGD(net.parameters(), lr=1e300)
-    with pytest.raises(FloatingPointError, match=r"diverged at epoch 1.*smaller learning rate "
+    with pytest.raises(FloatingPointError, match=r"diverged at epoch [12]\b.*smaller learning rate "
                                                  r"\(now 1e\+300\)"):
         with np.errstate(all="ignore"):
             mlp.fit(net, mlp.SquaredError(), opt, XOR_X, XOR_Y, epochs=20)
