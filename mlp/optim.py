@@ -52,7 +52,8 @@ class Optimizer:
         if hasattr(params, "parameters"):   # SGD(net) instead of SGD(net.parameters())
             raise TypeError(f"{where}: pass the network's parameters, not the network: "
                             f"{where}(net.parameters(), lr=...); got a {type(params).__name__}.")
-        params = [params] if isinstance(params, Parameter) else list(params) if np.iterable(params) else [params]
+        # one Parameter (a point in the 2-D demos) is a list of one; anything else is refused below
+        params = [params] if isinstance(params, Parameter) or not np.iterable(params) else list(params)
         if not params:
             raise ValueError(f"{where}: got an empty parameter list; pass net.parameters().")
         for p in params:
