@@ -1,6 +1,6 @@
 """Run the benchmark suite and write benchmarks/results.json and benchmarks/results.md.
 
-    python benchmarks/run.py                  # what `make bench` runs (about 2-3 minutes)
+    python benchmarks/run.py                  # what `make bench` runs (about 3-4 minutes)
     python benchmarks/run.py --make-test      # also time `make test` (several minutes more)
     python benchmarks/run.py --skip-book      # only the training benchmarks
     python benchmarks/run.py --quick          # fewer repeats and a smaller big-MLP set (smoke test)
@@ -36,6 +36,7 @@ RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
 
 TARGETS = {
+    "new/baseline": 1.05,   # today's mlp against the baseline commit, big epoch and small step
     "big_mlp/floor": 1.25, "big_mlp/torch": 0.8, "big_mlp/sklearn": 0.7,
     "small_us_per_step": 30.0, "small/torch": 0.3,
     "notebook_s": bench_book.NOTEBOOK_TARGET_S, "book_s": bench_book.BOOK_TARGET_S,
@@ -154,6 +155,25 @@ def _reading(r: dict, options: dict) -> list[str]:
     return out
 
 
+def _baseline_rows(base: dict | None) -> list[str]:
+    """Today's mlp against mlp before its second pass, measured in the same process."""
+    lines = ["", "### Against `mlp` before its second pass", ""]
+    if not base or "ratios" not in base:
+        return lines + [(base or {}).get("note", "Not measured in this run.")]
+    target, ra = TARGETS["new/baseline"], base["ratios"]
+    clock = "CPU time" if base["clock"] == "cpu" else "wall time"
+    lines += [f"{base['what']}; {base['threads']} BLAS thread{'s' if base['threads'] != 1 else ''}, "
+              f"{clock}. The ratio is the median of the ratios of adjacent repeats, with [min–max].", "",
+              "| benchmark | now | before | now / before | target | verdict |", "|---|---|---|---|---|---|"]
+    for net, key, unit in (("big", "big_ms_per_epoch", "ms"), ("small", "small_us_per_step", "µs")):
+        what = "big MLP training epoch" if net == "big" else "small MLP training step"
+        t, q = base[key], ra[f"{net} new/old"]
+        lines.append(f"| {what} | {_range(t['new'], unit)} | {_range(t['old'], unit)} | "
+                     f"{q['median']:.3f} [{q['min']:.3f}–{q['max']:.3f}] | ≤ {target} | "
+                     f"{_verdict(q['median'], target)} |")
+    return lines
+
+
 def markdown(res: dict) -> str:
     env, r = res["environment"], res["results"]
     v = env["versions"]
@@ -236,6 +256,7 @@ def markdown(res: dict) -> str:
     reading = _reading(r, res.get("options", {}))
     if reading:
         lines += ["", "What the figures say:", ""] + reading
+    lines += _baseline_rows(r.get("baseline"))
     lines += ["", "### Book execution", ""]
     bk = r.get("book")
     if bk:
@@ -307,6 +328,15 @@ def main(argv=None) -> int:
         print("2/5 small MLP (2-16-1) ...", flush=True)
         results["small_mlp"] = bench_mlp.small_mlp(repeats=reps)
         print(f"    mlp = {results['small_mlp']['us_per_step']['mlp']['median']:.1f} us/step", flush=True)
+        print("    against mlp before its second pass (baseline commit), 1 BLAS thread ...", flush=True)
+        results["baseline"] = bench_mlp.against_baseline(repeats=5 if args.quick else 11,
+                                                         n=n_big)
+        if "ratios" in results["baseline"]:
+            ra = results["baseline"]["ratios"]
+            print(f"    now/before: big epoch {ra['big new/old']['median']:.3f}, "
+                  f"small step {ra['small new/old']['median']:.3f}", flush=True)
+        else:
+            print(f"    {results['baseline']['note']}", flush=True)
         print("3/5 float64 vs float32 ...", flush=True)
         prec_reps = 2 if args.quick else 3
         results["precision"] = bench_mlp.precision(repeats=prec_reps, n=n_big,

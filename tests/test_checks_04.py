@@ -10,10 +10,10 @@ gradients overwritten instead of added, tanh' from the wrong value, and an ascen
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -22,8 +22,7 @@ MASTER = Path(__file__).resolve().parents[1] / "exercises" / "04-backprop" / "04
 
 def _parse():
     """(notebook code cells in order, {question: index of its answer cell}, {question: tests})."""
-    cells = [(c["cell_type"], c["source"] if isinstance(c["source"], str) else "".join(c["source"]))
-             for c in json.loads(MASTER.read_text())["cells"]]
+    cells = [(c.cell_type, c.source) for c in nbformat.read(MASTER, as_version=4).cells]
     code, answers, tests, question, in_tests = [], {}, {}, None, False
     for kind, src in cells:
         if kind == "raw":

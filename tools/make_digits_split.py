@@ -2,8 +2,8 @@
 
     python tools/make_digits_split.py      # writes the two files below (run once; committed)
 
-- mlp/data/digits-course.npz: 1,497 digits, shipped inside the course package, so that exercise 7
-  needs no scikit-learn (`mlp.datasets.load_course_digits()`);
+- mlp/course/data/digits-course.npz: 1,497 digits, shipped inside the course package, so that
+  exercise 7 needs no scikit-learn (`mlp.datasets.load_course_digits()`);
 - exercises/07-digits/heldout-digits.npz: the other 300 (30 of each digit, chosen with a fixed
   seed), which only the autograder holds: grading scores a student's network on digits that are
   not in the student's notebook, package or sandbox.
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE = ROOT / "mlp" / "data" / "digits-course.npz"
+COURSE = ROOT / "mlp" / "course" / "data" / "digits-course.npz"
 HELDOUT = ROOT / "exercises" / "07-digits" / "heldout-digits.npz"
 PER_DIGIT, SEED = 30, 2026
 

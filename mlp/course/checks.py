@@ -481,7 +481,7 @@ def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 1
 def classify(weights, activation, mean, std, X) -> np.ndarray:
     """The label a handed-in network gives each row of X: the index of its largest output, after
     x' = (x - mean) / std and a^(l) = f(W^(l) a^(l-1) + b^(l)) (the last layer without f)."""
-    from .activations import get_activation
+    from ..activations import get_activation
 
     f = get_activation(activation).f
     A = (np.asarray(X, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(std, dtype=float)
