@@ -21,12 +21,15 @@ sys.path.insert(0, str(ROOT / "tools"))
 import exercises as ex  # noqa: E402
 from grading import sandbox, submission  # noqa: E402
 
-TARGET_S = 5.0
+TARGET_S = 5.0                          # the median over all submissions
+PROJECT_TARGET_S = {"07-digits": 10.0}   # exercise 7 trains a network while it is graded
 
 
 def run(repeats: int = 1, progress=print) -> dict:
+    """Grade every exercise's solution and stub `repeats` times; the times and their medians."""
     ex.build()
     rows = []
+    progress = progress or (lambda line: None)
     for name in ex.available():
         notebooks = {"solution": ex.BUILD / "dist" / name / "autograder" / f"{name}.ipynb",
                      "stub": ex.BUILD / "student" / name / f"{name}.ipynb"}

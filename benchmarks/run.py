@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_book  # noqa: E402
+import bench_grading  # noqa: E402
 import bench_mlp  # noqa: E402
 from common import MachineShare, environment, load_average, numpy_blas_threads, optional  # noqa: E402
 
@@ -40,7 +41,7 @@ TARGETS = {
     "big_mlp/floor": 1.25, "big_mlp/torch": 0.8, "big_mlp/sklearn": 0.7,
     "small_us_per_step": 30.0, "small/torch": 0.3,
     "notebook_s": bench_book.NOTEBOOK_TARGET_S, "book_s": bench_book.BOOK_TARGET_S,
-    "make_test_s": bench_book.MAKE_TEST_TARGET_S,
+    "make_test_s": bench_book.MAKE_TEST_TARGET_S, "grading_s": bench_grading.TARGET_S,
 }
 
 
@@ -274,6 +275,23 @@ def markdown(res: dict) -> str:
                      f"{'' if bk['all_ran'] else ' (not every notebook ran)'} |")
     else:
         lines.append("Not measured yet: run `make bench`.")
+    lines += ["", "### Grading", ""]
+    gr = r.get("grading")
+    if gr:
+        when = f" (measured {gr['measured_at']})" if gr.get("carried_over") else ""
+        lines += [f"One submission graded end to end, as `make grade` does it: a judge process and the "
+                  f"notebook in the sandbox ({gr['sandbox']}){when}; every exercise's solution and "
+                  "untouched student notebook, one at a time.", "",
+                  "| exercise | median seconds per submission | target | verdict |", "|---|---|---|---|"]
+        for name, seconds in gr["per_exercise_median_s"].items():
+            target = bench_grading.PROJECT_TARGET_S.get(name)
+            lines.append(f"| {name} | {seconds:.2f} | {f'≤ {target:.0f} s' if target else 'report'} | "
+                         f"{_verdict(seconds, target) if target else '–'} |")
+        lines.append(f"| **all ({gr['n']} submissions)** | **{gr['median_s']:.2f}** (slowest "
+                     f"{gr['max_s']:.2f}) | ≤ {TARGETS['grading_s']:.0f} s | "
+                     f"{_verdict(gr['median_s'], TARGETS['grading_s'])} |")
+    else:
+        lines.append("Not measured yet: run `make bench`.")
     lines += ["", "### Test suite", ""]
     mt = r.get("make_test")
     if mt:
@@ -293,6 +311,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repeats, 2,000 big-MLP samples")
     ap.add_argument("--skip-book", action="store_true", help="do not execute the notebooks")
+    ap.add_argument("--skip-grading", action="store_true", help="do not time grading")
     ap.add_argument("--make-test", action="store_true", help="also time `make test` (minutes)")
     ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as found)")
     ap.add_argument("--no-write", action="store_true", help="print the Markdown, write nothing")
@@ -353,6 +372,13 @@ def main(argv=None) -> int:
         print("4/5 book execution, one fresh kernel per notebook ...", flush=True)
         results["book"] = bench_book.book()
         print(f"    whole book {results['book']['total_seconds']:.1f} s", flush=True)
+    if args.skip_grading:
+        print("grading: skipped (--skip-grading)", flush=True)
+        results["grading"] = _carry(previous, "grading")
+    else:
+        print("grading: every exercise's solution and stub, one at a time ...", flush=True)
+        results["grading"] = bench_grading.run(progress=lambda line: None)
+        print(f"    median {results['grading']['median_s']:.2f} s per submission", flush=True)
     if args.make_test:
         print("5/5 make test ...", flush=True)
         results["make_test"] = bench_book.make_test()
