@@ -20,6 +20,7 @@ The exercise notebooks' own setup cells, page links and student copies are writt
 
     python tools/colab_cell.py --check      # exit 1 and list the files that are out of date
     python tools/colab_cell.py --fix        # rewrite them
+    python tools/colab_cell.py --release    # print the release tag (for `git tag`)
 """
 from __future__ import annotations
 
@@ -62,10 +63,11 @@ def _field(cfg: dict, *keys: str):
 
 def release() -> str:
     """The release tag (`release:` in _config.yml) that Colab, Binder and Gradescope install."""
-    tag = str(_field(config(), "release")).strip()
-    if not _REF.match(tag):
-        raise ValueError(f"_config.yml `release:` must be a git tag name such as v2026.1; got {tag!r}")
-    return tag
+    tag = _field(config(), "release")
+    if not isinstance(tag, str) or not _REF.match(tag.strip()):
+        raise ValueError("_config.yml `release:` must be a git tag name such as v2026.1 (quote it "
+                         f"if YAML reads it as a number); got {tag!r}")
+    return tag.strip()
 
 
 def repository() -> tuple[str, str]:
@@ -169,7 +171,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fix", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--release", action="store_true", help="print the release tag and exit")
     args = ap.parse_args()
+    if args.release:
+        print(release())
+        sys.exit(0)
     if args.fix:
         fix()
     bad = check()
