@@ -42,7 +42,8 @@ _REF = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 # An absolute link to one of the book's pages (chapters/NN-name.html, exercises/NN-name.html,
 # intro.html) or to its PDF: everything before that path is the site's address.
-SITE_LINK = re.compile(r"https?://[^\s()<>\"'\]]+?/((?:chapters|exercises)/\d\d-[\w-]+\.html|intro\.html|book\.pdf)")
+SITE_LINK = re.compile(r"https?://[^\s()<>\"'\]]+?/"
+                       r"((?:chapters|exercises)/\d\d-[\w-]+\.html|intro\.html|book\.pdf)")
 CLONE = re.compile(r"(git clone (?:-\S+ )*--branch )(\S+)")
 
 
