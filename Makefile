@@ -100,7 +100,7 @@ test-site: install-test
 # Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
 # takes minutes); CI runs it as a step of its own.
 test-readme: install-test
-	$(PY) -m pytest tests/readme -q -p no:cacheprovider
+	$(PY) -m pytest tests/readme -q -s -p no:cacheprovider   # -s: prints the install time
 
 # ---------------------------------------------------------------------------------------------
 grade: install-book sandbox
