@@ -48,15 +48,15 @@ $(VENV)/.test-installed: $(VENV)/.book-installed
 	touch $@
 
 # uv resolves once for Python >= 3.10 on every platform (CI runs 3.11, Binder 3.12); Binder gets
-# the same pins for the packages a student's notebook needs (the course package's own
-# dependencies and otter-grader), for its Python 3.12 on Linux.
+# the same pins for what a notebook needs (the course package's dependencies and
+# binder/requirements.in), for its Python 3.12 on Linux.
 UV_COMPILE = $(PY) -m uv pip compile -q --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: | $(VENV)/bin/python
 	$(PY) -m pip install -q "uv>=0.9"
 	$(UV_COMPILE) --universal --python-version 3.10 pyproject.toml --extra book --extra grading \
 	    --extra test -o $(LOCK)
 	$(UV_COMPILE) --python-version $$(sed 's/^python-//' binder/runtime.txt) --python-platform linux \
-	    pyproject.toml --extra grading --constraint $(LOCK) -o binder/requirements.txt
+	    pyproject.toml binder/requirements.in --constraint $(LOCK) -o binder/requirements.txt
 	@echo "Pinned: $(LOCK) and binder/requirements.txt. Reinstall with 'make install-test'."
 
 install-book: $(VENV)/.book-installed

@@ -333,7 +333,7 @@ def test_binder_installs_the_lock_then_the_package():
         if req.marker is None or req.marker.evaluate(env):
             lock[canonicalize_name(req.name)] = str(req.specifier)
     binder = {canonicalize_name(r.name): str(r.specifier) for r in _pins(ROOT / "binder" / "requirements.txt")}
-    assert {"numpy", "matplotlib", "ipywidgets", "otter-grader"} <= set(binder)
+    assert {"numpy", "matplotlib", "ipywidgets", "otter-grader", "scikit-learn"} <= set(binder)
     assert not {"jupyter-book", "pytest", "nbval"} & set(binder), "keep build and test tools out of Binder"
     differ = {n: (v, lock.get(n)) for n, v in binder.items() if lock.get(n) != v}
     assert not differ, f"binder/requirements.txt differs from the lock for {runtime}: {differ}; run `make lock`"
