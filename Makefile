@@ -48,7 +48,7 @@ $(VENV)/.test-installed: $(VENV)/.book-installed
 	touch $@
 
 # uv resolves once for Python >= 3.10 on every platform (CI runs 3.11, Binder 3.12); Binder gets
-# the same pins for what a notebook needs (the course package's dependencies and
+# the same pins for what a notebook needs (the course package with its plots extra, and
 # binder/requirements.in), for its Python 3.12 on Linux.
 UV_COMPILE = $(PY) -m uv pip compile -q --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: | $(VENV)/bin/python
@@ -56,7 +56,8 @@ lock: | $(VENV)/bin/python
 	$(UV_COMPILE) --universal --python-version 3.10 pyproject.toml --extra book --extra grading \
 	    --extra test -o $(LOCK)
 	$(UV_COMPILE) --python-version $$(sed 's/^python-//' binder/runtime.txt) --python-platform linux \
-	    pyproject.toml binder/requirements.in --constraint $(LOCK) -o binder/requirements.txt
+	    pyproject.toml --extra plots binder/requirements.in --constraint $(LOCK) \
+	    -o binder/requirements.txt
 	@echo "Pinned: $(LOCK) and binder/requirements.txt. Reinstall with 'make install-test'."
 
 install-book: $(VENV)/.book-installed

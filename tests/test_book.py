@@ -17,7 +17,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+CONFIG_TEXT = (ROOT / "_config.yml").read_text()
+CONFIG = yaml.safe_load(CONFIG_TEXT)
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
 
@@ -188,10 +189,10 @@ def _code_cells(path: Path) -> list[str]:
 def test_release_tag_written_once_and_used_by_launch_buttons():
     tag = colab_cell.release()
     assert TAG_LIKE.fullmatch(tag), f"release {tag!r} does not follow the vYEAR.N convention"
-    assert len(re.findall(re.escape(tag), CONFIG)) == 1, "write the tag once, as `release: &release TAG`"
-    assert re.search(r"^release:\s*&release\s+\S+", CONFIG, re.M)
+    assert len(re.findall(re.escape(tag), CONFIG_TEXT)) == 1, "write the tag once, as `release: &release TAG`"
+    assert re.search(r"^release:\s*&release\s+\S+", CONFIG_TEXT, re.M)
     # Jupyter Book's Binder and Colab buttons take repository.branch: it is an alias of the tag.
-    assert re.search(r"^  branch:\s*\*release\b", CONFIG, re.M), "repository.branch must be *release"
+    assert re.search(r"^  branch:\s*\*release\b", CONFIG_TEXT, re.M), "repository.branch must be *release"
     assert colab_cell.repository()[1] == tag
 
 
@@ -269,7 +270,7 @@ def test_fixer_rebases_links_and_tag_on_a_new_config(monkeypatch):
     ({"repository": {"url": "https://gitlab.com/a/b", "branch": "x"}}, "github.com"),
 ])
 def test_config_errors_say_what_to_fix(monkeypatch, bad, message):
-    monkeypatch.setattr(colab_cell, "config", lambda: dict(colab_cell.yaml.safe_load(CONFIG), **bad))
+    monkeypatch.setattr(colab_cell, "config", lambda: dict(CONFIG, **bad))
     with pytest.raises(ValueError, match=message):
         colab_cell.release(), colab_cell.site_url(), colab_cell.repository()
 
@@ -291,10 +292,29 @@ def _project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
+def _requirements(*extras: str) -> list:
+    """The core requirements and those of `extras`, with the package's references to its own
+    extras (nn-from-scratch[plots]) replaced by what they list."""
+    from packaging.requirements import Requirement
+    project, out, todo, seen = _project(), [], list(extras), set()
+    lines = list(project["dependencies"])
+    while todo:
+        extra = todo.pop()
+        if extra not in seen:
+            seen.add(extra)
+            lines += project["optional-dependencies"][extra]
+    for line in lines:
+        req = Requirement(line)
+        if req.name == project["name"]:
+            out += _requirements(*req.extras)
+        else:
+            out.append(req)
+    return out
+
+
 def test_lock_satisfies_pyproject():
     """Every requirement of the core package and the book, test and grading extras is pinned in
     requirements-lock.txt at a version in its range (else: run `make lock`)."""
-    from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
     lock = (ROOT / "requirements-lock.txt").read_text()
     assert "make lock" in lock.splitlines()[1], "the lock's header must say how to regenerate it"
@@ -303,11 +323,9 @@ def test_lock_satisfies_pyproject():
         assert len(req.specifier) == 1 and next(iter(req.specifier)).operator == "==", req
         if req.marker is None or req.marker.evaluate():
             pins[canonicalize_name(req.name)] = next(iter(req.specifier)).version
-    project = _project()
-    wanted = project["dependencies"] + [r for extra in ("book", "test", "grading")
-                                        for r in project["optional-dependencies"][extra]]
-    for line in wanted:
-        req = Requirement(line)
+    wanted = _requirements("book", "test", "grading")
+    assert {"matplotlib", "jupyter-book", "otter-grader"} <= {canonicalize_name(r.name) for r in wanted}
+    for req in wanted:
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is not in requirements-lock.txt: run `make lock`"
         assert req.specifier.contains(pins[name], prereleases=True), \
@@ -351,12 +369,12 @@ COLAB = {"python": "3.12.13", "numpy": "2.0.2", "matplotlib": "3.10.0"}
 
 
 def test_package_ranges_keep_colabs_numpy_and_matplotlib():
-    from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
     project = _project()
     assert SpecifierSet(project["requires-python"]).contains(COLAB["python"])
-    for line in project["dependencies"]:
-        req = Requirement(line)
+    wanted = _requirements("plots")   # the package, and its figures' extra
+    assert {"numpy", "matplotlib"} <= {r.name for r in wanted}
+    for req in wanted:
         if req.name in COLAB:
             assert req.specifier.contains(COLAB[req.name]), f"{req} would replace Colab's {req.name}"
     cell = colab_cell.install_cell_source()
@@ -380,8 +398,9 @@ def test_readme_tells_students_how_to_work_locally():
     for name in EXERCISES:   # the layout the README describes is the one in the repository
         assert (ROOT / "exercises" / name / "student" / f"{name}.ipynb").is_file()
         assert (ROOT / "exercises" / name / "student" / "tests").is_dir()
-    student = _project()["optional-dependencies"]["student"]
-    assert any(r.startswith("jupyterlab") for r in student)
+    student = [str(r) for r in _requirements("student")]
+    for needed in ("jupyterlab", "matplotlib", "ipywidgets", "scikit-learn"):
+        assert any(r.startswith(needed) for r in student), f"the student extra lacks {needed}"
     assert f"otter-grader=={exercises.OTTER_VERSION}" in student, "students need the grader's otter"
     intro = (ROOT / "intro.md").read_text()
     assert 'python -m pip install -e ".[student]"' in intro and "jupyter lab" in intro
