@@ -78,7 +78,7 @@ def _use_sphinx_manual_class(app, config):
     config["latex_theme"] = "manual"
     elements = config["latex_elements"]
     elements["preamble"] = elements.get("preamble", "") + CELL_ENVIRONMENTS
-    title = escape(config.project)
+    title = escape(config.html_title or config.project)  # Jupyter Book sets html_title
     elements["tableofcontents"] = (elements.get("tableofcontents", r"\sphinxtableofcontents")
                                    + rf"\markboth{{{title}}}{{{title}}}")
 

@@ -34,15 +34,16 @@ def render_png(draw, figsize=(6.0, 4.0), dpi: int = 80, **params) -> bytes:
 
 class _StaticPicture:
     """Mixed into a widget class: its display bundle also carries `_picture_png()`, a PNG of
-    what the widget shows now (when the cell runs: its starting picture)."""
+    what the widget shows now (when the cell runs: its starting picture), if there is one."""
 
-    def _picture_png(self) -> bytes:
+    def _picture_png(self) -> bytes | None:
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:  # None once the widget is closed: nothing to display then
-            bundle["image/png"] = base64.b64encode(self._picture_png()).decode("ascii")
+        png = self._picture_png() if bundle is not None else None  # None: a closed widget
+        if png is not None:
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
         return bundle
 
 
@@ -62,15 +63,27 @@ def _widget_classes():
             return self._pngs[self.children[0].index]
 
     class LiveFigure(_StaticPicture, W.interactive):
-        """ipywidgets.interactive over show(**params); its static picture is draw() at the
-        controls' current values, drawn like an inline figure (matplotlib's default 100 dpi)."""
+        """ipywidgets.interactive over draw(fig, **params), one new inline figure per change; its
+        static picture is the figure it showed last, saved as an inline figure is (100 dpi)."""
 
-        def __init__(self, show, draw, figsize, /, **controls):
-            super().__init__(show, **controls)
-            self._draw, self._figsize = draw, figsize
+        def __init__(self, draw, figsize, /, **controls):
+            self._draw, self._figsize, self._figure = draw, figsize, None
+            super().__init__(self._show, **controls)
+
+        def _show(self, **params):
+            import matplotlib.pyplot as plt
+
+            fig = plt.figure(figsize=self._figsize, layout="constrained")
+            self._draw(fig, **params)
+            self._figure = fig  # kept to save it again, not drawn again, when displayed
+            plt.show()
 
         def _picture_png(self):
-            return render_png(self._draw, self._figsize, dpi=100, **self.kwargs)
+            if self._figure is None:  # draw() failed: the widget shows the error
+                return None
+            buf = io.BytesIO()
+            self._figure.savefig(buf, format="png", dpi=100)
+            return buf.getvalue()
 
     return FigureSlider, LiveFigure
 
@@ -133,12 +146,5 @@ def live_figure(draw, figsize=(6.0, 4.0), **controls):
     depth=[2, 4, 8] for a dropdown, or widgets themselves. The display also holds an image/png
     of the starting picture, for front ends that cannot draw widgets.
     """
-    import matplotlib.pyplot as plt
-
-    def show(**params):
-        fig = plt.figure(figsize=figsize, layout="constrained")
-        draw(fig, **params)
-        plt.show()
-
     _, LiveFigure = _widget_classes()
-    return LiveFigure(show, draw, figsize, **controls)
+    return LiveFigure(draw, figsize, **controls)

@@ -84,6 +84,9 @@ def test_live_figure_calls_the_same_draw():
     assert seen and seen[-1] == 1.5
 
 
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
 def displayed(widget) -> dict:
     """The mime bundle IPython sends to the front end when a cell's value is `widget`."""
     from IPython.core.formatters import DisplayFormatter
@@ -116,3 +119,25 @@ def test_a_closed_widget_displays_only_its_text():
     box = figure_slider(draw_line, "slope", [1.0])
     box.close()
     assert list(displayed(box)) == ["text/plain"]
+
+
+def test_live_figure_saves_the_shown_figure_without_drawing_again():
+    calls = []
+
+    def draw(fig, slope):
+        calls.append(slope)
+        draw_line(fig, slope)
+
+    w = live_figure(draw, slope=(0.0, 2.0, 0.5))
+    assert calls == [1.0]
+    assert "image/png" in displayed(w)
+    assert calls == [1.0], "displaying the widget must not run draw() again"
+
+
+def test_live_figure_whose_draw_fails_displays_no_picture():
+    def broken(fig, slope):
+        raise ValueError("no picture today")
+
+    w = live_figure(broken, slope=(0.0, 2.0, 0.5))
+    data = displayed(w)
+    assert WIDGET in data and "image/png" not in data
