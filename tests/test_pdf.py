@@ -195,29 +195,32 @@ def _first_heading(stem: Path) -> str:
 
 
 def test_every_figure_and_widget_picture_is_in_the_pdf(book):
-    """Each chapter's pages hold at least as many images as its notebook has plt.show() calls
-    and image outputs (a widget's output holds one: its starting picture)."""
+    """Each chapter's pages hold at least one image per plt.show() call and per figure_slider
+    shown (its starting picture), and per image output of its executed notebook."""
     ranges = chapter_page_ranges(book)
     for nb in numbered_chapters():
         title = normal(headings(nb, 1)[0])
-        code = [c.source for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code"]
-        shows = sum(src.count("plt.show()") for src in code)
+        code = [c.source for c in shown_cells(nbformat.read(nb, as_version=4)) if c.cell_type == "code"]
+        pictures = sum(src.count("plt.show()") + src.count("figure_slider(") for src in code)
         outputs = image_outputs(PDF_BUILD / "jupyter_execute" / "chapters" / nb.name)
         first, end = ranges[title]
         found = book.images_on(first, end)
-        assert found >= max(shows, outputs), (
-            f"{nb.name}: {found} images on its pages {first + 1}-{end}, but it has {shows} "
-            f"plt.show() calls and {outputs} image outputs")
+        assert found >= max(pictures, outputs), (
+            f"{nb.name}: {found} images on its pages {first + 1}-{end}, but it has {pictures} "
+            f"plt.show() and figure_slider calls and {outputs} image outputs")
+
+
+def shown_cells(nb):
+    """Cells whose output the book shows: not those tagged remove-output (the live widgets,
+    which need a kernel) or remove-cell."""
+    hidden = {"remove-output", "remove-cell"}
+    return [c for c in nb.cells if not hidden & set(c.get("metadata", {}).get("tags", []))]
 
 
 def image_outputs(executed: Path) -> int:
-    """Image outputs the book shows: not those of cells tagged remove-output (the live
-    widgets, which need a kernel) or remove-cell."""
     if not executed.is_file():
         pytest.fail(f"{executed} is missing: the PDF build writes it (make pdf)")
-    hidden = {"remove-output", "remove-cell"}
-    return sum("image/png" in out.get("data", {}) for cell in nbformat.read(executed, 4).cells
-               if not hidden & set(cell.get("metadata", {}).get("tags", []))
+    return sum("image/png" in out.get("data", {}) for cell in shown_cells(nbformat.read(executed, 4))
                for out in cell.get("outputs", []))
 
 
@@ -235,10 +238,10 @@ def test_widgets_print_their_picture_not_their_repr(book):
     assert executed, "the PDF build left no executed notebooks"
     widgets = [out["data"] for nb in executed for cell in nbformat.read(nb, 4).cells
                for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
-    assert widgets, "no widget outputs in the executed chapters"
-    assert all("image/png" in data for data in widgets), "a widget output without a picture"
     found = sorted(set(WIDGET_REPR.findall(book.text)))
     assert found == [], f"widget repr text in the PDF: {found}"
+    assert widgets, "no widget outputs in the executed chapters"
+    assert all("image/png" in data for data in widgets), "a widget output without a picture"
 
 
 def code_line_ends(book: Book) -> list[tuple[float, int, str]]:
