@@ -1,8 +1,8 @@
 """Link the book's PDF from the website, when it has been built (make pdf).
 
 If _build/pdf/book.pdf exists when the site is built, it is copied to _build/html/book.pdf and
-every page's download menu gets a "Book (.pdf)" entry next to the page's own .ipynb and .pdf.
-Without it the site has no such entry, so a site built without the PDF has no dead link.
+every page's download menu gets a "Whole book (.pdf)" entry below the page's own .ipynb and
+.pdf. Without it the site has no such entry, so a site built without the PDF has no dead link.
 
 `book_pdf` is an html-level setting holding whether the PDF exists, so when the PDF appears (or
 disappears) between two builds Sphinx rewrites every page, not only the changed ones.
@@ -34,7 +34,7 @@ def add_download_entry(app, pagename, templatename, context, doctree):
             button["buttons"].append({
                 "type": "link",
                 "url": context["pathto"](PDF_TARGET, 1),
-                "text": "Book (.pdf)",
+                "text": "Whole book (.pdf)",
                 "tooltip": "Download the whole book as one PDF",
                 "icon": "fas fa-book",
                 "label": "download-book-pdf-button",

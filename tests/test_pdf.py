@@ -1,9 +1,9 @@
 """The book as one PDF (make pdf, tools/build_pdf.py) and the pieces that make it.
 
 The PDF is built in its own CI step (make pdf test-pdf), not by make test, so the tests that
-read it skip when it has not been built, unless REQUIRE_PDF=1 (set by make test-pdf) makes its
-absence a failure. The rest (which output LaTeX picks for a widget, the numbering of parts, the
-download link) run everywhere.
+read it skip when it is missing or older than its sources, unless REQUIRE_PDF=1 (set by make
+test-pdf) makes that a failure. The rest (which output LaTeX picks for a widget, the numbering
+of parts, the download link, the TeX install) run everywhere.
 """
 from __future__ import annotations
 
@@ -200,7 +200,8 @@ def test_every_figure_and_widget_picture_is_in_the_pdf(book):
     ranges = chapter_page_ranges(book)
     for nb in numbered_chapters():
         title = normal(headings(nb, 1)[0])
-        code = [c.source for c in shown_cells(nbformat.read(nb, as_version=4)) if c.cell_type == "code"]
+        cells = shown_cells(nbformat.read(nb, as_version=4))
+        code = [c.source for c in cells if c.cell_type == "code"]
         pictures = sum(src.count("plt.show()") + src.count("figure_slider(") for src in code)
         outputs = image_outputs(PDF_BUILD / "jupyter_execute" / "chapters" / nb.name)
         first, end = ranges[title]
@@ -220,8 +221,9 @@ def shown_cells(nb):
 def image_outputs(executed: Path) -> int:
     if not executed.is_file():
         pytest.fail(f"{executed} is missing: the PDF build writes it (make pdf)")
-    return sum("image/png" in out.get("data", {}) for cell in shown_cells(nbformat.read(executed, 4))
-               for out in cell.get("outputs", []))
+    cells = shown_cells(nbformat.read(executed, as_version=4))
+    return sum("image/png" in out.get("data", {})
+               for cell in cells for out in cell.get("outputs", []))
 
 
 def test_the_pdf_holds_at_least_the_sites_figures(book):
@@ -274,7 +276,7 @@ def test_the_site_links_the_pdf_when_built_after_it():
     if not (SITE / "book.pdf").is_file():
         pytest.skip("the site was built without the PDF (make pdf, then make book)")
     assert (SITE / "book.pdf").read_bytes() == PDF.read_bytes(), "the site's PDF is stale"
-    for page, href in (("index.html", "book.pdf"), ("chapters/01-xor.html", "../book.pdf")):
+    for page, href in (("intro.html", "book.pdf"), ("chapters/01-xor.html", "../book.pdf")):
         assert f'href="{href}"' in (SITE / page).read_text(), f"{page} does not link {href}"
 
 

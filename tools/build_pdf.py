@@ -63,7 +63,8 @@ def missing_tex() -> list[str]:
     """What of TeX (programs, LaTeX packages, fonts) this build needs and cannot find."""
     missing = [p for p in PROGRAMS if shutil.which(p) is None]
     if "kpsewhich" not in missing:
-        found = subprocess.run(["kpsewhich", *LATEX_PACKAGES], capture_output=True, text=True).stdout
+        found = subprocess.run(["kpsewhich", *LATEX_PACKAGES], capture_output=True,
+                               text=True).stdout
         missing += [sty for sty in LATEX_PACKAGES if sty not in found]
     if "fc-list" not in missing:
         families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
@@ -81,8 +82,8 @@ def ensure_tex() -> bool:
         print(f"installing Debian packages: {' '.join(DEBIAN_PACKAGES)} (takes a minute or two)",
               flush=True)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for cmd in (["apt-get", "update", "-q"],
-                    ["apt-get", "install", "-y", "-q", "--no-install-recommends", *DEBIAN_PACKAGES]):
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *DEBIAN_PACKAGES]
+        for cmd in (["apt-get", "update", "-q"], install):
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
             if proc.returncode != 0:
                 print(proc.stdout[-2000:], proc.stderr[-2000:])
