@@ -12,10 +12,10 @@ Debian's Chromium with Playwright's page.pdf()): both were built from the same b
 compared. Chromium's 158 A4 pages clipped every code line wider than the page (the theme's
 `pre` blocks scroll on screen, so print cuts them), showed each slider as an empty box (a
 single-page build embeds no widget state) and split tall code cells into empty panels; it
-held 41 images, the site's figures only. The LaTeX book has 138 pages and 51 images (the 41
-figures and the starting pictures of the 10 sliders shown), wraps long code lines, numbers
-chapters and sections as the site does, sets the maths with TeX, and has a table of contents
-and PDF bookmarks. Build times were alike when measured together, both executing every
+held 41 images, the site's figures only. The LaTeX book has 129 pages (one-sided) and 51
+images (the 41 figures and the starting pictures of the 10 sliders shown), wraps long code
+lines, numbers chapters and sections as the site does, sets the maths with TeX, and has a
+table of contents and PDF bookmarks. Build times were alike when measured together, both executing every
 notebook: 114 s for Chromium (99 s Sphinx, 15 s printing), 133 s for LaTeX (106 s Sphinx,
 27 s xelatex).
 
