@@ -15,9 +15,9 @@ single-page build embeds no widget state) and split tall code cells into empty p
 held 41 images, the site's figures only. The LaTeX book has 129 pages (one-sided) and 51
 images (the 41 figures and the starting pictures of the 10 sliders shown), wraps long code
 lines, numbers chapters and sections as the site does, sets the maths with TeX, and has a
-table of contents and PDF bookmarks. Build times were alike when measured together, both executing every
-notebook: 114 s for Chromium (99 s Sphinx, 15 s printing), 133 s for LaTeX (106 s Sphinx,
-27 s xelatex).
+table of contents and PDF bookmarks. Build times were alike when measured together, both
+executing every notebook: 114 s for Chromium (99 s Sphinx, 15 s printing), 133 s for LaTeX
+(106 s Sphinx, 27 s xelatex).
 
 The PDF build keeps its own Sphinx environment (_build/pdf/_build), apart from the website's
 (_build/.doctrees): the LaTeX builder changes a setting Sphinx stores with the environment
