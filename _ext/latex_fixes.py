@@ -10,9 +10,15 @@
   unnumbered there, as in the site's sidebar.
 - The landing page (intro.md) follows the table of contents; its pages are headed with the
   book's title, not with "Contents".
+- Warm rebuilds: sphinx-jupyterbook-latex raises numfig_secnum_depth to 2 when the LaTeX
+  builder starts (so that, under parts, figures and equations are numbered per chapter, as on
+  the site). Sphinx stores that setting with its environment, so the next build saw a changed
+  configuration and executed every notebook again. The configured value is put back for
+  reading (and storing the environment), and the LaTeX value set again for writing.
 """
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
 
@@ -73,6 +79,24 @@ class NumberPartsAsTheSite(SphinxPostTransform):
                                              format="latex"))
 
 
+def _remember_numfig_depth(app, config):
+    app.numfig_depth_configured = config.numfig_secnum_depth
+
+
+def _numfig_depth_for_reading(app):
+    """builder-inited, after sphinx-jupyterbook-latex's handler (priority 500)."""
+    if isinstance(app.builder, LaTeXBuilder):
+        app.numfig_depth_latex = app.config.numfig_secnum_depth
+        app.config.numfig_secnum_depth = app.numfig_depth_configured
+
+
+def _numfig_depth_for_writing(app, doctree, docname):
+    """doctree-resolved: the LaTeX builder resolves the assembled book (after the environment
+    is stored) just before its writer reads the setting."""
+    if isinstance(app.builder, LaTeXBuilder):
+        app.config.numfig_secnum_depth = app.numfig_depth_latex
+
+
 def _use_sphinx_manual_class(app, config):
     """Runs after sphinx-jupyterbook-latex has set its own class (priority 500)."""
     config["latex_theme"] = "manual"
@@ -85,5 +109,8 @@ def _use_sphinx_manual_class(app, config):
 
 def setup(app):
     app.connect("config-inited", _use_sphinx_manual_class, priority=600)
+    app.connect("config-inited", _remember_numfig_depth)
+    app.connect("builder-inited", _numfig_depth_for_reading, priority=600)
+    app.connect("doctree-resolved", _numfig_depth_for_writing)
     app.add_post_transform(NumberPartsAsTheSite)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
