@@ -24,7 +24,7 @@ GRADES ?= _build/grades
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test exercises grade bench serve clean distclean vendor install-book install-test \
+.PHONY: book test exercises grade sandbox bench serve clean distclean vendor install-book install-test \
         test-unit test-notebooks test-book test-site pdf test-pdf
 
 # ---------------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ test-pdf: install-test
 	REQUIRE_PDF=1 $(PY) -m pytest tests/test_pdf.py -q -p no:cacheprovider
 
 # ---------------------------------------------------------------------------------------------
-test: install-test
+test: install-test sandbox
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit test-notebooks test-book test-site; \
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
@@ -88,9 +88,16 @@ test-site: install-test
 	$(PY) -m pytest tests/site -q -n 2 --dist loadfile -p no:cacheprovider
 
 # ---------------------------------------------------------------------------------------------
-grade: install-book
+grade: install-book sandbox
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)]"; exit 2; }
 	$(PY) tools/exercises.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
+
+# Student code is graded in a bubblewrap sandbox: install it when missing and possible (root with
+# apt-get); otherwise grading says once that it uses its weaker fallback.
+sandbox:
+	@command -v bwrap > /dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap > /dev/null) \
+	    || echo "bubblewrap is not installed (Debian package 'bubblewrap'): grading will use its fallback sandbox"; }
 
 bench: install-test
 	$(PY) benchmarks/run.py

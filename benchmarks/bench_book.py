@@ -7,7 +7,6 @@ the notebooks run one after the other.
 """
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import time
@@ -24,11 +23,15 @@ MAKE_TEST_TARGET_S = 480.0
 
 def book_notebooks() -> list[Path]:
     """The .ipynb files of the table of contents, in reading order."""
-    files = re.findall(r"^\s*-?\s*file:\s*(\S+)", (ROOT / "_toc.yml").read_text(), flags=re.M)
-    root = re.search(r"^root:\s*(\S+)", (ROOT / "_toc.yml").read_text(), flags=re.M)
-    if root:
-        files.insert(0, root.group(1))
-    paths = [ROOT / (f if f.endswith(".ipynb") else f + ".ipynb") for f in files]
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def files(entries):
+        return [f for e in entries for f in [e["file"], *files(e.get("sections", []))]]
+
+    names = [toc["root"], *files([c for part in toc.get("parts", []) for c in part["chapters"]])]
+    paths = [ROOT / (f if f.endswith(".ipynb") else f + ".ipynb") for f in names]
     return [p for p in paths if p.exists()]
 
 

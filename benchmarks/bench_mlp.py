@@ -1,6 +1,6 @@
 """Training-speed benchmarks of `mlp`: the big MLP, the small MLP, and float64 against float32.
 
-What "one epoch of mlp" means here: `mlp.train._train_epoch`, the loop inside `mlp.fit` (shuffle,
+What "one epoch of mlp" means here: `mlp.train.train_epoch`, the loop inside `mlp.fit` (shuffle,
 then per mini-batch forward, loss value and divergence check, backward, optimizer step).
 `fit` itself also checks its inputs and evaluates the loss and accuracy on all training data
 for its History; `fit(epochs=1)` is timed on its own row, against a floor that includes the
@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 import mlp
-from common import interleaved, numpy_blas_threads, optional, summary
+from common import baseline_mlp, interleaved, numpy_blas_threads, optional, summary
 
 BIG_SIZES = [784, 256, 128, 10]
 SMALL_SIZES = [2, 16, 1]
@@ -52,11 +52,16 @@ def _blas_threads(threads):
     return tpc.threadpool_limits(threads, user_api="blas")
 
 
-def _mlp_epoch(net, loss, opt, X, y, batch_size, seed=1):
-    """One training epoch exactly as fit runs it (data checked and converted once, outside)."""
-    Xp, _, Y = mlp.train._prepare(net, loss, X, y, "benchmark")
+def _mlp_epoch(net, loss, opt, X, y, batch_size, seed=1, package=mlp):
+    """One training epoch exactly as fit runs it (data checked and converted once, outside).
+
+    package=baseline_mlp() runs the mlp of the baseline commit, whose loop had private names."""
     rng = np.random.default_rng(seed)
-    return lambda: mlp.train._train_epoch(net, loss, opt, Xp, Y, batch_size, rng, True, 1)
+    if package is mlp:
+        Xp, Y = net.check_data(X, y, loss)
+        return lambda: mlp.train.train_epoch(net, loss, opt, Xp, Y, batch_size, rng)
+    Xp, _, Y = package.train._prepare(net, loss, X, y, "benchmark")
+    return lambda: package.train._train_epoch(net, loss, opt, Xp, Y, batch_size, rng, True, 1)
 
 
 def _fit_one_epoch(sizes, activation, loss, X, y, batch_size, lr, dtype=np.float32):
@@ -111,9 +116,9 @@ def _numpy_epoch(net, loss, X, y, batch_size, lr, seed=1):
     """
     Ws = [layer.W.data.copy() for layer in net.layers]
     bs = [layer.b.data.copy() for layer in net.layers]
-    relu = net.layers[0].f.name == "relu"
+    relu = net.layer(1).f.name == "relu"
     softmax = isinstance(loss, mlp.losses.SoftmaxCrossEntropy)
-    X, _, Y = mlp.train._prepare(net, loss, X, y, "benchmark")   # Y: one-hot or (N, 1) floats
+    X, Y = net.check_data(X, y, loss)                           # Y: one-hot or (N, 1) floats
     rng = np.random.default_rng(seed)
     N, L = len(X), len(Ws)
 
@@ -332,4 +337,47 @@ def precision(repeats: int = 3, n: int = 10_000, batch_size: int = 128, threads:
         res["wall_ms_per_epoch"] = _summaries(times, 1e3, "wall")
     res["ratios"] = {"float64/float32": res["ms_per_epoch"]["float64"]["median"]
                      / res["ms_per_epoch"]["float32"]["median"]}
+    return res
+
+
+def against_baseline(repeats: int = 7, n: int = 10_000, batch_size: int = 128,
+                     small_epochs: int = 20, threads: int | None = 1) -> dict:
+    """Today's mlp against the mlp of the baseline commit, in one process, interleaved.
+
+    The big MLP's training epoch (784-256-128-10 ReLU, float32, batch 128) and the small MLP's
+    training step (2-16-1 sigmoid, BCE on logits, float32, batch 32), the same networks as
+    big_mlp and small_mlp, each built by both packages from the same seed. One BLAS thread by
+    default, timed in CPU time: the steadiest figure on a shared machine. Ratios new/old are
+    the median of the ratios of adjacent repeats, and the ratio of the medians.
+    """
+    old, note = baseline_mlp()
+    if old is None:
+        return {"note": note}
+    Xb, yb = _big_data(n, np.float32)
+    Xs, ys = _small_data()
+    fns = {}
+    for name, pkg in (("new", mlp), ("old", old)):
+        net = pkg.MLP(BIG_SIZES, activation="relu", rng=0, dtype=np.float32)
+        fns[f"big {name}"] = _mlp_epoch(net, pkg.losses.SoftmaxCrossEntropy(),
+                                        pkg.optim.SGD(net.parameters(), lr=0.01), Xb, yb,
+                                        batch_size, package=pkg)
+        net = pkg.MLP(SMALL_SIZES, activation="sigmoid", rng=0, dtype=np.float32)
+        one = _mlp_epoch(net, pkg.losses.BCEWithLogits(), pkg.optim.SGD(net.parameters(), lr=0.1),
+                         Xs, ys, 32, package=pkg)
+        fns[f"small {name}"] = lambda one=one: [one() for _ in range(small_epochs)]
+    with _blas_threads(threads):
+        used = numpy_blas_threads() or 1
+        times = interleaved(fns, repeats)
+    clock = "cpu" if used == 1 else "wall"
+    steps = {"big": -(-n // batch_size), "small": small_epochs * -(-len(Xs) // 32)}
+    res = {"what": f"mlp now vs {note}: big MLP epoch ({n} samples, {steps['big']} steps) and "
+                   f"small MLP step ({steps['small']} steps per repeat), {repeats} interleaved repeats",
+           "threads": used, "clock": clock, "ratios": {}}
+    for net in ("big", "small"):
+        new, prev = times[f"{net} new"][clock], times[f"{net} old"][clock]
+        scale = 1e3 if net == "big" else 1e6 / steps["small"]
+        res[f"{net}_{'ms_per_epoch' if net == 'big' else 'us_per_step'}"] = {
+            "new": summary(new, scale), "old": summary(prev, scale)}
+        res["ratios"][f"{net} new/old"] = summary([a / b for a, b in zip(new, prev)])
+        res["ratios"][f"{net} new/old (ratio of medians)"] = summary(new)["median"] / summary(prev)["median"]
     return res

@@ -11,8 +11,17 @@ import importlib
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# mlp as it was before its second pass (one training step, the course modules in mlp/course):
+# today's mlp must train as fast as this one, measured in the same run.
+BASELINE_COMMIT = "2884716"
+BASELINE_DIR = HERE / "baseline_mlp"
 
 
 def summary(seconds: list[float], scale: float = 1.0) -> dict:
@@ -80,6 +89,32 @@ class MachineShare:
         b0, w0, o0 = self._start
         others = (busy - b0) - (own - o0)
         return max(0.0, min(1.0, others / ((wall - w0) * (os.cpu_count() or 1))))
+
+
+def baseline_mlp():
+    """(module, note): the mlp package of BASELINE_COMMIT, imported as `baseline_mlp`.
+
+    Its files are copied out of git with `git show` into benchmarks/baseline_mlp/ (ignored by
+    git) the first time; a frozen copy of the old code is then always at hand, and the
+    repository does not carry it twice. (None, reason) when git or the commit is missing.
+    """
+    if not (BASELINE_DIR / "__init__.py").is_file():
+        def git(*args):
+            return subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, check=True).stdout
+        try:
+            files = git("ls-tree", "--name-only", BASELINE_COMMIT, "mlp/").decode().split()
+            sources = {Path(f).name: git("show", f"{BASELINE_COMMIT}:{f}") for f in files if f.endswith(".py")}
+        except (OSError, subprocess.CalledProcessError) as exc:
+            return None, (f"the baseline (mlp at commit {BASELINE_COMMIT}) is not in this clone's "
+                          f"git history ({exc}): comparison skipped")
+        tmp = BASELINE_DIR.with_name(BASELINE_DIR.name + ".tmp")
+        tmp.mkdir(exist_ok=True)
+        for name, text in sources.items():
+            (tmp / name).write_bytes(text)
+        tmp.rename(BASELINE_DIR)
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    return importlib.import_module("baseline_mlp"), f"mlp at commit {BASELINE_COMMIT}"
 
 
 def optional(module: str):

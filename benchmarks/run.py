@@ -1,6 +1,6 @@
 """Run the benchmark suite and write benchmarks/results.json and benchmarks/results.md.
 
-    python benchmarks/run.py                  # what `make bench` runs (about 2-3 minutes)
+    python benchmarks/run.py                  # what `make bench` runs (about 3-4 minutes)
     python benchmarks/run.py --make-test      # also time `make test` (several minutes more)
     python benchmarks/run.py --skip-book      # only the training benchmarks
     python benchmarks/run.py --quick          # fewer repeats and a smaller big-MLP set (smoke test)
@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_book  # noqa: E402
+import bench_grading  # noqa: E402
 import bench_mlp  # noqa: E402
 from common import MachineShare, environment, load_average, numpy_blas_threads, optional  # noqa: E402
 
@@ -36,10 +37,11 @@ RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
 
 TARGETS = {
+    "new/baseline": 1.05,   # today's mlp against the baseline commit, big epoch and small step
     "big_mlp/floor": 1.25, "big_mlp/torch": 0.8, "big_mlp/sklearn": 0.7,
     "small_us_per_step": 30.0, "small/torch": 0.3,
     "notebook_s": bench_book.NOTEBOOK_TARGET_S, "book_s": bench_book.BOOK_TARGET_S,
-    "make_test_s": bench_book.MAKE_TEST_TARGET_S,
+    "make_test_s": bench_book.MAKE_TEST_TARGET_S, "grading_s": bench_grading.TARGET_S,
 }
 
 
@@ -154,6 +156,25 @@ def _reading(r: dict, options: dict) -> list[str]:
     return out
 
 
+def _baseline_rows(base: dict | None) -> list[str]:
+    """Today's mlp against mlp before its second pass, measured in the same process."""
+    lines = ["", "### Against `mlp` before its second pass", ""]
+    if not base or "ratios" not in base:
+        return lines + [(base or {}).get("note", "Not measured in this run.")]
+    target, ra = TARGETS["new/baseline"], base["ratios"]
+    clock = "CPU time" if base["clock"] == "cpu" else "wall time"
+    lines += [f"{base['what']}; {base['threads']} BLAS thread{'s' if base['threads'] != 1 else ''}, "
+              f"{clock}. The ratio is the median of the ratios of adjacent repeats, with [min–max].", "",
+              "| benchmark | now | before | now / before | target | verdict |", "|---|---|---|---|---|---|"]
+    for net, key, unit in (("big", "big_ms_per_epoch", "ms"), ("small", "small_us_per_step", "µs")):
+        what = "big MLP training epoch" if net == "big" else "small MLP training step"
+        t, q = base[key], ra[f"{net} new/old"]
+        lines.append(f"| {what} | {_range(t['new'], unit)} | {_range(t['old'], unit)} | "
+                     f"{q['median']:.3f} [{q['min']:.3f}–{q['max']:.3f}] | ≤ {target} | "
+                     f"{_verdict(q['median'], target)} |")
+    return lines
+
+
 def markdown(res: dict) -> str:
     env, r = res["environment"], res["results"]
     v = env["versions"]
@@ -236,6 +257,7 @@ def markdown(res: dict) -> str:
     reading = _reading(r, res.get("options", {}))
     if reading:
         lines += ["", "What the figures say:", ""] + reading
+    lines += _baseline_rows(r.get("baseline"))
     lines += ["", "### Book execution", ""]
     bk = r.get("book")
     if bk:
@@ -251,6 +273,23 @@ def markdown(res: dict) -> str:
                      f"**{bk['total_seconds']:.1f}** | ≤ {TARGETS['book_s']:.0f} s | "
                      f"{_verdict(bk['total_seconds'], TARGETS['book_s'])}"
                      f"{'' if bk['all_ran'] else ' (not every notebook ran)'} |")
+    else:
+        lines.append("Not measured yet: run `make bench`.")
+    lines += ["", "### Grading", ""]
+    gr = r.get("grading")
+    if gr:
+        when = f" (measured {gr['measured_at']})" if gr.get("carried_over") else ""
+        lines += [f"One submission graded end to end, as `make grade` does it: a judge process and the "
+                  f"notebook in the sandbox ({gr['sandbox']}){when}; every exercise's solution and "
+                  "untouched student notebook, one at a time.", "",
+                  "| exercise | median seconds per submission | target | verdict |", "|---|---|---|---|"]
+        for name, seconds in gr["per_exercise_median_s"].items():
+            target = bench_grading.PROJECT_TARGET_S.get(name)
+            lines.append(f"| {name} | {seconds:.2f} | {f'≤ {target:.0f} s' if target else 'report'} | "
+                         f"{_verdict(seconds, target) if target else '–'} |")
+        lines.append(f"| **all ({gr['n']} submissions)** | **{gr['median_s']:.2f}** (slowest "
+                     f"{gr['max_s']:.2f}) | ≤ {TARGETS['grading_s']:.0f} s | "
+                     f"{_verdict(gr['median_s'], TARGETS['grading_s'])} |")
     else:
         lines.append("Not measured yet: run `make bench`.")
     lines += ["", "### Test suite", ""]
@@ -272,6 +311,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repeats, 2,000 big-MLP samples")
     ap.add_argument("--skip-book", action="store_true", help="do not execute the notebooks")
+    ap.add_argument("--skip-grading", action="store_true", help="do not time grading")
     ap.add_argument("--make-test", action="store_true", help="also time `make test` (minutes)")
     ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as found)")
     ap.add_argument("--no-write", action="store_true", help="print the Markdown, write nothing")
@@ -307,6 +347,15 @@ def main(argv=None) -> int:
         print("2/5 small MLP (2-16-1) ...", flush=True)
         results["small_mlp"] = bench_mlp.small_mlp(repeats=reps)
         print(f"    mlp = {results['small_mlp']['us_per_step']['mlp']['median']:.1f} us/step", flush=True)
+        print("    against mlp before its second pass (baseline commit), 1 BLAS thread ...", flush=True)
+        results["baseline"] = bench_mlp.against_baseline(repeats=5 if args.quick else 11,
+                                                         n=n_big)
+        if "ratios" in results["baseline"]:
+            ra = results["baseline"]["ratios"]
+            print(f"    now/before: big epoch {ra['big new/old']['median']:.3f}, "
+                  f"small step {ra['small new/old']['median']:.3f}", flush=True)
+        else:
+            print(f"    {results['baseline']['note']}", flush=True)
         print("3/5 float64 vs float32 ...", flush=True)
         prec_reps = 2 if args.quick else 3
         results["precision"] = bench_mlp.precision(repeats=prec_reps, n=n_big,
@@ -323,6 +372,13 @@ def main(argv=None) -> int:
         print("4/5 book execution, one fresh kernel per notebook ...", flush=True)
         results["book"] = bench_book.book()
         print(f"    whole book {results['book']['total_seconds']:.1f} s", flush=True)
+    if args.skip_grading:
+        print("grading: skipped (--skip-grading)", flush=True)
+        results["grading"] = _carry(previous, "grading")
+    else:
+        print("grading: every exercise's solution and stub, one at a time ...", flush=True)
+        results["grading"] = bench_grading.run(progress=lambda line: None)
+        print(f"    median {results['grading']['median_s']:.2f} s per submission", flush=True)
     if args.make_test:
         print("5/5 make test ...", flush=True)
         results["make_test"] = bench_book.make_test()

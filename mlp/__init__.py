@@ -10,26 +10,33 @@ notation is the API: layers l = 1..L, W^(l) of shape (n_l, n_{l-1}), b^(l), z^(l
     >>> opt = mlp.optim.SGD(net.parameters(), lr=2.0)
     >>> hist = mlp.fit(net, loss, opt, X, y, epochs=10, rng=0)
 
-Modules (one concept each):
+The core: read these. One concept per module, in the order the course meets them:
   numerics     stable sigmoid, softplus, logsumexp, softmax, one_hot
-  activations  f and f'(z): identity, step, sigmoid, tanh, relu, leaky_relu, elu, softplus
+  activations  f(z) and f'(z): identity, step, sigmoid, tanh, relu, leaky_relu, elu, softplus
   losses       SquaredError, MSE, MAE, BCE, BCEWithLogits, SoftmaxCrossEntropy, Hinge
   init         Xavier/Glorot and He initializers
   layers       Parameter, Dense
   network      MLP: forward, backward (the delta recursion), loss_and_grads
   optim        SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam
   train        minibatches, fit -> History
-  gradcheck    numerical_gradient, relative_error, check_gradients
   autograd     Value: a scalar reverse-mode autodiff graph
-  datasets     XOR, gates, moons, circles, spirals, blobs, regression sets, splits
-  plotting     decision boundaries, learning curves, activations, loss surfaces (matplotlib)
-  widgets      figure sliders that work with or without a running kernel (ipywidgets)
+  gradcheck    numerical_gradient, relative_error, check_gradients, ScalarMLP
+(_validation holds the checks that give bad input a clear error at the public calls.)
+
+Course support, in mlp.course (also reachable as mlp.datasets, mlp.plotting, ...):
+  datasets        XOR, gates, moons, blobs, regression sets, splits, standardize
+  plotting        decision boundaries, learning curves, loss surfaces, diagrams (matplotlib)
+  widgets         figure sliders that work with or without a running kernel (ipywidgets)
   double_descent  random-features regression through the interpolation threshold
-  checks       diagnoses of students' answers, used by the exercises' tests
-matplotlib and ipywidgets are imported only by plotting and widgets, when those are used.
+  checks          diagnoses of students' answers, used by the exercises' tests
+The core needs only numpy. matplotlib and ipywidgets, for plotting and widgets, come with the
+"plots" extra (pip install "nn-from-scratch[plots]") and load only when a figure is drawn.
 """
-from . import (activations, autograd, checks, datasets, double_descent, gradcheck, init,
-               losses, numerics, optim, plotting, train, widgets)
+import sys
+
+from . import activations, autograd, gradcheck, init, losses, numerics, optim, train
+from . import course
+from .course import checks, datasets, double_descent, plotting, widgets
 from .activations import get_activation
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Dense, Parameter
@@ -40,10 +47,16 @@ from .train import History, fit, minibatches
 
 __version__ = "0.1.0"
 
+# The course modules used to sit next to the core; notebooks already handed out import them by
+# their old names (import mlp.datasets, from mlp.checks import ...), so those names stay valid.
+for _name in course.__all__:
+    sys.modules[f"{__name__}.{_name}"] = getattr(course, _name)
+del _name
+
 __all__ = [
     "MLP", "Dense", "Parameter", "get_activation",
     "Loss", "SquaredError", "MSE", "MAE", "BCE", "BCEWithLogits", "SoftmaxCrossEntropy", "Hinge",
     "fit", "History", "minibatches", "check_gradients", "numerical_gradient", "relative_error",
     "activations", "autograd", "checks", "datasets", "double_descent", "gradcheck", "init",
-    "losses", "numerics", "optim", "plotting", "train", "widgets",
+    "losses", "numerics", "optim", "plotting", "train", "widgets", "course",
 ]

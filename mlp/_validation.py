@@ -5,6 +5,7 @@ fix it. Inner loops never call these: a check costs time, and internal data is a
 """
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -29,6 +30,11 @@ def as_float_array(x, name: str, where: str, dtype=None) -> np.ndarray:
     if isinstance(x, np.ndarray) and x.dtype.kind == "f" and dtype is None:
         arr = x
     else:
+        if np.iscomplexobj(x):  # numpy would drop the imaginary parts with only a warning
+            raise TypeError(
+                f"{where}: {name} must hold real numbers; got complex values "
+                f"(dtype {np.asarray(x).dtype}). Pass {name}.real if the imaginary parts are 0."
+            )
         try:
             arr = np.asarray(x, dtype=dtype if dtype is not None else np.float64)
         except (TypeError, ValueError) as exc:
@@ -64,7 +70,9 @@ def as_2d(x, name: str, where: str, n_features: int | None = None, dtype=None) -
             f"got {arr.ndim}-D shape {arr.shape}.{hint}"
         )
     if arr.shape[0] == 0:
-        raise ValueError(f"{where}: {name} has no rows (shape {arr.shape}); pass at least one example.")
+        expected = f"(N, {n_features})" if n_features is not None else "(N, n_features)"
+        raise ValueError(f"{where}: {name} has no rows (shape {arr.shape}); it must have shape "
+                         f"{expected} with N >= 1 examples. Is a slice or a filter empty?")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
             f"{where}: {name} must have {n_features} columns (features); got shape {arr.shape}. "
@@ -98,3 +106,13 @@ def check_choice(value, choices, name: str, where: str):
             f"{where}: unknown {name} {value!r}; choose one of {sorted(choices)}."
         )
     return value
+
+
+def required_args(f) -> int | None:
+    """How many positional arguments f requires (None if Python cannot tell, as for some built-ins)."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in params)

@@ -1,45 +1,50 @@
-"""Activation functions f and their derivatives f', both evaluated at the pre-activation z.
+"""Activation functions: a = f(z) and its derivative f'(z), as the lectures' table lists them.
 
-A layer computes a = f(z). Backprop needs f'(z) (lecture: delta = f'(z) * ...), so every
-activation is a pair (f, df) of elementwise functions of z, collected in one registry.
-At a kink (step, ReLU at z = 0) the derivative is a convention: 0 for the step, 1 for ReLU
-(the lecture's "x >= 0" case); gradient checks keep samples away from kinks.
+Backprop multiplies by f'(z^(l)) in every layer (BP1, BP2), so an activation is a pair of
+elementwise functions: f(z), and fprime(z, a) = f'(z). fprime is also handed a = f(z), which
+backprop has stored from the forward pass: for sigmoid and tanh the derivative is cheapest in
+terms of a, a (1 - a) and 1 - a^2. At a kink the derivative is a convention: 0 for the step at
+z = 0, 1 for ReLU (the lecture's "z >= 0" case); gradient checks keep samples away from kinks.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from . import numerics
-from ._validation import check_number
+from ._validation import check_number, required_args
 
 
-@dataclass(frozen=True)
 class Activation:
-    """An elementwise nonlinearity: `f(z)` and its derivative `df(z)`.
+    """An elementwise nonlinearity: `f(z)` and its derivative `fprime(z, a)` = f'(z), a = f(z).
 
-    `df_from_a`, when given, is the same derivative written in terms of the output a = f(z)
-    (sigmoid: a (1 - a)); backprop uses it because a is already stored from the forward pass.
+    Calling the activation applies f: act(z) is act.f(z). A derivative that needs only z may be
+    given as fprime(z): Activation("sigmoid", f, np.ones_like) is a sigmoid whose f' is taken
+    as 1 (how the exercises plant "backprop without f'(z)").
+
+    >>> act = get_activation("sigmoid")
+    >>> float(act(0.0)), float(act.df(0.0))
+    (0.5, 0.25)
     """
 
-    name: str
-    f: Callable[[np.ndarray], np.ndarray] = field(repr=False)
-    df: Callable[[np.ndarray], np.ndarray] = field(repr=False)
-    params: tuple = ()
-    df_from_a: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    __slots__ = ("name", "f", "fprime", "params")
+
+    def __init__(self, name: str, f: Callable, fprime: Callable, params: tuple = ()):
+        self.name, self.f, self.params = name, f, tuple(params)
+        # a derivative of z alone (np.ones_like, say) is called with z only
+        self.fprime = fprime if (required_args(fprime) or 0) >= 2 else (lambda z, a: fprime(z))
 
     def __call__(self, z):
         return self.f(z)
 
-    def derivative(self, z, a):
-        """f'(z), given z and a = f(z); the same numbers as df(z), without recomputing f."""
-        return self.df(z) if self.df_from_a is None else self.df_from_a(a)
+    def df(self, z):
+        """f'(z) from z alone (for plots and checks): fprime(z, f(z))."""
+        return self.fprime(z, self.f(z))
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.params)
-        return f"Activation({self.name}{', ' + args if args else ''})"
+        args = "".join(f", {k}={v}" for k, v in self.params)
+        return f"Activation({self.name}{args})"
 
 
 def identity(z):
@@ -47,7 +52,7 @@ def identity(z):
     return z
 
 
-def identity_prime(z):
+def identity_prime(z, a):
     """f'(z) = 1."""
     return np.ones_like(z)
 
@@ -57,24 +62,16 @@ def step(z):
     return (np.asarray(z) >= 0).astype(np.result_type(z, np.float32))
 
 
-def step_prime(z):
+def step_prime(z, a):
     """f'(z) = 0 everywhere (undefined at 0; taken as 0). Gradient descent cannot train steps."""
     return np.zeros_like(z)
 
 
-def sigmoid(z):
-    """f(z) = 1 / (1 + exp(-z)) (stable form from mlp.numerics)."""
-    return numerics.sigmoid(z)
+sigmoid = numerics.sigmoid    # f(z) = 1 / (1 + exp(-z)), in the stable form of mlp.numerics
 
 
-def sigmoid_prime(z):
-    """f'(z) = f(z) (1 - f(z)); at most 1/4, which is why deep sigmoid nets lose gradient."""
-    s = numerics.sigmoid(z)
-    return s * (1.0 - s)
-
-
-def sigmoid_prime_from_a(a):
-    """f'(z) = a (1 - a) with a = sigmoid(z): backprop reuses the forward pass's a."""
+def sigmoid_prime(z, a):
+    """f'(z) = f(z) (1 - f(z)) = a (1 - a); at most 1/4, which is why deep sigmoid nets lose gradient."""
     return a * (1.0 - a)
 
 
@@ -83,14 +80,8 @@ def tanh(z):
     return np.tanh(z)
 
 
-def tanh_prime(z):
-    """f'(z) = 1 - tanh(z)^2."""
-    t = np.tanh(z)
-    return 1.0 - t * t
-
-
-def tanh_prime_from_a(a):
-    """f'(z) = 1 - a^2 with a = tanh(z)."""
+def tanh_prime(z, a):
+    """f'(z) = 1 - tanh(z)^2 = 1 - a^2."""
     return 1.0 - a * a
 
 
@@ -99,17 +90,15 @@ def relu(z):
     return np.maximum(z, 0)
 
 
-def relu_prime(z):
-    """f'(z) = 1 if z >= 0 else 0 (the value at exactly 0 is a convention)."""
-    return (np.asarray(z) >= 0).astype(np.result_type(z, np.float32))
+def relu_prime(z, a):
+    """f'(z) = 1 if z >= 0 else 0: the step function (the value at exactly 0 is a convention)."""
+    return step(z)
 
 
-def softplus(z):
-    """f(z) = log(1 + e^z), a smooth ReLU."""
-    return numerics.softplus(z)
+softplus = numerics.softplus  # f(z) = log(1 + e^z), a smooth ReLU
 
 
-def softplus_prime(z):
+def softplus_prime(z, a):
     """f'(z) = sigma(z)."""
     return numerics.sigmoid(z)
 
@@ -121,10 +110,10 @@ def leaky_relu(alpha: float = 0.01) -> Activation:
     def f(z):
         return np.where(z >= 0, z, alpha * z)
 
-    def df(z):
+    def fprime(z, a):
         return np.where(np.asarray(z) >= 0, 1.0, alpha).astype(np.result_type(z, np.float32))
 
-    return Activation("leaky_relu", f, df, (("alpha", alpha),))
+    return Activation("leaky_relu", f, fprime, (("alpha", alpha),))
 
 
 def elu(alpha: float = 1.0) -> Activation:
@@ -137,20 +126,22 @@ def elu(alpha: float = 1.0) -> Activation:
     def f(z):
         return np.where(z >= 0, z, alpha * np.expm1(np.minimum(z, 0)))
 
-    def df(z):
+    def fprime(z, a):
         return np.where(z >= 0, 1.0, alpha * np.exp(np.minimum(z, 0))).astype(
             np.result_type(z, np.float32))
 
-    return Activation("elu", f, df, (("alpha", alpha),))
+    return Activation("elu", f, fprime, (("alpha", alpha),))
 
+
+IDENTITY = Activation("identity", identity, identity_prime)
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", identity, identity_prime),
+        IDENTITY,
         Activation("step", step, step_prime),
-        Activation("sigmoid", sigmoid, sigmoid_prime, df_from_a=sigmoid_prime_from_a),
-        Activation("tanh", tanh, tanh_prime, df_from_a=tanh_prime_from_a),
+        Activation("sigmoid", sigmoid, sigmoid_prime),
+        Activation("tanh", tanh, tanh_prime),
         Activation("relu", relu, relu_prime),
         leaky_relu(),
         elu(),

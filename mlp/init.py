@@ -17,21 +17,9 @@ def xavier_normal(n_out, n_in, rng=None, dtype=np.float64):
     return as_rng(rng).normal(0.0, np.sqrt(2.0 / (n_in + n_out)), (n_out, n_in)).astype(dtype)
 
 
-def xavier_uniform(n_out, n_in, rng=None, dtype=np.float64):
-    """W_ij ~ U(-r, r), r = sqrt(6 / (n_in + n_out)); variance r^2/3 = 2/(n_in + n_out)."""
-    r = np.sqrt(6.0 / (n_in + n_out))
-    return as_rng(rng).uniform(-r, r, (n_out, n_in)).astype(dtype)
-
-
 def he_normal(n_out, n_in, rng=None, dtype=np.float64):
     """W_ij ~ N(0, 2 / n_in)  (He et al. 2015)."""
     return as_rng(rng).normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)).astype(dtype)
-
-
-def he_uniform(n_out, n_in, rng=None, dtype=np.float64):
-    """W_ij ~ U(-r, r), r = sqrt(6 / n_in); variance 2 / n_in."""
-    r = np.sqrt(6.0 / n_in)
-    return as_rng(rng).uniform(-r, r, (n_out, n_in)).astype(dtype)
 
 
 def normal(std: float = 1.0):
@@ -51,7 +39,7 @@ def zeros(n_out, n_in, rng=None, dtype=np.float64):
     return np.zeros((n_out, n_in), dtype=dtype)
 
 
-INITIALIZERS = {f.__name__: f for f in (xavier_normal, xavier_uniform, he_normal, he_uniform, zeros)}
+INITIALIZERS = {f.__name__: f for f in (xavier_normal, he_normal, zeros)}
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu", "softplus"}
 

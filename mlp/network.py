@@ -3,14 +3,20 @@
 Notation (lectures): layers l = 1..L, a^(0) = x, z^(l) = W^(l) a^(l-1) + b^(l), a^(l) = f(z^(l)).
 The caches are dicts keyed by that same l: net.z[l], net.a[l] (a[0] is the input) and
 net.delta[l] = dC/dz^(l), each of shape (N, n_l) with one example per row.
+
+The public calls (forward, predict, loss_and_grads) check their arguments, then run the same
+steps as training: `propagate` (the forward pass) and `backprop` (forward, loss, backward), which
+take arrays that are already checked. `fit` checks its data once, with `check_data`, and then
+calls only those two steps.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .activations import IDENTITY
 from .layers import Dense, Parameter
-from .losses import Loss
-from ._validation import as_2d, as_rng, check_number
+from .losses import BCE, Loss
+from ._validation import as_2d, as_float_array, as_rng, check_number
 
 
 class MLP:
@@ -52,10 +58,8 @@ class MLP:
         self.dtype = dtype
         rng = as_rng(rng, f"{where}: rng")
         L = len(sizes) - 1
-        self.layers = [
-            Dense(sizes[l - 1], sizes[l], activation if l < L else output, init, rng, dtype, index=l)
-            for l in range(1, L + 1)
-        ]
+        self.layers = [Dense(n_out=sizes[l], n_in=sizes[l - 1], activation=activation if l < L else output,
+                             init=init, rng=rng, dtype=dtype, index=l) for l in range(1, L + 1)]
         self.z: dict[int, np.ndarray] = {}
         self.a: dict[int, np.ndarray] = {}
         self.delta: dict[int, np.ndarray] = {}
@@ -68,7 +72,8 @@ class MLP:
 
     def layer(self, l: int) -> Dense:
         """Layer l, 1-based as in the lectures: layer(1) ... layer(L)."""
-        if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not 1 <= l <= self.L:
+        if type(l) is not int and (isinstance(l, bool) or not isinstance(l, np.integer)) \
+                or not 1 <= l <= len(self.layers):
             raise IndexError(f"MLP.layer: l must be an integer in 1..{self.L} (layers are 1-based; "
                              f"layer 0 is the input and has no weights); got {l!r}.")
         return self.layers[l - 1]
@@ -85,40 +90,57 @@ class MLP:
         for p in self.parameters():
             p.zero_grad()
 
+    # -- the boundary: checks ----------------------------------------------------------------
+    def check_loss(self, loss: Loss) -> None:
+        """Refuse loss/output pairings that silently compute the wrong thing."""
+        if not isinstance(loss, Loss):
+            raise TypeError(f"expected an mlp.losses.Loss such as SquaredError(); got {type(loss).__name__}. "
+                            "Pass an instance, e.g. loss=mlp.losses.SquaredError().")
+        out = self.layers[-1].f.name
+        if loss.expects_logits and out != "identity":
+            raise ValueError(
+                f"{type(loss).__name__} takes logits (it applies sigmoid/softmax itself), but this network's "
+                f"output activation is '{out}'. Build the network with output='identity'.")
+        if isinstance(loss, BCE) and out != "sigmoid":
+            raise ValueError(f"BCE takes probabilities, but this network's output activation is '{out}'. "
+                             "Build it with output='sigmoid', or use BCEWithLogits with output='identity'.")
+
+    def check_data(self, X, y, loss: Loss, where: str = "MLP") -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) checked and converted once: X (N, n_0) and Y in the form `loss` computes with."""
+        self.check_loss(loss)
+        X = as_2d(X, "X", where, n_features=self.sizes[0], dtype=self.dtype)
+        if np.ndim(y) == 0 or len(y) != len(X):
+            raise ValueError(f"{where}: X has {len(X)} rows but y has shape {np.shape(y)}; give one "
+                             "target (row) per row of X.")
+        return X, loss.targets(y, (len(X), self.sizes[-1]), self.dtype)
+
     # -- forward -----------------------------------------------------------------------------
     def forward(self, X) -> np.ndarray:
         """a^(L) for a batch X of shape (N, n_0); caches z[l] and a[l] for backward.
 
-        For l = 1..L:  z^(l) = W^(l) a^(l-1) + b^(l),  a^(l) = f(z^(l)),  with a^(0) = x.
-        X is converted to the network's dtype.
+        X is checked and converted to the network's dtype, then `propagate` runs the layers.
         """
-        X = as_2d(X, "X", "MLP.forward", n_features=self.sizes[0], dtype=self.dtype)
-        return self._forward(X)
-
-    def _forward(self, X: np.ndarray) -> np.ndarray:
-        self.a = {0: X}
-        self.z = {}
-        self.delta = {}
-        a = X
-        for l, layer in enumerate(self.layers, start=1):
-            z = layer.pre_activation(a)
-            a = layer.f.f(z)
-            self.z[l], self.a[l] = z, a
-        return a
+        return self.propagate(as_2d(X, "X", "MLP.forward", n_features=self.sizes[0], dtype=self.dtype))
 
     def predict(self, X) -> np.ndarray:
         """a^(L) for X, without touching the caches (safe to call between forward and backward)."""
         X = as_2d(X, "X", "MLP.predict", n_features=self.sizes[0], dtype=self.dtype)
-        return self._predict(X)
-
-    def _predict(self, X: np.ndarray) -> np.ndarray:
-        """predict for an X that was already checked and converted (fit's per-epoch evaluation)."""
-        a = X
-        for layer in self.layers:
-            a = layer.f.f(layer.pre_activation(a))
-        return a
+        return self.propagate(X, cache=False)
 
     __call__ = predict
+
+    def propagate(self, X: np.ndarray, cache: bool = True) -> np.ndarray:
+        """The forward pass on an X already checked: for l = 1..L, with a^(0) = X,
+        z^(l) = W^(l) a^(l-1) + b^(l),  a^(l) = f(z^(l));  cache=True keeps z[l] and a[l]."""
+        if cache:
+            self.z, self.a, self.delta = {}, {0: X}, {}
+        a = X
+        for l, layer in enumerate(self.layers, start=1):
+            z = layer.pre_activation(a)
+            a = z if layer.f is IDENTITY else layer.f(z)     # f(z) = z: no call needed
+            if cache:
+                self.z[l], self.a[l] = z, a
+        return a
 
     # -- backward ----------------------------------------------------------------------------
     def backward(self, dC_da) -> dict[int, np.ndarray]:
@@ -134,30 +156,24 @@ class MLP:
         dC_da is the gradient of the *batch-mean* loss, so its rows already carry the 1/N and
         BP3/BP4 simply sum over the batch. Gradients are overwritten, not accumulated.
         """
-        if not self.a:
+        z, a, L = self.z, self.a, len(self.layers)
+        if not a:
             raise RuntimeError("MLP.backward: call forward(X) first; there are no cached activations.")
-        aL = self.a[self.L]
-        dC_da = np.asarray(dC_da)
-        if dC_da.shape != aL.shape:
+        if not isinstance(dC_da, np.ndarray) or dC_da.dtype is not self.dtype:
+            dC_da = as_float_array(dC_da, "dC_da", "MLP.backward", self.dtype)
+        if dC_da.shape != a[L].shape:
             raise ValueError(
-                f"MLP.backward: dC_da must have the output's shape {aL.shape} (N, n_L); got {dC_da.shape}. "
-                "Pass loss.grad(output, y) for the same batch that went through forward."
-            )
-        return self._backward(dC_da.astype(self.dtype, copy=False))
-
-    def _backward(self, dC_da: np.ndarray) -> dict[int, np.ndarray]:
-        L, z, a = self.L, self.z, self.a
-        out = self.layers[-1]
-        # BP1; identity outputs skip multiplying by an array of ones (a hot path in training).
-        # f.derivative(z, a) is f'(z); for sigmoid and tanh it reuses the stored a = f(z).
-        delta = dC_da if out.f.name == "identity" else out.f.derivative(z[L], a[L]) * dC_da
-        for l in range(L, 0, -1):
-            layer = self.layers[l - 1]
+                f"MLP.backward: dC_da must have the output's shape {a[L].shape} (N, n_L); got "
+                f"{dC_da.shape}. Pass loss.grad(output, y) for the same batch that went through forward.")
+        for l in range(L, 0, -1):       # dC_da is dC/da^(l): for l = L from the loss, below from BP2
+            layer = self.layer(l)
+            # BP1 / BP2: delta^(l) = f'(z^(l)) * dC/da^(l); identity layers skip multiplying by ones
+            delta = dC_da if layer.f is IDENTITY else layer.f.fprime(z[l], a[l]) * dC_da
             self.delta[l] = delta
-            layer.W.grad = delta.T @ a[l - 1]          # BP4 (a transposed view, no copy)
-            layer.b.grad = delta.sum(axis=0)           # BP3
-            if l > 1:                                  # BP2
-                delta = self.layers[l - 2].f.derivative(z[l - 1], a[l - 1]) * (delta @ layer.W.data)
+            layer.W.grad = delta.T @ a[l - 1]           # BP4 (a transposed view, no copy)
+            layer.b.grad = delta.sum(axis=0)            # BP3
+            if l > 1:
+                dC_da = delta @ layer.W.data            # (W^(l))^T delta^(l), as rows
         return self.delta
 
     # -- loss --------------------------------------------------------------------------------
@@ -167,30 +183,21 @@ class MLP:
             return 0.0
         return float(self.l2 * sum(np.sum(layer.W.data ** 2) for layer in self.layers))
 
-    def check_loss(self, loss: Loss) -> None:
-        """Refuse loss/output pairings that silently compute the wrong thing."""
-        if not isinstance(loss, Loss):
-            raise TypeError(f"expected an mlp.losses.Loss such as SquaredError(); got {type(loss).__name__}. "
-                            "Pass an instance, e.g. loss=mlp.losses.SquaredError().")
-        out = self.layers[-1].f.name
-        if loss.expects_logits and out != "identity":
-            raise ValueError(
-                f"{type(loss).__name__} takes logits (it applies sigmoid/softmax itself), but this network's "
-                f"output activation is '{out}'. Build the network with output='identity'."
-            )
+    def backprop(self, X: np.ndarray, Y: np.ndarray, loss: Loss) -> float:
+        """One step of backpropagation on arrays checked by `check_data`: forward, the loss C,
+        backward, and the L2 gradient 2 lambda W^(l) added to every W.grad.
+        Returns C, the batch mean of the loss without the penalty. `fit` runs this per batch."""
+        a = self.propagate(X)
+        self.backward(loss.dC_da(a, Y))
+        if self.l2:
+            for layer in self.layers:
+                layer.W.grad += 2.0 * self.l2 * layer.W.data
+        return loss.mean(a, Y)
 
     def loss_and_grads(self, X, y, loss: Loss) -> float:
         """Forward, loss and backward in one call: returns C(a^(L), y) + L2 penalty, fills grads."""
-        self.check_loss(loss)
-        output = self.forward(X)
-        output, Y = loss._check(output, y)   # the targets are checked once, for value and gradient
-        per_example, dC_da = loss._per_example_and_grad(output, Y)
-        value = float(np.mean(per_example)) + self.penalty()      # = loss(output, y) + penalty
-        self._backward(dC_da)                                     # = backward(loss.grad(output, y))
-        if self.l2:
-            for layer in self.layers:
-                layer.W.grad = layer.W.grad + 2.0 * self.l2 * layer.W.data
-        return value
+        X, Y = self.check_data(X, y, loss, "MLP.loss_and_grads")
+        return self.backprop(X, Y, loss) + self.penalty()
 
     def __repr__(self) -> str:
         hidden = self.layers[0].f.name if self.L > 1 else None

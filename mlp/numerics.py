@@ -24,14 +24,11 @@ def sigmoid(z):
 
 
 def softplus(z):
-    """softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), never overflowing."""
-    z = np.asarray(z)
-    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+    """softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), never overflowing.
 
-
-def log_sigmoid(z):
-    """log sigma(z) = -softplus(-z); finite even where sigma(z) underflows to 0."""
-    return -softplus(-np.asarray(z))
+    np.logaddexp(0, z) = log(e^0 + e^z) computes exactly that rearranged form, in one call.
+    """
+    return np.logaddexp(0, z)
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False):
@@ -53,19 +50,6 @@ def softmax(z, axis: int = -1):
     z = np.asarray(z)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
-
-
-def softmax_jacobian(z):
-    """J = diag(s) - s s^T for one logit vector z of shape (K,), with s = softmax(z).
-
-    J[i, j] = d s_i / d z_j. Only for teaching and tests: losses never build it, because
-    softmax followed by cross-entropy has the much simpler gradient s - y.
-    """
-    z = np.asarray(z, dtype=float)
-    if z.ndim != 1:
-        raise ValueError(f"softmax_jacobian: z must be 1-D with shape (K,); got shape {z.shape}.")
-    s = softmax(z)
-    return np.diag(s) - np.outer(s, s)
 
 
 def one_hot(y, n_classes: int | None = None, dtype=np.float64):

@@ -2,13 +2,10 @@
 
 Each optimizer holds a list of `Parameter`s and updates `p.data` in place from `p.grad` when
 `step()` is called. Per-parameter state (velocities, running averages) lives in `self.state`,
-one dict per parameter, in the parameter list's order; an entry starts as zeros when first
-read. The same classes drive the 2-D loss-surface demos: wrap a point in a Parameter and set
-its .grad by hand.
-
-Shared options, applied to the gradient g before the update rule:
-  weight_decay  g <- g + weight_decay * w   (L2 decay coupled to the gradient)
-  clip_norm     if ||g|| > clip_norm over all parameters, g <- g * clip_norm / ||g||
+one dict per parameter, in the parameter list's order. The same classes drive the 2-D
+loss-surface demos: wrap a point in a Parameter and set its .grad by hand.
+Option clip_norm: if ||g|| > clip_norm over all parameters, g <- g * clip_norm / ||g|| before
+the update. (L2 weight decay belongs to the network: MLP(l2=...).)
 """
 from __future__ import annotations
 
@@ -19,11 +16,8 @@ from ._validation import check_choice, check_number
 
 
 class State(dict):
-    """One parameter's optimizer state (velocities, running averages), keyed by name.
-
-    Reading an entry that was never set creates it as zeros shaped like the parameter, since
-    every such average starts at 0; later steps update that same array in place.
-    """
+    """One parameter's optimizer state, keyed by name. An entry never set reads as zeros shaped
+    like the parameter (every running average starts at 0); steps update it in place."""
 
     def __init__(self, p: Parameter):
         super().__init__()
@@ -40,14 +34,26 @@ def global_norm(grads) -> float:
     return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
 
 
+def _bad_gradient(where: str, p: Parameter) -> Exception:
+    if p.grad is None:
+        return RuntimeError(f"{where}.step: parameter {p.name or '?'} has no gradient. Call "
+                            "net.loss_and_grads(...) or net.backward(...) before step().")
+    return ValueError(
+        f"{where}.step: parameter {p.name or '(unnamed)'} has a grad of shape {np.shape(p.grad)}, "
+        f"but its data has shape {p.shape}. A gradient has one entry per weight: dC/dW has the "
+        "shape of W (for a layer, delta.T @ a_prev).")
+
+
 class Optimizer:
     """Base class: subclasses implement `update(p, g, state)` with their formula."""
 
-    defaults: dict = {}
-
-    def __init__(self, params, lr: float, weight_decay: float = 0.0, clip_norm: float | None = None):
+    def __init__(self, params, lr: float, clip_norm: float | None = None):
         where = type(self).__name__
-        params = list(params) if not isinstance(params, Parameter) else [params]
+        if hasattr(params, "parameters"):   # SGD(net) instead of SGD(net.parameters())
+            raise TypeError(f"{where}: pass the network's parameters, not the network: "
+                            f"{where}(net.parameters(), lr=...); got a {type(params).__name__}.")
+        # one Parameter (a point in the 2-D demos) is a list of one; anything else is refused below
+        params = [params] if isinstance(params, Parameter) or not np.iterable(params) else list(params)
         if not params:
             raise ValueError(f"{where}: got an empty parameter list; pass net.parameters().")
         for p in params:
@@ -58,11 +64,17 @@ class Optimizer:
         # Plain Python floats: a numpy float64 (e.g. from np.logspace) times a float32 array
         # would silently compute the update in float64.
         self.lr = float(check_number(lr, "lr (the learning rate)", where, low=0, low_open=True))
-        self.weight_decay = float(check_number(weight_decay, "weight_decay", where, low=0))
         self.clip_norm = None if clip_norm is None else float(check_number(
             clip_norm, "clip_norm", where, low=0, low_open=True))
         self.state: list[State] = [State(p) for p in params]
         self.t = 0  # number of steps taken
+        self.hyper: dict = {}  # the update rule's constants, for repr
+
+    def _constant(self, name: str, value, low=0, high=None, **open_ends) -> float:
+        """Check one constant of the update rule, keep it (as a Python float) and return it."""
+        value = float(check_number(value, name, type(self).__name__, low=low, high=high, **open_ends))
+        self.hyper[name.split()[0]] = value
+        return value
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -72,14 +84,9 @@ class Optimizer:
         """Apply one update to every parameter from its current .grad."""
         grads = []
         for p in self.params:
-            if p.grad is None:
-                raise RuntimeError(
-                    f"{type(self).__name__}.step: parameter {p.name or '?'} has no gradient. "
-                    "Call net.loss_and_grads(...) or net.backward(...) before step()."
-                )
-            g = p.grad
-            if self.weight_decay:
-                g = g + self.weight_decay * p.data
+            g = p.grad   # one entry per weight: a gradient of another shape would broadcast
+            if g is None or (g.shape if type(g) is np.ndarray else np.shape(g)) != p.shape:
+                raise _bad_gradient(type(self).__name__, p)
             grads.append(g)
         if self.clip_norm is not None:
             norm = global_norm(grads)
@@ -92,13 +99,8 @@ class Optimizer:
     def update(self, p: Parameter, g: np.ndarray, state: dict) -> None:
         raise NotImplementedError
 
-    def _hyper(self) -> dict:
-        return {}
-
     def __repr__(self) -> str:
-        items = {"lr": self.lr, **self._hyper()}
-        if self.weight_decay:
-            items["weight_decay"] = self.weight_decay
+        items = {"lr": self.lr, **self.hyper}
         if self.clip_norm is not None:
             items["clip_norm"] = self.clip_norm
         args = ", ".join(f"{k}={v!r}" for k, v in items.items())
@@ -128,8 +130,8 @@ class Momentum(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, alpha: float = 0.9, form: str = "lecture", **kw):
         super().__init__(params, lr, **kw)
-        self.alpha = float(check_number(alpha, "alpha (momentum)", "Momentum", low=0, high=1, high_open=True))
-        self.form = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
+        self.alpha = self._constant("alpha (momentum)", alpha, high=1, high_open=True)
+        self.form = self.hyper["form"] = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
 
     def update(self, p, g, state):
         v = state["v"]   # zeros before the first step
@@ -142,31 +144,26 @@ class Momentum(Optimizer):
             v -= self.lr * g
             p.data += v
 
-    def _hyper(self):
-        return {"alpha": self.alpha, "form": self.form}
-
 
 class Nesterov(Optimizer):
-    """Nesterov accelerated gradient (Sutskever et al. 2013), in the form that needs only g(w):
+    """Nesterov accelerated gradient (Sutskever et al. 2013), in the form that needs only g(w),
+    with the momentum constant alpha named as in the lectures' Momentum:
 
-        v <- mu v + g,   w <- w - lr (g + mu v)
+        v <- alpha v + g,   w <- w - lr (g + alpha v)
 
-    This equals "look ahead to w + mu v, take the gradient there" after a change of variables
+    This equals "look ahead to w + alpha v, take the gradient there" after a change of variables
     (Bengio et al. 2013), and is what torch.optim.SGD(nesterov=True) computes.
     """
 
-    def __init__(self, params, lr: float = 0.01, momentum: float = 0.9, **kw):
+    def __init__(self, params, lr: float = 0.01, alpha: float = 0.9, **kw):
         super().__init__(params, lr, **kw)
-        self.momentum = float(check_number(momentum, "momentum", "Nesterov", low=0, high=1, high_open=True))
+        self.alpha = self._constant("alpha (momentum)", alpha, high=1, high_open=True)
 
     def update(self, p, g, state):
         v = state["v"]   # zeros before the first step
-        v *= self.momentum
+        v *= self.alpha
         v += g
-        p.data -= self.lr * (g + self.momentum * v)
-
-    def _hyper(self):
-        return {"momentum": self.momentum}
+        p.data -= self.lr * (g + self.alpha * v)
 
 
 class AdaGrad(Optimizer):
@@ -174,15 +171,12 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr: float = 0.01, eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.eps = float(check_number(eps, "eps", "AdaGrad", low=0))
+        self.eps = self._constant("eps", eps)
 
     def update(self, p, g, state):
         r = state["r"]   # zeros before the first step
         r += g * g
         p.data -= self.lr * g / (np.sqrt(r) + self.eps)
-
-    def _hyper(self):
-        return {"eps": self.eps}
 
 
 class RMSProp(Optimizer):
@@ -190,17 +184,14 @@ class RMSProp(Optimizer):
 
     def __init__(self, params, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.rho = float(check_number(rho, "rho", "RMSProp", low=0, high=1, high_open=True))
-        self.eps = float(check_number(eps, "eps", "RMSProp", low=0))
+        self.rho = self._constant("rho", rho, high=1, high_open=True)
+        self.eps = self._constant("eps", eps)
 
     def update(self, p, g, state):
         r = state["r"]   # zeros before the first step
         r *= self.rho
         r += (1.0 - self.rho) * g * g
         p.data -= self.lr * g / (np.sqrt(r) + self.eps)
-
-    def _hyper(self):
-        return {"rho": self.rho, "eps": self.eps}
 
 
 class AdaDelta(Optimizer):
@@ -214,8 +205,8 @@ class AdaDelta(Optimizer):
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.95, eps: float = 1e-6, **kw):
         super().__init__(params, lr, **kw)
-        self.rho = float(check_number(rho, "rho", "AdaDelta", low=0, high=1, high_open=True))
-        self.eps = float(check_number(eps, "eps", "AdaDelta", low=0, low_open=True))
+        self.rho = self._constant("rho", rho, high=1, high_open=True)
+        self.eps = self._constant("eps", eps, low_open=True)
 
     def update(self, p, g, state):
         r, s = state["r"], state["s"]   # both zeros before the first step
@@ -225,9 +216,6 @@ class AdaDelta(Optimizer):
         p.data += self.lr * dw
         s *= self.rho
         s += (1.0 - self.rho) * dw * dw
-
-    def _hyper(self):
-        return {"rho": self.rho, "eps": self.eps}
 
 
 class Adam(Optimizer):
@@ -241,9 +229,9 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)
-        self.beta1 = float(check_number(beta1, "beta1", "Adam", low=0, high=1, high_open=True))
-        self.beta2 = float(check_number(beta2, "beta2", "Adam", low=0, high=1, high_open=True))
-        self.eps = float(check_number(eps, "eps", "Adam", low=0))
+        self.beta1 = self._constant("beta1", beta1, high=1, high_open=True)
+        self.beta2 = self._constant("beta2", beta2, high=1, high_open=True)
+        self.eps = self._constant("eps", eps)
 
     def update(self, p, g, state):
         m, v = state["m"], state["v"]   # both zeros before the first step
@@ -254,9 +242,6 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - self.beta1 ** self.t)
         v_hat = v / (1.0 - self.beta2 ** self.t)
         p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-    def _hyper(self):
-        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
 
 OPTIMIZERS = {c.__name__: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam)}

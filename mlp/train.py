@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .losses import Loss, accuracy
-from ._validation import as_2d, as_rng, check_number
+from .optim import Optimizer
+from ._validation import as_rng, check_number
+
+# No weight of a network in this course gets near this size unless training diverged: beyond it
+# a sigmoid or tanh unit fed an input of 1e-6 is already saturated (|z| > 100), its gradient 0.
+MAX_WEIGHT = 1e8
 
 
 def minibatches(X, y, batch_size: int | None, rng=None, shuffle: bool = True):
@@ -69,47 +74,53 @@ class History:
         return "History(" + ", ".join(parts) + ")"
 
 
-def _prepare(net, loss, X, y, where):
-    X = as_2d(X, "X", where, n_features=net.sizes[0], dtype=net.dtype)
-    y_arr = np.asarray(y)
-    if len(y_arr) != len(X):
-        raise ValueError(f"{where}: X has {len(X)} rows but y has {len(y_arr)}; give one target per row.")
-    # Validate the targets once, on a dummy output of the right shape. Y is the form the loss
-    # computes with (floats of the network's dtype, one-hot rows for class labels), so the
-    # training loop can slice it per batch without checking or converting again.
-    Y = loss._check_targets(y_arr, np.zeros((len(X), net.sizes[-1]), dtype=net.dtype), where)
-    return X, y_arr, Y
-
-
-def _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, epoch, where="fit") -> None:
-    """One pass over the data: forward, loss, backward and an update per mini-batch.
-
-    X and Y come from `_prepare` (already checked and converted), so this hot loop makes no
-    per-batch validation calls; only the loss value is checked, to stop when training diverges.
-    The loss value and its gradient come from one call, which shares their exponentials.
-    """
+def train_epoch(net, loss: Loss, opt, X, Y, batch_size: int | None = None, rng=None,
+                shuffle: bool = True, epoch: int = 1) -> None:
+    """One pass over data checked by `net.check_data`: per mini-batch, `net.backprop` (forward,
+    loss, backward) and `opt.step()`. What `fit` runs once per epoch; no per-batch checks except
+    the one that stops a diverging run (a NaN or infinite loss)."""
     for b, (Xb, Yb) in enumerate(minibatches(X, Y, batch_size, rng, shuffle), start=1):
-        out = net._forward(Xb)
-        loss._check_output(out, where)
-        per_example, dC_da = loss._per_example_and_grad(out, Yb)
-        # the sum is finite exactly when the batch mean is, and is one numpy call cheaper
-        if not math.isfinite(per_example.sum()):
-            value = float(np.mean(per_example))
+        value = net.backprop(Xb, Yb, loss)
+        if not math.isfinite(value):
             raise FloatingPointError(
                 f"fit: the training loss became {value} at epoch {epoch}, batch {b}: the weights "
-                f"diverged. Try a smaller learning rate (now {opt.lr}), gradient clipping "
-                "(clip_norm=...) or standardized inputs."
-            )
-        net._backward(dC_da)
-        if net.l2:
-            for layer in net.layers:
-                layer.W.grad += 2.0 * net.l2 * layer.W.data
+                f"diverged. {_advice(opt)}")
         opt.step()
 
 
+def _advice(opt) -> str:
+    return (f"Try a smaller learning rate (now {opt.lr}), gradient clipping (clip_norm=...) or "
+            "standardized inputs.")
+
+
+def _check_weights(net, opt, epoch: int) -> None:
+    """Divergence that the loss cannot show. With bounded outputs (sigmoid, tanh) a diverged
+    network saturates: its loss stays finite and stops falling, its gradients vanish. So after
+    every epoch whose training loss did not fall, and after the last, the weights are measured."""
+    for p in net.parameters():
+        size = float(np.max(np.abs(p.data)))
+        if not size <= MAX_WEIGHT:        # also catches NaN
+            raise FloatingPointError(
+                f"fit: the weights diverged at epoch {epoch}: {p.name} holds a weight of size "
+                f"{size:.3g} (the limit is {MAX_WEIGHT:.0e}). {_advice(opt)}")
+
+
+def _check_optimizer(net, opt, where: str) -> None:
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"{where}: opt must be an optimizer from mlp.optim, e.g. "
+                        f"mlp.optim.SGD(net.parameters(), lr=0.1); got {type(opt).__name__}.")
+    mine = {id(p) for p in net.parameters()}
+    foreign = [p.name or "?" for p in opt.params if id(p) not in mine]
+    if foreign:
+        raise ValueError(
+            f"{where}: the optimizer updates {len(foreign)} parameter(s) ({', '.join(foreign[:4])}) "
+            "that are not this network's, so training would change nothing here. This happens "
+            "when the cell that builds net runs again: build the optimizer from net.parameters() "
+            "after building net.")
+
+
 def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
-        validation=None, rng=None, shuffle: bool = True, early_stopping: int | None = None,
-        progress: bool = False) -> History:
+        validation=None, rng=None, shuffle: bool = True, early_stopping: int | None = None) -> History:
     """Train `net` with optimizer `opt` to minimise `loss` on (X, y); return a History.
 
     Parameters
@@ -120,18 +131,18 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     rng : int or Generator, the shuffling order (the same rng gives the same History).
     early_stopping : int or None, patience: stop when the validation loss has not improved for
         this many epochs, and restore the weights of the best epoch.
-    progress : bool, show a tqdm progress bar (if tqdm is installed).
 
-    Raises FloatingPointError if the loss becomes NaN or infinite (the weights diverged).
+    Raises FloatingPointError if the loss becomes NaN or infinite, or a weight exceeds
+    MAX_WEIGHT (the weights diverged).
     """
     where = "fit"
-    net.check_loss(loss)
+    _check_optimizer(net, opt, where)
     check_number(epochs, "epochs", where, low=0, integer=True)
-    X, y, Y = _prepare(net, loss, X, y, where)
+    X, Y = net.check_data(X, y, loss, where)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError(f"{where}: validation must be a pair (X_val, y_val); got {type(validation).__name__}.")
-        Xv, yv, Yv = _prepare(net, loss, validation[0], validation[1], f"{where} (validation)")
+        Xv, Yv = net.check_data(validation[0], validation[1], loss, f"{where} (validation)")
     if early_stopping is not None:
         check_number(early_stopping, "early_stopping (patience)", where, low=1, integer=True)
         if validation is None:
@@ -143,20 +154,19 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     hist = History()
     start = time.perf_counter()
 
-    def mean_loss(out, Y_checked):
-        # loss(out, y) without re-checking the targets: the same formula on the prepared Y
-        loss._check_output(out, type(loss).__name__)
-        return float(np.mean(loss._per_example(out, Y_checked)))
+    def measure(X, Y):
+        out = net.propagate(X, cache=False)     # X and Y were checked once, above
+        return loss.mean(out, Y), accuracy(loss, out, Y)
 
     def record(e):
-        out = net._predict(X)      # X and Xv were checked and converted once, above
         hist.epoch.append(e)
-        hist.train_loss.append(mean_loss(out, Y))
-        hist.train_acc.append(accuracy(loss, out, y))
+        value, acc = measure(X, Y)
+        hist.train_loss.append(value)
+        hist.train_acc.append(acc)
         if validation is not None:
-            out_v = net._predict(Xv)
-            hist.val_loss.append(mean_loss(out_v, Yv))
-            hist.val_acc.append(accuracy(loss, out_v, yv))
+            value, acc = measure(Xv, Yv)
+            hist.val_loss.append(value)
+            hist.val_acc.append(acc)
         hist.time.append(time.perf_counter() - start)
 
     record(0)
@@ -164,16 +174,11 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     if validation is not None:  # the untrained network competes too: it may be the best one
         best = (hist.val_loss[0], [p.data.copy() for p in net.parameters()])
         hist.best_epoch = 0
-    epoch_iter = range(1, epochs + 1)
-    if progress:
-        try:
-            from tqdm.auto import tqdm
-            epoch_iter = tqdm(epoch_iter, desc="epochs")
-        except ImportError:
-            pass
-    for e in epoch_iter:
-        _train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, e, where)
+    for e in range(1, epochs + 1):
+        train_epoch(net, loss, opt, X, Y, batch_size, rng, shuffle, e)
         record(e)
+        if e == epochs or not hist.train_loss[-1] < hist.train_loss[-2]:
+            _check_weights(net, opt, e)
         if validation is not None:
             if hist.val_loss[-1] < best[0]:
                 best = (hist.val_loss[-1], [p.data.copy() for p in net.parameters()])

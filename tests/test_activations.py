@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp.activations import ACTIVATIONS, elu, get_activation, leaky_relu
+from mlp.activations import ACTIVATIONS, Activation, elu, get_activation, leaky_relu
 
 from helpers import away_from, elementwise_difference
 
@@ -82,3 +82,38 @@ def test_parametrised_activations_and_registry():
         get_activation("tahn")
     for valid in ACTIVATIONS:
         assert repr(valid) in str(err.value)
+
+
+# ---- one derivative per activation: fprime(z, a), with a = f(z) from the forward pass ----------
+@pytest.mark.parametrize("name", ALL)
+def test_fprime_is_the_derivative_given_z_and_a(name, rng):
+    act = _get(name)
+    z = away_from(rng.normal(scale=3.0, size=(4, 3)), margin=1e-3)
+    np.testing.assert_allclose(act.fprime(z, act.f(z)), elementwise_difference(act.f, z),
+                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_array_equal(act.df(z), act.fprime(z, act.f(z)))
+
+
+def test_relu_derivative_is_the_step_function():
+    z = np.array([-2.0, -1e-12, 0.0, 3.0])
+    relu = ACTIVATIONS["relu"]
+    np.testing.assert_array_equal(relu.fprime(z, relu.f(z)), ACTIVATIONS["step"].f(z))
+
+
+def test_activations_built_as_the_exercises_build_them():
+    # exercise 4's public test: a sigmoid whose derivative is taken as 1, given as a function of z
+    act = ACTIVATIONS["sigmoid"]
+    no_fprime = Activation("sigmoid", act.f, np.ones_like)
+    z = np.array([[-1.0, 2.0]])
+    np.testing.assert_array_equal(no_fprime.fprime(z, act.f(z)), np.ones((1, 2)))
+    net = mlp.MLP([2, 3, 2], activation=no_fprime, output="sigmoid", rng=0)
+    X, T = np.array([[0.5, -1.0]]), np.array([[0.0, 1.0]])
+    net.loss_and_grads(X, T, mlp.SquaredError())
+    delta2 = net.delta[2]                       # BP2 without f'(z): (W^(2))^T delta^(2) only
+    np.testing.assert_allclose(net.delta[1], delta2 @ net.layer(2).W.data)
+    # exercise 2's tests read f from the registry, and plot f and f' as chapter 2 does
+    assert mlp.get_activation("tanh").f is mlp.activations.tanh
+    zz = np.linspace(-3, 3, 7)
+    assert mlp.get_activation("tanh").df(zz).shape == zz.shape
+    custom = Activation("cube", lambda z: z ** 3, lambda z, a: 3 * z ** 2)
+    assert custom(2.0) == 8.0 and custom.df(2.0) == 12.0 and repr(custom) == "Activation(cube)"

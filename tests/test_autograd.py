@@ -134,7 +134,7 @@ def test_topological_order_parents_first():
     assert order[-1] is d and len(order) == 4
     pos = {id(v): i for i, v in enumerate(order)}
     for v in order:
-        assert all(pos[id(p)] < pos[id(v)] for p in v._parents)
+        assert all(pos[id(p)] < pos[id(v)] for p in v.parents)
 
 
 def test_errors():

@@ -10,10 +10,10 @@ gradients overwritten instead of added, tanh' from the wrong value, and an ascen
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -22,23 +22,23 @@ MASTER = Path(__file__).resolve().parents[1] / "exercises" / "04-backprop" / "04
 
 def _parse():
     """(notebook code cells in order, {question: index of its answer cell}, {question: tests})."""
-    cells = [(c["cell_type"], c["source"] if isinstance(c["source"], str) else "".join(c["source"]))
-             for c in json.loads(MASTER.read_text())["cells"]]
-    code, answers, tests, question, in_tests = [], {}, {}, None, False
+    cells = [(c.cell_type, c.source) for c in nbformat.read(MASTER, as_version=4).cells]
+    code, answers, tests, question, in_tests, in_solution = [], {}, {}, None, False, False
     for kind, src in cells:
         if kind == "raw":
             m = re.search(r"^name:\s*(\w+)", src, re.M)
             if src.startswith("# BEGIN QUESTION") and m:
                 question = m.group(1)
             in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(src.strip(), in_tests)
+            in_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(src.strip(), in_solution)
         elif kind == "code" and in_tests:
             scope = {}
             exec(compile(src, f"<{question} test>", "exec"), scope)
             tests.setdefault(question, []).extend(
                 (name, fn, "hidden: true" in src) for name, fn in scope.items() if name.startswith("test_"))
-        elif kind == "code" and src.startswith("grader.check"):
-            answers[re.search(r'"(\w+)"', src).group(1)] = len(code) - 1   # the cell just before
-        elif kind == "code" and not src.startswith("# Colab setup"):
+        elif kind == "code" and not src.startswith("# Colab setup") and not src.startswith("grader.check"):
+            if in_solution:
+                answers[question] = len(code)          # the question's (last) answer cell
             code.append(src)
     return code, answers, tests
 

@@ -7,8 +7,6 @@ from mlp import datasets as ds
 CLASSIFIERS = {
     "make_xor": (ds.make_xor, 2),
     "make_moons": (ds.make_moons, 2),
-    "make_circles": (ds.make_circles, 2),
-    "make_spirals": (ds.make_spirals, 2),
     "make_blobs": (ds.make_blobs, 3),
 }
 
@@ -68,20 +66,9 @@ def test_xor_labels_follow_corners():
 
 
 def test_noise_free_geometry():
-    X, y = ds.make_circles(n=50, noise=0.0, factor=0.3, rng=0)
-    r = np.linalg.norm(X, axis=1)
-    np.testing.assert_allclose(r[y == 0], 1.0)
-    np.testing.assert_allclose(r[y == 1], 0.3)
     X, y = ds.make_moons(n=50, noise=0.0, rng=0)
     np.testing.assert_allclose(np.linalg.norm(X[y == 0], axis=1), 1.0)
     np.testing.assert_allclose(np.linalg.norm(X[y == 1] - [1, 0.5], axis=1), 1.0)
-    X, y = ds.make_spirals(n=60, noise=0.0, n_classes=3, turns=1.0, rng=0)
-    assert set(y) == {0, 1, 2}
-    r, angle = np.linalg.norm(X, axis=1), np.arctan2(X[:, 1], X[:, 0])
-    np.testing.assert_allclose(r.max(), 2.0)
-    # with one turn, arm k sits at angle 2 pi (r / 2 + k / 3) (mod 2 pi)
-    expected = 2 * np.pi * (r / 2 + y / 3)
-    np.testing.assert_allclose(np.cos(angle - expected), 1.0, atol=1e-12)
 
 
 def test_blobs_with_given_centers():
@@ -178,3 +165,49 @@ def test_standardize_uses_train_statistics():
     np.testing.assert_array_equal(Z_only, Ztr)
     with pytest.raises(ValueError, match="3 columns"):
         ds.standardize(Xtr, Xte[:, :2])
+
+
+# -- load_digits: the real data set of chapter 7 ----------------------------------------------
+
+def _digits_csv() -> np.ndarray:
+    """scikit-learn's digits file read directly: 64 pixel columns, then the label."""
+    import gzip
+    from importlib import resources
+
+    pytest.importorskip("sklearn")
+    with resources.files("sklearn.datasets").joinpath("data/digits.csv.gz").open("rb") as raw:
+        return np.loadtxt(gzip.open(raw, "rt"), delimiter=",")
+
+
+def test_load_digits_matches_the_file():
+    X, y = ds.load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype.kind == "i"
+    table = _digits_csv()
+    np.testing.assert_array_equal(X, table[:, :64])
+    np.testing.assert_array_equal(y, table[:, 64])
+
+
+def test_load_digits_values_and_first_image():
+    X, y = ds.load_digits()
+    assert X.min() == 0 and X.max() == 16 and np.all(X == np.round(X)), "pixel counts 0..16"
+    counts = np.bincount(y)
+    assert len(counts) == 10 and counts.sum() == 1797 and counts.min() >= 174
+    # the first scan is a zero (UCI optdigits), row by row
+    np.testing.assert_array_equal(X[0].reshape(8, 8)[:3], [[0, 0, 5, 13, 9, 1, 0, 0],
+                                                           [0, 0, 13, 15, 10, 15, 5, 0],
+                                                           [0, 3, 15, 2, 0, 11, 8, 0]])
+    assert y[0] == 0
+    X2, _ = ds.load_digits()
+    X2[0, 0] = 99.0
+    assert ds.load_digits()[0][0, 0] == 0, "every call returns fresh arrays"
+
+
+def test_load_digits_without_scikit_learn(monkeypatch):
+    import sys
+
+    # a None entry in sys.modules makes `import sklearn.datasets` raise ImportError
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install scikit-learn") as info:
+        ds.load_digits()
+    assert "book" in str(info.value) and "load_digits" in str(info.value)

@@ -92,25 +92,22 @@ def test_min_abs_preactivation(rng):
 
 # ---- item 4: the checker has power ------------------------------------------------------------
 def _buggy_backward(bug):
-    """MLP._backward with one planted bug (the correct lines are in mlp/network.py)."""
+    """MLP.backward with one planted bug (the correct lines are in mlp/network.py)."""
 
-    def _backward(self, dC_da):
-        L, z, a = self.L, self.z, self.a
-        delta = self.layers[-1].f.df(z[L]) * dC_da
-        if bug == "output f' dropped":
-            delta = dC_da
-        for l in range(L, 0, -1):
-            layer = self.layers[l - 1]
+    def backward(self, dC_da):
+        for l in range(self.L, 0, -1):
+            layer = self.layer(l)
+            fprime = layer.f.fprime(self.z[l], self.a[l])
+            if (bug == "output f' dropped" and l == self.L) or (bug == "hidden f' dropped" and l < self.L):
+                fprime = 1.0
+            delta = fprime * dC_da
             self.delta[l] = delta
-            layer.W.grad = delta.T @ (a[l] if bug == "a[l] for a[l-1]" else a[l - 1])
+            layer.W.grad = delta.T @ (self.a[l] if bug == "a[l] for a[l-1]" else self.a[l - 1])
             layer.b.grad = delta.sum(axis=0)
-            if l > 1:
-                back = delta @ (layer.W.data.T if bug == "W for W^T" else layer.W.data)
-                fprime = 1.0 if bug == "hidden f' dropped" else self.layers[l - 2].f.df(z[l - 1])
-                delta = fprime * back
+            dC_da = delta @ (layer.W.data.T if bug == "W for W^T" else layer.W.data)
         return self.delta
 
-    return _backward
+    return backward
 
 
 @pytest.fixture
@@ -131,7 +128,7 @@ def test_the_unmodified_network_passes(square_problem):
 @pytest.mark.parametrize("bug", ["hidden f' dropped", "output f' dropped", "W for W^T",
                                  "a[l] for a[l-1]"])
 def test_planted_backprop_bugs_fail(bug, square_problem, monkeypatch):
-    monkeypatch.setattr(MLP, "_backward", _buggy_backward(bug))
+    monkeypatch.setattr(MLP, "backward", _buggy_backward(bug))
     report = check_gradients(*square_problem)
     assert not report.passed
     assert report.max_error > 1e-2, report
@@ -147,7 +144,7 @@ def test_a_derivative_replaced_by_1_fails(square_problem):
 
 def test_forgetting_the_1_over_N_fails(square_problem, monkeypatch):
     # the per-example gradient a - y instead of the batch mean's (a - y) / N, with N = 7
-    monkeypatch.setattr(mlp.losses.SquaredError, "_grad", lambda self, a, y: a - y)
+    monkeypatch.setattr(mlp.losses.SquaredError, "dC_da", lambda self, a, y: a - y)
     report = check_gradients(*square_problem)
     assert report.max_error == pytest.approx((7 - 1) / (7 + 1), rel=1e-6)  # ||6g|| / ||8g||
 

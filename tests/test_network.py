@@ -171,3 +171,24 @@ def test_same_rng_same_network():
         np.testing.assert_array_equal(p.data, q.data)
     c = mlp.MLP([3, 4, 2], rng=6)
     assert not np.array_equal(a.layer(1).W.data, c.layer(1).W.data)
+
+
+def test_dense_takes_its_sizes_in_the_order_of_W():
+    layer = mlp.Dense(3, 2, activation="tanh", rng=0)        # W^(l) has shape (n_out, n_in)
+    assert layer.W.shape == (3, 2) and layer.b.shape == (3,)
+    assert (layer.n_out, layer.n_in) == (3, 2)
+    by_name = mlp.Dense(n_in=2, n_out=3, activation="tanh", rng=0)
+    np.testing.assert_array_equal(by_name.W.data, layer.W.data)
+    assert repr(layer) == "Dense(l=1: 2 -> 3, f=tanh, init=xavier_normal)"
+    with pytest.raises(TypeError, match="n_in must be an integer"):
+        mlp.Dense(3, 2.5)
+
+
+def test_one_forward_loop_for_forward_predict_and_training(rng):
+    net = mlp.MLP([3, 4, 2], activation="tanh", rng=0)
+    X = rng.normal(size=(5, 3))
+    out = net.forward(X)
+    cached = dict(net.a)
+    np.testing.assert_array_equal(net.predict(X[:2]), out[:2])
+    assert net.a.keys() == cached.keys() and all(net.a[k] is cached[k] for k in cached)
+    np.testing.assert_array_equal(net.propagate(X, cache=False), out)

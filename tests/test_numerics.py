@@ -8,7 +8,6 @@ import pytest
 
 from mlp import numerics
 
-from helpers import central_difference
 
 # Overflow, division by zero and invalid operations raise; underflow to 0 is harmless and allowed.
 STRICT = dict(over="raise", divide="raise", invalid="raise")
@@ -25,10 +24,9 @@ def test_sigmoid_known_values_and_symmetry(rng):
     assert math.isclose(float(numerics.sigmoid(np.log(3.0))), 0.75, rel_tol=1e-15)
 
 
-def test_softplus_log_sigmoid_and_logsumexp_against_direct_formulas(rng):
+def test_softplus_and_logsumexp_against_direct_formulas(rng):
     z = rng.normal(scale=5, size=50)
     np.testing.assert_allclose(numerics.softplus(z), np.log1p(np.exp(z)), rtol=1e-13)
-    np.testing.assert_allclose(numerics.log_sigmoid(z), -np.log1p(np.exp(-z)), rtol=1e-13)
     Z = rng.normal(scale=5, size=(6, 4))
     direct = np.log(np.sum(np.exp(Z), axis=1))
     np.testing.assert_allclose(numerics.logsumexp(Z, axis=1), direct, rtol=1e-14)
@@ -47,17 +45,6 @@ def test_softmax_rows_are_distributions_and_shift_invariant(rng):
     np.testing.assert_allclose(numerics.softmax(Z, axis=0).sum(axis=0), 1.0, rtol=1e-15)
 
 
-def test_softmax_jacobian_against_central_differences(rng):
-    z = rng.normal(size=4)
-    J = numerics.softmax_jacobian(z)
-    for i in range(4):  # row i is the gradient of s_i
-        np.testing.assert_allclose(J[i], central_difference(lambda v: numerics.softmax(v)[i], z),
-                                   rtol=1e-6, atol=1e-10)
-    np.testing.assert_allclose(J.sum(axis=0), 0.0, atol=1e-16)  # the outputs always sum to 1
-    with pytest.raises(ValueError, match="1-D"):
-        numerics.softmax_jacobian(np.zeros((2, 3)))
-
-
 def test_one_hot():
     Y = numerics.one_hot(np.array([2, 0, 1]), 4)
     np.testing.assert_array_equal(Y, np.eye(4)[[2, 0, 1]])
@@ -70,16 +57,14 @@ def test_one_hot():
 
 
 # ---- item 7: stability at +-1000 -----------------------------------------------------------
-def test_sigmoid_softplus_log_sigmoid_stable_at_1000():
+def test_sigmoid_and_softplus_stable_at_1000():
     with np.errstate(**STRICT):
         s = numerics.sigmoid(BIG)
         sp = numerics.softplus(BIG)
-        ls = numerics.log_sigmoid(BIG)
-    assert np.all(np.isfinite(s)) and np.all(np.isfinite(sp)) and np.all(np.isfinite(ls))
+    assert np.all(np.isfinite(s)) and np.all(np.isfinite(sp))
     assert s[0] == 0.0 and s[-1] == 1.0 and s[3] == 0.5
     assert sp[0] == 0.0 and sp[-1] == 1000.0
     np.testing.assert_allclose(sp[1:-1], np.log1p(np.exp(BIG[1:-1])), rtol=1e-14)
-    assert ls[0] == -1000.0 and ls[-1] == 0.0  # log sigma(-1000) = -1000 exactly, not -inf
 
 
 def test_softmax_and_log_softmax_stable_at_1000():

@@ -177,12 +177,12 @@ def test_graph(make):
         snet = ScalarMLP.from_mlp(mlp.MLP([2, 2, 1], activation="sigmoid", output="sigmoid", rng=0))
         root = squared_error(snet([1.0, 0.0]), [1.0])
     nodes = topological_order(root)
-    ops = [v for v in nodes if v._parents]
+    ops = [v for v in nodes if v.parents]
     ax = P.plot_graph(root)
     assert sum(isinstance(p, FancyBboxPatch) for p in ax.patches) == len(nodes)
     assert sum(isinstance(p, Circle) for p in ax.patches) == len(ops)
     assert sum(isinstance(p, FancyArrowPatch) for p in ax.patches) == \
-        len(ops) + sum(len(v._parents) for v in ops)
+        len(ops) + sum(len(v.parents) for v in ops)
     assert ax.get_xlabel() and ax.get_title()
     # every arrow points rightwards: parents sit in earlier columns
     for p in ax.patches:

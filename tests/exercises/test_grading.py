@@ -1,185 +1,320 @@
-"""The grading pipeline, end to end: `tools/exercises.py grade` (otter run, in parallel) on
-solutions, untouched student notebooks, plausible wrong answers and hostile submissions.
-
-Everything is graded in ONE batch (module fixture) so the whole matrix costs one parallel run.
+"""`make grade` end to end (tools/grading): solutions, untouched student notebooks, plausible wrong
+answers, and the hostile corpus (hostile.py), graded in two batches: the clean submissions alone,
+then the same plus the hostile ones. Afterwards nothing a submission started is alive, nothing
+outside GRADES changed, and every clean student's row is the same as without the hostile
+neighbours.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
+import secrets
 import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
 from pathlib import Path
 
+import psutil
 import pytest
 
-from exercise_helpers import ex
-from submissions import WRONG, with_answers, with_cell
+import hostile
+from exercise_helpers import ROOT, ex
+from submissions import WRONG, with_answers
 
-# ONLY_EXERCISES=02-structure,03-loss restricts the run to some exercises (while authoring them).
 EXS = [n for n in ex.available()
        if not os.environ.get("ONLY_EXERCISES") or n in os.environ["ONLY_EXERCISES"].split(",")]
-TIMEOUT = 60     # per submission; a normal one takes ~5-15 s here
-CELL_LIMIT = 20  # seconds per cell while grading (generous: the machine may be busy)
+TIMEOUT = 120      # per submission
+CELL_LIMIT = 15    # seconds per cell and per call while grading (the machine may be busy)
+SECRET = "COURSE_GRADER_SECRET"
+SANDBOX_UIDS = range(61000, 61010)
 
 
 def auto_points(built, name):
     return sum(q["points"] for q in ex._questions_of(name, built) if not q["manual"])
 
 
-HOSTILE = {
-    # student: (how the solution notebook is changed, expected total out of 12, status)
-    "raises": ("q4 answer raises (q4 is the one no other answer builds on)", 9, "graded"),
-    "loops": ("q2 answer loops forever", 9, "graded"),
-    "loops-no-alarm": ("ignores the cell alarm and loops forever", 0, "timeout"),
-    "memory": ("q4 answer allocates without bound", 9, "graded"),
-    "sys-exit": ("calls sys.exit before q2", 12, "graded"),
-    "os-exit": ("calls os._exit before q3", 12, "graded"),
-    "fake-pass": ("untouched stub printing a fake 'All tests passed'", 0, "graded"),
-    "edits-tests": ("untouched stub that rewrites the test files to pass", 0, "graded"),
-    "deletes-files": ("solution that deletes the tests and every file it can see", 12, "graded"),
-    "not-a-notebook": ("plain text named .ipynb", 0, "invalid"),
-    "empty-json": ("'{}' named .ipynb", 0, "invalid"),
-    "report": ("a PDF instead of a notebook", 0, "invalid"),
-}
-
-FAKE_TEST = '''from otter.test_files import test_case
-OK_FORMAT = False
-name = "{q}"
-points = 3
-@test_case(points=3, hidden=False)
-def test_pass():
-    pass
-'''
+def clean_submissions(built, folder: Path, names=EXS) -> None:
+    for name in names:
+        sol = built / "dist" / name / "autograder" / f"{name}.ipynb"
+        stub = built / "student" / name / f"{name}.ipynb"
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(sol, folder / name / "solution.ipynb")
+        shutil.copy(stub, folder / name / "stub.ipynb")
+        if name in WRONG:
+            with_answers(sol, {q: src for q, (src, _) in WRONG[name].items()}, folder / name / "wrong.ipynb")
 
 
-def make_hostile(sol: Path, stub: Path, folder: Path) -> None:
-    loop = "while True:\n    pass"
-    with_answers(sol, {"q4": "raise RuntimeError('boom')"}, folder / "raises.ipynb")
-    with_answers(sol, {"q2": loop}, folder / "loops.ipynb")
-    with_cell(sol, "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n" + loop,
-              folder / "loops-no-alarm.ipynb")
-    with_answers(sol, {"q4": "blocks = []\nwhile True:\n    blocks.append(np.ones(10**8))"},
-                 folder / "memory.ipynb")
-    with_cell(sol, "import sys\nsys.exit(0)", folder / "sys-exit.ipynb", before="q2")
-    with_cell(sol, "import os\nos._exit(1)", folder / "os-exit.ipynb", before="q3")
-    with_cell(stub, "print('All tests passed!')\nprint('Total Score: 12.000 / 12.000 (100.000%)')\n"
-              "open('results.json', 'w').write('{\"score\": 12}')", folder / "fake-pass.ipynb")
-    rewrite = "import glob\nfor f in glob.glob('tests/*.py') + glob.glob('../tests/*.py'):\n" \
-              f"    q = f.split('/')[-1][:-3]\n    open(f, 'w').write({FAKE_TEST!r}.format(q=q))\n" \
-              "for q in ['q1', 'q2', 'q3', 'q4']:\n    grader.check(q)"
-    with_cell(stub, rewrite, folder / "edits-tests.ipynb")
-    with_cell(sol, "import os, shutil\nshutil.rmtree('tests', ignore_errors=True)\n"
-              "for f in os.listdir('.'):\n    if os.path.isfile(f):\n        os.remove(f)\n"
-              "open('01-xor.ipynb', 'w').write('overwritten')", folder / "deletes-files.ipynb")
-    (folder / "not-a-notebook.ipynb").write_text("this is not a notebook\n")
-    (folder / "empty-json.ipynb").write_text("{}")
-    (folder / "report.pdf").write_bytes(b"%PDF-1.4 not really")
+def tree_digest(root: Path, skip=()) -> dict:
+    """path -> (size, modification time): what changes when anything is written there."""
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.join(dirpath, d) not in skip and d != "__pycache__"]
+        for f in files:
+            p = os.path.join(dirpath, f)
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            out[p] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def sandbox_processes(*markers: str) -> list[str]:
+    """Processes of the sandbox's users that belong to this test run (their command line names this
+    environment or one of the markers: other programs on a shared machine may grade too)."""
+    markers = (str(Path(sys.prefix).resolve()), *markers)
+    found = []
+    for p in psutil.process_iter(["uids", "cmdline"]):
+        try:
+            line = " ".join(p.info["cmdline"] or [])
+            if p.info["uids"].real in SANDBOX_UIDS and any(m in line for m in markers):
+                found.append(f"{p.pid}: {line}")
+        except (psutil.Error, AttributeError):
+            continue
+    return found
 
 
 @pytest.fixture(scope="module")
-def graded(built, tmp_path_factory):
-    subs = tmp_path_factory.mktemp("submissions")
-    for name in EXS:
-        sol = built / "dist" / name / "autograder" / f"{name}.ipynb"
-        stub = built / "student" / name / f"{name}.ipynb"
-        folder = subs / name
-        folder.mkdir()
-        shutil.copy(sol, folder / "solution.ipynb")
-        shutil.copy(stub, folder / "stub.ipynb")
-        if name in WRONG:
-            with_answers(sol, {q: src for q, (src, _) in WRONG[name].items()}, folder / "wrong.ipynb")
-        if name == "01-xor":
-            make_hostile(sol, stub, folder)
-    (subs / "not-an-exercise").mkdir()
-    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
-    out = tmp_path_factory.mktemp("grades")
-    summary = ex.grade(subs, out, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT)
-    return subs, out, summary, before
+def runs(built, tmp_path_factory):
+    """Two batches: the clean submissions, then clean + hostile. Returns what the tests need."""
+    base = tmp_path_factory.mktemp("grading")
+    clean, mixed = base / "clean", base / "mixed"
+    clean_submissions(built, clean)
+    if "07-digits" in EXS:
+        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", clean / "07-digits")
+    clean_submissions(built, mixed, [n for n in EXS if n == "01-xor"])   # its hostile neighbours
+    grades_clean, grades_mixed = base / "grades-clean", base / "grades-mixed"
+    token = "hostile" + secrets.token_hex(4)
+    venv_site = Path(sysconfig.get_paths()["purelib"])
+    ctx = {"repo": ROOT, "submissions": mixed, "grades": grades_mixed, "venv_site": venv_site,
+           "token": token, "secret": SECRET}
+    if "01-xor" in EXS:
+        hostile.build(built / "dist" / "01-xor" / "autograder" / "01-xor.ipynb",
+                      built / "student" / "01-xor" / "01-xor.ipynb", mixed / "01-xor", ctx)
+    (mixed / "not-an-exercise").mkdir()
+    submitted_before = tree_digest(mixed)
+    s1 = ex.grade(clean, grades_clean, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
+                  progress=False)
+    repo_skip = {str(ROOT / d) for d in ("_build", ".venv", ".git")}
+    repo_before, venv_before = tree_digest(ROOT, repo_skip), tree_digest(Path(sys.prefix))
+    os.environ[SECRET] = token
+    try:
+        s2 = ex.grade(mixed, grades_mixed, jobs=2, timeout=TIMEOUT, build_dir=built,
+                      cell_limit=CELL_LIMIT, progress=False)
+    finally:
+        del os.environ[SECRET]
+    after = {"repo": tree_digest(ROOT, repo_skip), "venv": tree_digest(Path(sys.prefix)),
+             "submitted": tree_digest(mixed), "processes": sandbox_processes(hostile.sleep_marker(token))}
+    return {"clean": (clean, grades_clean, s1), "mixed": (mixed, grades_mixed, s2), "token": token,
+            "before": {"repo": repo_before, "venv": venv_before, "submitted": submitted_before},
+            "after": after}
 
 
-def result(graded, name, student) -> dict:
-    return json.loads((graded[1] / "results" / name / f"{student}.json").read_text())
+def result(grades: Path, name: str, student: str) -> dict:
+    from grading.batch import safe_name
+    return json.loads((grades / "results" / name / f"{safe_name(student)}.json").read_text())
 
 
-def scores(res) -> dict:
-    return ex._question_scores(res)
+def rows(grades: Path) -> dict:
+    return {r["student"]: r for r in csv.DictReader(open(grades / "grades.csv"))}
 
 
-def test_submissions_untouched_and_none_dropped(graded):
-    subs, out, summary, before = graded
-    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
-    assert after == before, "grading changed or deleted submitted files"
-    rows = list(csv.DictReader(open(out / "grades.csv")))
-    students = {r["student"] for r in rows}
-    for name in EXS:
-        expected = {p.stem for p in (subs / name).iterdir()}
-        assert expected <= students
-        assert len(list((out / "results" / name).glob("*.json"))) == len(expected)
-    assert len(rows) == len(students), "a student appears twice in grades.csv"
+# ------------------------------------------------------------------------------------------------
+# the clean batch
+@pytest.mark.parametrize("name", EXS)
+def test_solution_scores_full_marks_with_and_without_neighbours(runs, built, name):
+    for run in ("clean", "mixed") if name == "01-xor" else ("clean",):
+        res = result(runs[run][1], name, "solution")
+        assert res["extra_data"]["status"] == "graded", res["extra_data"]
+        assert res["score"] == pytest.approx(auto_points(built, name)), json.dumps(res, indent=1)[:3000]
+        assert res["extra_data"]["sandbox"] == "bubblewrap"
 
 
 @pytest.mark.parametrize("name", EXS)
-def test_solution_scores_full_marks(graded, built, name):
-    res = result(graded, name, "solution")
-    assert res["extra_data"]["status"] == "graded"
-    assert res["score"] == pytest.approx(auto_points(built, name)), json.dumps(res, indent=1)[:3000]
-
-
-@pytest.mark.parametrize("name", EXS)
-def test_untouched_student_notebook_scores_zero(graded, name):
-    res = result(graded, name, "stub")
+def test_untouched_student_notebook_scores_zero(runs, name):
+    res = result(runs["clean"][1], name, "stub")
     assert res["extra_data"]["status"] == "graded"
     assert res["score"] == 0
-    public = next(t for t in res["tests"] if t["name"] == "Public Tests")["output"]
-    for q, s in scores(res).items():
-        if q.startswith("q"):
-            assert s == 0
-    assert public.count("not answered yet") >= len([q for q in scores(res) if q.startswith("q")])
+    assert all(t["score"] == 0 for t in res["tests"])
+    assert sum("not answered yet" in t["output"] for t in res["tests"]) >= len(res["tests"]) // 2
 
 
 @pytest.mark.parametrize("name,q", [(n, q) for n in EXS if n in WRONG for q in WRONG[n]])
-def test_wrong_answer_loses_points_with_hint(graded, built, name, q):
-    res = result(graded, name, "wrong")
+def test_wrong_answer_loses_points_with_hint(runs, built, name, q):
+    res = result(runs["clean"][1], name, "wrong")
     hint = WRONG[name][q][1]
     points = {x["name"]: x["points"] for x in ex._questions_of(name, built)}
-    assert scores(res)[q] < points[q], f"{name} {q}: the wrong answer kept all its points"
     entry = next(t for t in res["tests"] if t["name"] == q)
+    assert entry["score"] < points[q], f"{name} {q}: the wrong answer kept all its points"
     assert hint in entry["output"], entry["output"]
-    public = next(t for t in res["tests"] if t["name"] == "Public Tests")["output"]
-    section = public.split(f"{q} results:")[1].split(" results:")[0]
-    assert hint in section, f"students do not see the hint for {q}: {section}"
-    # the other questions are untouched solutions: the wrong answer costs only its own points
+    # the diagnosis comes first, before any code; the other questions keep their points
+    assert entry["output"].splitlines()[0].startswith(f"{q}: ")
     assert res["score"] >= auto_points(built, name) - sum(points[k] for k in WRONG[name])
 
 
-@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile submissions are built from 01-xor")
-@pytest.mark.parametrize("student", sorted(HOSTILE))
-def test_hostile_submission(graded, student):
-    what, total, status = HOSTILE[student]
-    res = result(graded, "01-xor", student)
+@pytest.mark.skipif("07-digits" not in EXS, reason="exercise 7 is not built")
+def test_digits_points_come_only_from_held_out_accuracy(runs):
+    """Random weights read digits at chance level, and a network trained on the held-out digits
+    cannot be trained in the sandbox (scikit-learn's copy is hidden): no points for question 2."""
+    for student in hostile.DIGITS:
+        res = result(runs["clean"][1], "07-digits", student)
+        q2 = next(t for t in res["tests"] if t["name"] == "q2")
+        assert res["extra_data"]["status"] == "graded" and q2["score"] == 0, (student, q2["output"])
+    log = (runs["clean"][1] / "logs" / "07-digits" / "trained-on-heldout.txt").read_text()
+    assert "FileNotFoundError" in log and "digits.csv.gz" in log, log[:800]
+
+
+def test_clean_rows_identical_with_hostile_neighbours(runs):
+    clean, mixed = rows(runs["clean"][1]), rows(runs["mixed"][1])
+    columns = [c for c in next(iter(clean.values())) if c == "student" or c.startswith("01-xor:")]
+    for student, row in clean.items():
+        assert {c: mixed[student][c] for c in columns} == {c: row[c] for c in columns}, f"{student}'s row changed when hostile submissions were graded"
+
+
+# ------------------------------------------------------------------------------------------------
+# the hostile corpus
+@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile corpus is built from 01-xor")
+def test_corpus_is_large_enough():
+    assert len(hostile.CORPUS) >= 30
+
+
+@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile corpus is built from 01-xor")
+@pytest.mark.parametrize("student", sorted(hostile.CORPUS), ids=lambda s: s[:30])
+def test_hostile_submission(runs, student):
+    what, total, status, note = hostile.CORPUS[student]
+    res = result(runs["mixed"][1], "01-xor", student)
     assert res["extra_data"]["status"] == status, (what, res["extra_data"])
     assert res["score"] == pytest.approx(total), (what, json.dumps(res, indent=1)[:2000])
     if status != "graded":
         assert res["extra_data"]["reason"], "the reason must be recorded"
+    row = rows(runs["mixed"][1])[student if not student.startswith("=") else "'" + student]
+    assert row["01-xor:status"] == status
+    if note:
+        assert note in row["01-xor:notes"] + " ".join(res["extra_data"].get("notes", [])) + res["output"], \
+            (what, row["01-xor:notes"], res["output"])
 
 
-@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile submissions are built from 01-xor")
-def test_summary_counts(graded):
-    summary = graded[2]
-    assert summary["timeout"] == 1 and summary["invalid"] == 3 and summary["error"] == 0
+def test_nothing_left_running(runs):
+    assert runs["after"]["processes"] == [], "processes started by submissions are still alive"
 
 
-@pytest.mark.skipif("01-xor" not in EXS, reason="the resumed run deletes a 01-xor result")
-def test_rerun_resumes_without_duplicates(graded, built, capsys):
-    subs, out, _, _ = graded
-    grades_before = (out / "grades.csv").read_text()
-    victim = out / "results" / "01-xor" / "not-a-notebook.json"
-    victim.unlink()  # as if the run had been interrupted before this one finished
-    (out / "results" / "01-xor" / "stub.json.tmp").write_text("{partial")  # a half-written file
-    summary = ex.grade(subs, out, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT)
-    n_files = sum(1 for p in subs.rglob("*") if p.is_file() and p.parent.name in EXS)
-    assert summary["skipped"] == n_files - 1 and summary["invalid"] == 1
-    assert victim.is_file()
-    assert (out / "grades.csv").read_text() == grades_before
+def test_nothing_outside_grades_changed(runs):
+    token = runs["token"]
+    for what in ("repo", "venv", "submitted"):
+        before, after = runs["before"][what], runs["after"][what]
+        changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+        if what == "repo":   # other tests may write tests' own caches; the corpus writes nothing
+            changed = [p for p in changed if token in p or not p.endswith((".pyc",))]
+        assert changed == [], f"{what}: files changed by grading: {changed[:10]}"
+    leaks = [p for p in Path("/tmp").iterdir() if token in p.name]
+    assert leaks == [], f"submissions wrote to the host's /tmp: {leaks}"
+
+
+def test_hidden_tests_never_reach_students(runs, built):
+    """No hidden test's source, inputs, messages or reference values in any visible field."""
+    secrets_seen = []
+    for name in EXS:
+        tests = built / "autograder" / name / "tests"
+        hidden_lines = set()
+        for f in tests.glob("*.py"):
+            text = f.read_text()
+            for chunk in text.split("@test_case(")[1:]:
+                if "hidden=True" in chunk.split(")", 1)[0]:
+                    hidden_lines |= {ln.strip() for ln in chunk.splitlines()[2:] if len(ln.strip()) > 25}
+        for path in (runs["mixed"][1] / "results" / name).glob("*.json"):
+            res = json.loads(path.read_text())
+            visible = res.get("output", "") + "".join(t.get("output", "") for t in res["tests"])
+            secrets_seen += [(path.name, ln) for ln in hidden_lines if ln in visible]
+            assert "hidden=True" not in visible and "def test_" not in visible
+    assert secrets_seen == []
+    # a known reference value of a hidden test (exercise 4, q4) is nowhere in the results
+    blob = "".join(p.read_text() for p in (runs["clean"][1] / "results").rglob("*.json"))
+    assert "0.17558364378984087" not in blob and "E1 after one step" not in blob
+
+
+def test_summary_counts(runs):
+    summary = runs["mixed"][2]
+    invalid = sum(1 for v in hostile.CORPUS.values() if v[2] == "invalid") if "01-xor" in EXS else 0
+    assert summary.get("invalid", 0) == invalid
+    assert summary.get("error", 0) == 0 and summary.get("timeout", 0) == 0
+
+
+def test_formula_names_escaped_and_long_names_shortened(runs):
+    text = (runs["mixed"][1] / "grades.csv").read_text()
+    assert "\n=1+2," not in text and "\n'=1+2," in text
+    files = [p.name for p in (runs["mixed"][1] / "results" / "01-xor").iterdir()]
+    assert all(len(n) <= 100 for n in files), [n for n in files if len(n) > 100]
+    assert ".hidden" not in " ".join(files)
+
+
+# ------------------------------------------------------------------------------------------------
+# batch grading's bookkeeping
+def test_rerun_resumes_and_a_changed_autograder_regrades(runs, built, tmp_path):
+    subs, grades, _ = runs["clean"]
+    copy = tmp_path / "grades"
+    shutil.copytree(grades, copy)
+    csv_before = (copy / "grades.csv").read_text()
+    victim = next((copy / "results" / EXS[0]).glob("*.json"))
+    victim.unlink()                                    # as if the run had stopped before it
+    (victim.parent / "stub.json.tmp").write_text("{partial")   # a half-written file
+    summary = ex.grade(subs, copy, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
+                       progress=False)
+    n_files = sum(1 for p in subs.rglob("*.ipynb"))
+    assert summary["skipped"] == n_files - 1 and summary["graded_now"] == 1
+    assert victim.is_file() and (copy / "grades.csv").read_text() == csv_before
+    # an autograder with another fingerprint (a changed test) regrades its exercise
+    res = json.loads(victim.read_text())
+    res["extra_data"]["fingerprint"] = "0" * 64
+    victim.write_text(json.dumps(res))
+    summary = ex.grade(subs, copy, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
+                       progress=False)
+    assert summary["graded_now"] == 1
+
+
+def test_concurrent_runs_on_one_grades_folder_refuse(runs, built, tmp_path):
+    from grading import batch
+    grades = tmp_path / "grades"
+    fd = batch.check_grades(grades, runs["clean"][0])
+    try:
+        with pytest.raises(SystemExit, match="another `make grade` is writing"):
+            ex.grade(runs["clean"][0], grades, build_dir=built, progress=False)
+    finally:
+        os.close(fd)
+
+
+def test_grades_folder_checked_before_grading(runs, built, tmp_path):
+    subs = runs["clean"][0]
+    with pytest.raises(SystemExit, match="inside the submissions folder"):
+        ex.grade(subs, subs / "grades", build_dir=built, progress=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit, match="not a folder"):
+        ex.grade(subs, tmp_path / "file", build_dir=built, progress=False)
+
+
+def test_a_grader_failure_is_recorded_and_the_run_goes_on(runs, built, tmp_path, monkeypatch):
+    """A judge that dies (here: killed from outside as soon as it starts) costs one row a reason,
+    never the batch."""
+    from grading import submission
+    subs = tmp_path / "subs" / EXS[0]
+    subs.mkdir(parents=True)
+    shutil.copy(runs["clean"][0] / EXS[0] / "solution.ipynb", subs / "a.ipynb")
+    shutil.copy(runs["clean"][0] / EXS[0] / "solution.ipynb", subs / "b.ipynb")
+    real_popen = subprocess.Popen
+
+    def popen(cmd, *args, **kwargs):
+        proc = real_popen(cmd, *args, **kwargs)
+        if "judge.py" in " ".join(map(str, cmd)) and kwargs.get("cwd") and not popen.killed:
+            popen.killed = True
+            threading.Timer(0.5, proc.kill).start()
+        return proc
+    popen.killed = False
+    monkeypatch.setattr(submission.subprocess, "Popen", popen)
+    summary = ex.grade(subs.parent, tmp_path / "grades", jobs=1, build_dir=built, progress=False)
+    assert summary.get("error") == 1 and summary.get("graded") == 1
+    table = rows(tmp_path / "grades")
+    assert {table["a"][f"{EXS[0]}:status"], table["b"][f"{EXS[0]}:status"]} == {"graded", "error"}
+    failed = table["a"] if table["a"][f"{EXS[0]}:status"] == "error" else table["b"]
+    assert "the grader failed" in failed[f"{EXS[0]}:notes"]

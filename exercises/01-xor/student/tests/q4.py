@@ -7,9 +7,10 @@ points = 3
 
 @test_case(points=2, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
-def test_train_perceptron(train_perceptron, X):
+def test_train_perceptron(train_perceptron):
     import numpy as np
     from mlp import checks
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
     def reference(X, y, lr, epochs, bias=True):
         w, b, errors = (np.zeros(X.shape[1]), 0.0, [])

@@ -41,7 +41,7 @@ def test_forward(forward, params_232):
     V = np.array([[0.1, 0.8, -0.5], [-0.3, 0.4, 0.9], [0.2, -0.6, 0.3]])
     W = np.array([[0.05, 1.2, -0.7, 0.4], [-0.1, -0.8, 0.6, 1.1]])
     for l, (F, F_name, (W_l, b_l)) in enumerate(zip((V, W), ('V', 'W'), params_232), start=1):
-        checks.check_array(W_l, F[:, 1:], f'W{l}', mistakes={f'W{l} still holds the bias column: it is {F_name}[:, 1:], {F_name} without column 0.': F, f'W{l} is {F_name}[:, 1:]: the biases are column 0 of {F_name}, not the last column.': F[:, :-1]})
+        checks.check_array(W_l, F[:, 1:], f'W{l}', mistakes={f'W{l} still holds the bias column: it is {F_name}[:, 1:], {F_name} without column 0.': F, f'W{l} is {F_name}[:, :-1], {F_name} without its last column, but the biases are column 0 of {F_name}: W{l} is {F_name}[:, 1:], the columns after it.': F[:, :-1]})
         checks.check_array(b_l, F[:, 0], f'b{l}', mistakes={f'b{l} is column 0 of {F_name}, not its last column.': F[:, -1], f'b{l} should be a vector of shape ({F.shape[0]},): {F_name}[:, 0], not {F_name}[:, :1].': F[:, :1]})
     X = np.array([[0.5, -1.0], [0.0, 0.0], [2.0, 1.0], [-1.5, 0.3]])
     sigma = acts['sigmoid'].f

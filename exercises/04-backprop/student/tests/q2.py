@@ -7,11 +7,12 @@ points = 3
 
 @test_case(points=2, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
-def test_node_backward(Node):
+def test_node_backward(mul_backward, tanh_backward):
     import inspect
     import math
     from mlp import checks
     from mlp.autograd import Value
+    Node = checks.graph_node(mul_backward, tanh_backward)
 
     def leaf_grads(build, values, cls):
         leaves = [cls(v) for v in values]

@@ -7,7 +7,7 @@ points = 3
 
 @test_case(points=2, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
-def test_lecture_step(gd_step, E0, lecture_1, E1):
+def test_lecture_step(gd_step, E0, lecture_1, E1, backprop):
     import numpy as np
     import mlp
     from mlp import checks
@@ -30,6 +30,14 @@ def test_lecture_step(gd_step, E0, lecture_1, E1):
     checks.check_answered(lecture_1, 'lecture_1')
     if not isinstance(lecture_1, dict) or sorted(lecture_1) != ['W1', 'W2', 'b1', 'b2']:
         raise AssertionError(f'lecture_1 should be the dict gd_step returns, with the keys W1, b1, W2, b2; got {lecture_1!r:.100}')
+    arrays = {k: np.array(v) for k, v in values.items()}
+    try:
+        theirs = backprop(x, t, **arrays)
+        checks.check_gradient(theirs, {'d' + k: p.grad for k, p in zip(('W1', 'b1', 'W2', 'b2'), net.parameters())})
+    except AssertionError as exc:
+        raise AssertionError(f"lecture_1 is built from your backprop, and backprop (question 3) is wrong on the lecture's example: {exc} Fix question 3 first.") from None
+    except Exception as exc:
+        raise AssertionError(f"lecture_1 is built from your backprop, which fails on the lecture's example (question 3): {type(exc).__name__}: {exc}") from None
     for name, p in zip(('W1', 'b1', 'W2', 'b2'), net.parameters()):
         checks.check_array(lecture_1[name], p.data - 0.5 * p.grad, f'lecture_1[{name!r}]', mistakes={ascent: p.data + 0.5 * p.grad})
         p.data -= 0.5 * p.grad

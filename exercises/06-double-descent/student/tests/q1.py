@@ -22,4 +22,10 @@ def test_split_train_val(split_train_val):
     not_shuffled = 'shuffle first: order = rng.permutation(n), then split order; your sets are slices of the unshuffled data.'
     checks.check_array(X_va, X[order[:6]], 'X_val (the rows order[:n_val])', mistakes={'the validation set is the START of the permutation, X[order[:n_val]] (you took its end).': X[order[-6:]], not_shuffled: X[:6], not_shuffled + ' ': X[-6:]})
     checks.check_array(X_tr, X[order[6:]], 'X_train (the rows order[n_val:])', mistakes={'keep the training rows in the order of the permutation, X[order[n_val:]] (you sorted them).': X[np.sort(order[6:])]})
+    X14, y14 = (X[:14], y[:14])
+    out = split_train_val(X14.copy(), y14.copy(), 0.25, np.random.default_rng(5))
+    n_val = len(out[2])
+    if n_val == 3:
+        raise AssertionError('with n = 14 and val_fraction = 0.25 the validation set has 3 rows: n_val = round(val_fraction * n) = round(3.5) = 4, not int(3.5) = 3 (int cuts the fraction off; round rounds).')
+    checks.check_split({'training': (out[0], out[1]), 'validation': (out[2], out[3])}, X14, y14, sizes={'training': 10, 'validation': 4})
 

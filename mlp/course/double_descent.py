@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_2d, as_float_array, as_rng, check_choice, check_finite, check_number
+from .._validation import as_2d, as_float_array, as_rng, check_choice, check_finite, check_number
 
 KINDS = ("relu", "fourier")
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import as_2d, check_choice, check_number
+from .._validation import as_2d, check_choice, check_number
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
@@ -120,7 +120,7 @@ def plot_history(history, ax=None, metric: str = "loss", log: bool = False):
 
 def plot_activation(activation, ax=None, z=None):
     """f(z) and its derivative f'(z) on one axes, for an activation name or mlp Activation."""
-    from .activations import get_activation
+    from ..activations import get_activation
     act = get_activation(activation)
     z = np.linspace(-5, 5, 401) if z is None else np.asarray(z, dtype=float)
     ax = _axes(ax)
@@ -171,7 +171,7 @@ def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: 
 
 def _weights_of(net_or_weights) -> tuple[list, list]:
     """[(W, b)] and activation names from an mlp.MLP or a list of (W, b) pairs."""
-    from .network import MLP
+    from ..network import MLP
     if isinstance(net_or_weights, MLP):
         layers = [net_or_weights.layer(l) for l in range(1, net_or_weights.L + 1)]
         return [(ly.W.data, ly.b.data) for ly in layers], [ly.f.name for ly in layers]
@@ -252,11 +252,11 @@ def _graph_layout(nodes: list) -> tuple[dict, dict]:
     col: dict[int, int] = {}
     children: dict[int, list] = {id(v): [] for v in nodes}
     for v in nodes:                                     # parents come first in topological order
-        col[id(v)] = 1 + max((col[id(p)] for p in v._parents), default=-1)
-        for p in v._parents:
+        col[id(v)] = 1 + max((col[id(p)] for p in v.parents), default=-1)
+        for p in v.parents:
             children[id(p)].append(v)
     for v in nodes:
-        if not v._parents and children[id(v)]:
+        if not v.parents and children[id(v)]:
             col[id(v)] = min(col[id(c)] for c in children[id(v)]) - 1
     columns: dict[int, list] = {}
     for v in nodes:
@@ -265,7 +265,7 @@ def _graph_layout(nodes: list) -> tuple[dict, dict]:
     for _ in range(4):
         for c in sorted(columns):
             members = columns[c]
-            members.sort(key=lambda v: np.mean([row[id(u)] for u in (*v._parents, *children[id(v)])]
+            members.sort(key=lambda v: np.mean([row[id(u)] for u in (*v.parents, *children[id(v)])]
                                                or [row[id(v)]]))
             for r, v in enumerate(members):
                 row[id(v)] = (len(members) - 1) / 2 - r
@@ -281,7 +281,7 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     Inputs are blue, the output orange. Legible up to about 25 values.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
-    from .autograd import Value, topological_order
+    from ..autograd import Value, topological_order
     if not isinstance(root, Value):
         raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")
     nodes = topological_order(root)
@@ -304,23 +304,23 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     arrow = dict(arrowstyle="-|>", mutation_scale=7, zorder=1, color="0.3", shrinkA=0, shrinkB=0)
     for v in nodes:
         x, y = xy[id(v)]
-        face = "#fde9c9" if v is root else ("#dceaf7" if not v._parents else "white")
+        face = "#fde9c9" if v is root else ("#dceaf7" if not v.parents else "white")
         ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, facecolor=face,
                                     boxstyle="round,pad=0.02", edgecolor="k", zorder=2))
         # "+ 0.0" turns -0.0 into 0.0, so a product with a zero input does not print "-0"
         fields = [f"data {v.data + 0.0:.4g}", f"grad {v.grad + 0.0:.4g}"]
         lines = ([v.label] if v.label else []) + fields
         ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=fontsize, zorder=3)
-        if not v._parents:
+        if not v.parents:
             continue
         ox = x - box_w / 2 - 0.4                        # the operation's circle, left of its box
         ax.add_patch(Circle((ox, y), r_op, facecolor="#e5f2ec", edgecolor="k", zorder=2))
-        op = {"*": "×", "sigmoid": "σ", "relu": "ReLU"}.get(v._op, v._op)
+        op = {"*": "×", "sigmoid": "σ", "relu": "ReLU"}.get(v.op, v.op)
         ax.text(ox, y, op, ha="center", va="center", zorder=3,
                 fontsize=fontsize * (1 if len(op) <= 2 else 0.75))
         ax.add_patch(FancyArrowPatch((ox + r_op, y), (x - box_w / 2, y), **arrow))
-        for k, p in enumerate(v._parents):
-            bend = 0.3 * sum(q is p for q in v._parents[:k])    # a + a: two visible arrows
+        for k, p in enumerate(v.parents):
+            bend = 0.3 * sum(q is p for q in v.parents[:k])    # a + a: two visible arrows
             px, py = xy[id(p)]
             ax.add_patch(FancyArrowPatch((px + box_w / 2, py), (ox - r_op, y),
                                          connectionstyle=f"arc3,rad={bend}", **arrow))

@@ -232,12 +232,27 @@ def check_stable(fn, args: tuple, expected, name: str, *, rtol: float = 1e-7, at
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             out = fn(*args)
     except FloatingPointError as exc:
-        raise AssertionError(f"{name} overflows at large inputs ({exc}): {hint}.") from None
+        raise AssertionError(f"{name} {_numerical_failure(str(exc))} at large inputs ({exc}): {hint}.") from None
     check_answered(out, name)
     arr = _as_array(out, name)
     if not np.all(np.isfinite(arr)):
         raise AssertionError(f"{name} gives NaN/inf at large inputs: {hint}.")
     check_array(arr, expected, f"{name} at large inputs", rtol=rtol, atol=atol)
+
+
+def _numerical_failure(message: str) -> str:
+    """What numpy's FloatingPointError says went wrong, in words (log(0) is not an overflow)."""
+    if "overflow" in message:
+        return "overflows"
+    if "divide by zero" in message and "log" in message:
+        return "takes the log of 0 (a value underflowed to 0 before the log)"
+    if "divide by zero" in message:
+        return "divides by zero"
+    if "underflow" in message:
+        return "underflows"
+    if "invalid value" in message:
+        return "computes an invalid value (such as inf - inf or 0 / 0)"
+    return "fails numerically"
 
 
 def check_truth_table(predict, X, y, name: str) -> None:
@@ -365,3 +380,112 @@ def check_least_squares(fit, inputs: list, name: str, *, rtol: float = 1e-6) -> 
                 f"be orthogonal to the columns of Phi (Phi^T (Phi a - y) = 0), but it is off by "
                 f"{normal:.2g} (relative); use np.linalg.lstsq(Phi, y, rcond=None)[0].")
         check_array(a, best, f"{name} {where}", rtol=rtol, atol=rtol * np.abs(best).max())
+
+
+def graph_node(mul_backward, tanh_backward):
+    """The class ``Node`` of exercise 4 (a scalar in a computation graph, like
+    ``mlp.autograd.Value``), with the backward steps of ``*`` and ``tanh`` supplied by the caller.
+
+    The exercise's tests build graphs with it and compare the leaves' ``.grad`` after
+    ``backward()`` with ``mlp.autograd.Value``. ``mul_backward(a, b, out)`` must add
+    d(out)/da * out.grad to a.grad (and the same for b); ``tanh_backward(a, out)`` adds
+    tanh'(a) * out.grad to a.grad. Only ``.data`` and ``.grad`` are public attributes.
+    """
+    import math
+
+    class Node:
+        def __init__(self, data, parents=()):
+            self.data, self.grad = float(data), 0.0
+            self._parents, self._backward = parents, lambda: None
+
+        def _wrap(self, other):
+            return other if isinstance(other, Node) else Node(other)
+
+        def __add__(self, other):
+            other = self._wrap(other)
+            out = Node(self.data + other.data, (self, other))
+
+            def add_backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = add_backward
+            return out
+
+        def __mul__(self, other):
+            other = self._wrap(other)
+            out = Node(self.data * other.data, (self, other))
+            out._backward = lambda: mul_backward(self, other, out)
+            return out
+
+        def tanh(self):
+            out = Node(math.tanh(self.data), (self,))
+            out._backward = lambda: tanh_backward(self, out)
+            return out
+
+        __radd__, __rmul__ = __add__, __mul__
+
+        def backward(self):
+            order, seen = [], set()
+
+            def visit(node):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    for parent in node._parents:
+                        visit(parent)
+                    order.append(node)
+            visit(self)
+            for node in order:
+                node.grad = 0.0
+            self.grad = 1.0
+            for node in reversed(order):
+                node._backward()
+
+    return Node
+
+
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "identity")
+
+
+def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 10) -> None:
+    """Check a handed-in network: ``weights = [(W1, b1), ..., (WL, bL)]`` with W^(l) of shape
+    (n_l, n_{l-1}) from n_in inputs to n_out outputs, a hidden `activation` by name, and the
+    standardization `mean`, `std` (shape (n_in,), std > 0) that a new input goes through first."""
+    for value, name in ((weights, "weights"), (activation, "activation"), (mean, "mean"), (std, "std")):
+        check_answered(value, name)
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise AssertionError(f"activation should name the hidden layers' activation, one of "
+                             f"{', '.join(HIDDEN_ACTIVATIONS)}; got {activation!r:.60}.")
+    check_shape(mean, (n_in,), "mean")
+    std = check_shape(std, (n_in,), "std")
+    if np.any(std <= 0):
+        raise AssertionError(f"std has {int(np.sum(std <= 0))} entries <= 0: a pixel that is constant "
+                             "in the training rows has std 0; divide it by 1 instead (np.where(std == 0, "
+                             "1.0, std)), or the network sees NaN.")
+    if not isinstance(weights, (list, tuple)) or not weights or \
+            any(not isinstance(p, (list, tuple)) or len(p) != 2 for p in weights):
+        raise AssertionError("weights should be a list of pairs [(W1, b1), (W2, b2), ...], one per layer.")
+    n_prev = n_in
+    for l, (W, b) in enumerate(weights, start=1):
+        W = _as_array(W, f"W{l}")
+        if W.ndim != 2 or W.shape[1] != n_prev:
+            raise AssertionError(f"W{l} has shape {W.shape}: it should have {n_prev} columns (one per "
+                                 f"unit of layer {l - 1}), shape (n_{l}, {n_prev}) in the course's notation.")
+        check_shape(b, (W.shape[0],), f"b{l}")
+        if not np.all(np.isfinite(W)):
+            raise AssertionError(f"W{l} contains NaN or inf: did training diverge?")
+        n_prev = W.shape[0]
+    if n_prev != n_out:
+        raise AssertionError(f"the last layer has {n_prev} units; it needs {n_out}, one score per digit.")
+
+
+def classify(weights, activation, mean, std, X) -> np.ndarray:
+    """The label a handed-in network gives each row of X: the index of its largest output, after
+    x' = (x - mean) / std and a^(l) = f(W^(l) a^(l-1) + b^(l)) (the last layer without f)."""
+    from ..activations import get_activation
+
+    f = get_activation(activation).f
+    A = (np.asarray(X, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(std, dtype=float)
+    for l, (W, b) in enumerate(weights, start=1):
+        Z = A @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float)
+        A = Z if l == len(weights) else f(Z)
+    return np.argmax(A, axis=1)

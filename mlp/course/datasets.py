@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_2d, as_rng, check_choice, check_number
+from .._validation import as_2d, as_rng, check_choice, check_number
 
 _CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 _GATES = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0], "xor": [0, 1, 1, 0]}
@@ -70,47 +70,6 @@ def make_moons(n: int = 200, noise: float = 0.1, rng=None) -> tuple[np.ndarray, 
     n0 = int(np.sum(y == 0))
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n - n0)
     X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
-    return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
-
-
-def make_circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
-                 rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Two concentric circles: class 0 of radius 1, class 1 of radius `factor` (0 < factor < 1).
-
-    Angles evenly spaced in [0, 2 pi); Gaussian noise of std `noise`. X (n, 2), y (n,) int.
-    """
-    _check_n_noise(n, noise, "make_circles")
-    check_number(factor, "factor", "make_circles", low=0, high=1, low_open=True, high_open=True)
-    rng = as_rng(rng, "make_circles")
-    y = _balanced_labels(n, 2)
-    X = np.empty((n, 2))
-    for c, radius in ((0, 1.0), (1, factor)):
-        m = int(np.sum(y == c))
-        angle = np.linspace(0, 2 * np.pi, m, endpoint=False)
-        X[y == c] = radius * np.c_[np.cos(angle), np.sin(angle)]
-    return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
-
-
-def make_spirals(n: int = 200, noise: float = 0.1, turns: float = 1.5, n_classes: int = 2,
-                 rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Interleaved spiral arms, one per class: hard for linear models, easy for a small MLP.
-
-    Arm k: radius r = 2 t, angle = 2 pi (turns * t + k / n_classes), t evenly spaced in (0, 1];
-    x = r (cos angle, sin angle) + noise * N(0, I). The arms fill the disc of radius 2, where
-    neighbouring arms are 2 / (turns * n_classes) apart (0.67 by default): noise 0.1 keeps them
-    apart. X (n, 2), y (n,) int.
-    """
-    _check_n_noise(n, noise, "make_spirals")
-    check_number(turns, "turns", "make_spirals", low=0, low_open=True)
-    check_number(n_classes, "n_classes", "make_spirals", low=2, integer=True)
-    rng = as_rng(rng, "make_spirals")
-    y = _balanced_labels(n, n_classes)
-    X = np.empty((n, 2))
-    for k in range(n_classes):
-        m = int(np.sum(y == k))
-        t = np.arange(1, m + 1) / max(m, 1)
-        angle = 2 * np.pi * (turns * t + k / n_classes)
-        X[y == k] = 2 * t[:, None] * np.c_[np.cos(angle), np.sin(angle)]
     return _shuffled(X + noise * rng.standard_normal((n, 2)), y, rng)
 
 
@@ -239,3 +198,39 @@ def standardize(X_train, *others):
         other = as_2d(other, f"others[{i}]", "standardize", n_features=X_train.shape[1])
         out.append((other - mean) / std)
     return (*out, (mean, std))
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits that ship with scikit-learn: real scans, no download.
+
+    Each digit is a 32x32 black-and-white bitmap cut into 8x8 blocks of 4x4 pixels; a block's
+    value is how many of its 16 pixels are ink, so every pixel value is an integer 0..16
+    (the UCI optical digits data, Alpaydin and Kaynak 1998). Returns X (1797, 64) float64, one
+    image per row read row by row (X[i].reshape(8, 8) is the picture), and y (1797,) int labels
+    0..9, in the file's order: split them with `train_val_test_split`, which shuffles.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError:
+        raise ImportError(
+            "load_digits: the digits data ships with scikit-learn, which is not installed. "
+            "Install it with `pip install scikit-learn`, or install the course with its book "
+            "extra: `pip install -e '.[book]'` in the repository."
+        ) from None
+    data = sklearn_load_digits()
+    return data.data.astype(np.float64), data.target.astype(int)
+
+
+def load_course_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The course's part of the digits: 1,497 of scikit-learn's 1,797 scans, with their labels.
+
+    Exercise 7 trains on these. The other 300 (30 of each digit) are held out: only the grader
+    has them, so a network is scored on digits its author never saw. They ship inside this
+    package (mlp/course/data/digits-course.npz), so no scikit-learn is needed. Returns X (1497, 64)
+    float64 pixel values 0..16 (X[i].reshape(8, 8) is the picture) and y (1497,) int labels.
+    """
+    from importlib import resources
+
+    with resources.files("mlp.course").joinpath("data", "digits-course.npz").open("rb") as f:
+        data = np.load(f, allow_pickle=False)
+        return data["X"].astype(np.float64), data["y"].astype(int)

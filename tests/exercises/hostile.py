@@ -1,0 +1,222 @@
+"""The hostile corpus: submissions that try to cheat, escape, snoop or break the grader.
+
+All are built from exercise 01-xor's solution or untouched student notebook (12 automatic points),
+each with one change. ``CORPUS`` maps a student name to (what it does, expected score, expected
+status, a text the instructor's notes must contain or None). ``build(ctx)`` writes the files.
+A stub that patches anything still scores 0: the score is decided in the judge, which never runs
+the notebook's code. Snooping submissions cheat *only if* they find what they look for, so a leak
+shows up as points.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from submissions import with_answers, with_cell
+
+SOLVED = 12.0
+
+# Answers for 01-xor, used by the snooping submissions once they find something they should not.
+CHEAT = ("AND = (np.array([1.0, 1.0]), -1.5)\nOR = (np.array([1.0, 1.0]), -0.5)\n"
+         "NAND = (np.array([-1.0, -1.0]), 1.5)\n")
+
+CORPUS = {
+    # -- patches: none of them reaches the judge ---------------------------------------------
+    "patch-numpy": ("stub; numpy's comparisons always say equal", 0, "graded", None),
+    "patch-math-builtins": ("stub; math, builtins.isinstance and AssertionError replaced", 0, "graded", None),
+    "patch-mlp": ("stub; every mlp.checks function and mlp's autograd replaced", 0, "graded", None),
+    "patch-otter": ("stub; otter's test runner replaced so every test passes", 0, "graded", None),
+    "patch-in-answer": ("stub whose answer function patches numpy when it is called", 0, "graded", None),
+    "fake-pass": ("stub printing 'All tests passed' and writing a results.json", 0, "graded", None),
+    "edits-tests": ("stub that rewrites the public tests to pass", 0, "graded", None),
+    "forges-protocol": ("stub that answers the grader's requests itself with 'True'", 0, "graded", None),
+    # -- snooping and writing where it should not ------------------------------------------
+    "reads-solutions": ("copies the answers from the master, the hidden tests, the autograder or a "
+                        "classmate if it can read any of them", 0, "graded", None),
+    "reads-env": ("uses the answers if it sees the instructor's secret environment variable", 0, "graded", None),
+    "exfiltrates": ("solution that copies what it can read to /tmp, the repository, GRADES and the "
+                    "submissions folder", SOLVED, "graded", None),
+    "writes-grades": ("stub writing results and grades.csv for itself and a classmate into GRADES",
+                      0, "graded", None),
+    "writes-repo-venv": ("stub writing into mlp, the virtual environment (a .pth file and "
+                         "sitecustomize) and the repository", 0, "graded", None),
+    # -- processes ---------------------------------------------------------------------------
+    "detached": ("solution that leaves a detached `sleep 600` behind", SOLVED, "graded", None),
+    "double-fork": ("solution whose double-forked daemon keeps running", SOLVED, "graded", None),
+    "kills-grader": ("solution that signals its parent and every process it can", SOLVED, "graded", None),
+    "kills-itself": ("solution that SIGKILLs its own process before q3", SOLVED, "graded", "skipped"),
+    "fork-bomb": ("solution that forks until it is refused", SOLVED, "graded", None),
+    "os-exit": ("solution calling os._exit before q3", SOLVED, "graded", "skipped"),
+    "sys-exit": ("solution calling sys.exit before q2", SOLVED, "graded", None),
+    "raises": ("q4 answer raises", 9, "graded", None),
+    "loops": ("q2 answer loops forever", 9, "graded", None),
+    "loops-no-alarm": ("a cell that ignores the alarm and loops", SOLVED, "graded", "skipped"),
+    "memory": ("q4 answer allocates without bound", 9, "graded", None),
+    "huge-output": ("solution printing 100 MB", SOLVED, "graded", None),
+    "huge-file": ("solution writing a 1 GB file", SOLVED, "graded", None),
+    "huge-answer": ("q4 answer returns a 400 MB array", 9, "graded", None),
+    "hangs-in-call": ("q4 answer that never returns once a test calls it", 9, "graded", None),
+    # -- bad input (batch grading's item 5) --------------------------------------------------
+    "not-a-notebook": ("plain text named .ipynb", 0, "invalid", None),
+    "empty-json": ("'{}' named .ipynb", 0, "invalid", None),
+    "report": ("a PDF instead of a notebook", 0, "invalid", None),
+    "symlink": ("a symbolic link to the solution", 0, "invalid", None),
+    "non-text-source": ("a cell whose source is a number", 0, "invalid", None),
+    "no-otter-metadata": ("the solution without otter's notebook metadata", SOLVED, "graded", None),
+    "upper-case": ("the solution as .IPYNB", SOLVED, "graded", "lower-case"),
+    "several": ("the solution plus a PDF of the same name", SOLVED, "graded", "several files"),
+    "=1+2": ("a name a spreadsheet would run as a formula", 0, "graded", None),
+    "x" * 240: ("a 240-character name", SOLVED, "graded", None),
+}
+
+
+def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
+    """Write the corpus into `folder`. ctx: repo, submissions, grades, venv_site, token, secret."""
+    token, repo = ctx["token"], Path(ctx["repo"])
+    sneaky = [str(p) for p in (
+        repo / "exercises" / "01-xor" / "01-xor.ipynb",
+        repo / "_build" / "exercises" / "dist" / "01-xor" / "autograder" / "01-xor.ipynb",
+        repo / "_build" / "exercises" / "autograder" / "01-xor" / "tests" / "q1.py",
+        repo / "_build" / "exercises" / "autograder" / "01-xor.zip",
+        Path(ctx["submissions"]) / "01-xor" / "solution.ipynb",
+        Path(ctx["grades"]) / "grades.csv")]
+    cell = lambda name, src, base=stub, before=None: with_cell(base, src, folder / f"{name}.ipynb", before)  # noqa: E731
+
+    cell("patch-numpy", "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+         "np.testing.assert_allclose = lambda *a, **k: None\nnp.all = lambda *a, **k: True")
+    cell("patch-math-builtins", "import math, builtins\nmath.isclose = lambda *a, **k: True\n"
+         "builtins.isinstance = lambda *a: True\nbuiltins.AssertionError = type('Nope', (Exception,), {})")
+    cell("patch-mlp", "import mlp\nfrom mlp import checks\nfor _n in dir(checks):\n"
+         "    if _n.startswith('check'):\n        setattr(checks, _n, lambda *a, **k: None)\n"
+         "mlp.autograd.Value.backward = lambda self: None")
+    cell("patch-otter", "from otter.test_files import exception_test, abstract_test\n"
+         "exception_test.test_case.call_func = lambda self, env: None\n"
+         "abstract_test.TestFile.passed_all = property(lambda self: True)\n"
+         "abstract_test.TestFile.score = property(lambda self: 3)")
+    with_answers(stub, {"q3": "def perceptron_update(w, b, x, y, lr=1.0):\n    import numpy\n"
+                              "    numpy.testing.assert_allclose = lambda *a, **k: None\n"
+                              "    numpy.allclose = lambda *a, **k: True\n    return w, b"},
+                 folder / "patch-in-answer.ipynb")
+    cell("fake-pass", "print('All tests passed!')\nprint('Total Score: 12.000 / 12.000 (100.000%)')\n"
+         "open('results.json', 'w').write('{\"score\": 12}')")
+    cell("edits-tests", "import glob\nfor f in glob.glob('tests/*.py'):\n"
+         "    open(f, 'w').write('OK_FORMAT = False\\nname = \"q1\"\\npoints = 3\\n')")
+    cell("forges-protocol", "import json, os, struct\n"
+         "def _send(fd, m):\n    d = json.dumps(m).encode()\n    os.write(fd, struct.pack('>I', len(d)) + d)\n"
+         "for _fd in range(3, 12):\n    try:\n        _send(_fd, {'event': 'ready'})\n    except OSError:\n        pass\n"
+         "while True:\n    for _fd in range(3, 12):\n        try:\n"
+         "            os.read(_fd, 1 << 16)\n            _send(_fd + 1, {'op': 'return', 'value': True, "
+         "'args': {'$': 'list', 'id': 0, 'items': []}, 'kwargs': {'$': 'dict', 'id': 1, 'items': []}})\n"
+         "        except OSError:\n            pass")
+    snoop = (f"import os, json\nfound = [p for p in {sneaky!r} if os.access(p, os.R_OK)]\n"
+             f"if found:\n" + "".join(f"    {line}\n" for line in CHEAT.splitlines()))
+    cell("reads-solutions", snoop)
+    cell("reads-env", f"import os\nif os.environ.get({ctx['secret']!r}) or any('{token}' in v for v in os.environ.values()):\n"
+         + "".join(f"    {line}\n" for line in CHEAT.splitlines()))
+    targets = [f"/tmp/{token}-exfil", str(repo / f"{token}-exfil"), str(Path(ctx["grades"]) / f"{token}-exfil"),
+               str(Path(ctx["submissions"]) / "01-xor" / f"{token}-exfil.ipynb"),
+               str(Path(ctx["venv_site"]) / f"{token}-exfil.pth")]
+    cell("exfiltrates", f"import os, glob\ndata = ''.join(open(p).read() for p in glob.glob('tests/*.py'))\n"
+         f"for t in {targets!r}:\n    try:\n        open(t, 'w').write(data)\n    except OSError:\n        pass",
+         base=sol)
+    grades = Path(ctx["grades"])
+    cell("writes-grades", f"import os, json\nfor name in ('writes-grades', 'solution'):\n"
+         f"    for d in ({str(grades / 'results' / '01-xor')!r}, 'results'):\n        try:\n"
+         f"            os.makedirs(d, exist_ok=True)\n"
+         f"            open(os.path.join(d, name + '.json'), 'w').write(json.dumps({{'score': 12 if name != 'solution' else 0}}))\n"
+         f"        except OSError:\n            pass\ntry:\n"
+         f"    open({str(grades / 'grades.csv')!r}, 'a').write('writes-grades,3,3,3,3,,12,graded\\n')\n"
+         f"except OSError:\n    pass")
+    cell("writes-repo-venv", f"for t, text in (({str(repo / 'mlp' / 'checks.py')!r}, 'check_array = None'),\n"
+         f"                ({str(Path(ctx['venv_site']) / (token + '.pth'))!r}, 'import os; os.system(\"touch /tmp/{token}-pwned\")'),\n"
+         f"                ({str(Path(ctx['venv_site']) / 'sitecustomize.py')!r}, 'import os'),\n"
+         f"                ({str(repo / (token + '-repo'))!r}, 'x')):\n"
+         f"    try:\n        open(t, 'a').write(text)\n    except OSError:\n        pass")
+    nap = sleep_marker(token)
+    cell("detached", f"import subprocess\nsubprocess.Popen(['sleep', '{nap}'], start_new_session=True)", base=sol)
+    cell("double-fork", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+         "        time.sleep(600)\n    os._exit(0)\nos.wait()", base=sol)
+    cell("kills-grader", "import os, signal\nfor pid in (os.getppid(), 1, -1):\n    try:\n"
+         "        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass", base=sol)
+    cell("kills-itself", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", base=sol, before="q3")
+    cell("fork-bomb", "import os, time\nkids = 0\ntry:\n    while True:\n        if os.fork() == 0:\n"
+         "            time.sleep(600)\n            os._exit(0)\n        kids += 1\nexcept OSError:\n    pass", base=sol)
+    cell("os-exit", "import os\nos._exit(1)", base=sol, before="q3")
+    cell("sys-exit", "import sys\nsys.exit(0)", base=sol, before="q2")
+    with_answers(sol, {"q4": "raise RuntimeError('boom')"}, folder / "raises.ipynb")
+    with_answers(sol, {"q2": "while True:\n    pass"}, folder / "loops.ipynb")
+    cell("loops-no-alarm", "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass",
+         base=sol)
+    with_answers(sol, {"q4": "blocks = []\nwhile True:\n    blocks.append(np.ones(10**8))"},
+                 folder / "memory.ipynb")
+    cell("huge-output", "import sys\nline = 'x' * 1000 + '\\n'\nfor _ in range(100_000):\n    sys.stdout.write(line)",
+         base=sol)
+    cell("huge-file", "try:\n    with open('big.bin', 'wb') as f:\n        for _ in range(1024):\n"
+         "            f.write(b'\\0' * 2**20)\nexcept OSError:\n    pass", base=sol)
+    # q4's answer is the one no other answer builds on
+    with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                             "    return np.zeros(5 * 10**7), 0.0, []"}, folder / "huge-answer.ipynb")
+    with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n    import signal\n"
+                             "    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n    while True:\n        pass"},
+                 folder / "hangs-in-call.ipynb")
+    # -- bad input -------------------------------------------------------------------------------
+    (folder / "not-a-notebook.ipynb").write_text("this is not a notebook\n")
+    (folder / "empty-json.ipynb").write_text("{}")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4 not really")
+    os.symlink(sol, folder / "symlink.ipynb")
+    nb = json.loads(sol.read_text())
+    bad = json.loads(json.dumps(nb))
+    next(c for c in bad["cells"] if c["cell_type"] == "code")["source"] = 42
+    (folder / "non-text-source.ipynb").write_text(json.dumps(bad))
+    plain = json.loads(json.dumps(nb))
+    plain["metadata"] = {}
+    for c in plain["cells"]:
+        c["metadata"] = {}
+    (folder / "no-otter-metadata.ipynb").write_text(json.dumps(plain))
+    (folder / "upper-case.IPYNB").write_text(sol.read_text())
+    (folder / "several.ipynb").write_text(sol.read_text())
+    (folder / "several.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "=1+2.ipynb").write_text(stub.read_text())
+    (folder / ("x" * 240 + ".ipynb")).write_text(sol.read_text())
+    (folder / ".hidden.ipynb").write_text(sol.read_text())
+
+
+# Exercise 7: the points come only from held-out accuracy. A network that was never trained
+# reads digits at chance level; one trained on the held-out digits would read them all, but the
+# sandbox hides scikit-learn's copy of them, so it cannot be trained.
+DIGITS = {
+    "random": ('mean = np.zeros(64)\nstd = np.ones(64)\nactivation = "relu"\n'
+               "rng = np.random.default_rng(1)\n"
+               "weights = [(rng.normal(size=(32, 64)), rng.normal(size=32)), "
+               "(rng.normal(size=(10, 32)), rng.normal(size=10))]"),
+    "trained-on-heldout": (
+        "from sklearn.datasets import load_digits\nfull = load_digits()\n"
+        "course = {row.tobytes() for row in X.astype(np.uint8)}\n"
+        "held = np.array([row.tobytes() not in course for row in full.data.astype(np.uint8)])\n"
+        "Xh, yh = full.data[held].astype(float), full.target[held]\n"
+        "mean = X_train.mean(axis=0)\nstd = np.where(X_train.std(axis=0) == 0, 1.0, X_train.std(axis=0))\n"
+        'activation = "relu"\nnet = mlp.MLP([64, 64, 10], activation=activation, output="identity", rng=0)\n'
+        "mlp.fit(net, mlp.SoftmaxCrossEntropy(), mlp.optim.Adam(net.parameters(), lr=3e-3), "
+        "(Xh - mean) / std, yh, epochs=300, batch_size=32, rng=0)\n"
+        "weights = [(net.layer(l).W.data.copy(), net.layer(l).b.data.copy()) for l in range(1, net.L + 1)]"),
+}
+
+
+def build_digits(sol: Path, folder: Path) -> None:
+    for student, source in DIGITS.items():
+        with_answers(sol, {"q2": source}, folder / f"{student}.ipynb")
+
+
+def sleep_marker(token: str) -> str:
+    """A `sleep` duration unique to this corpus, to find its detached processes afterwards."""
+    return f"600.{int(token[-8:], 16)}"
+
+
+def expected(student: str) -> tuple[float, str]:
+    return CORPUS[student][1], CORPUS[student][2]
+
+
+if __name__ == "__main__":  # the size of the corpus
+    print(len(CORPUS), file=sys.stderr)

@@ -1,0 +1,172 @@
+"""The public checks' diagnoses: each planted mistake gets its own hint, and only that one.
+
+The public tests are run here directly, on the functions of a planted wrong answer, as a student's
+`grader.check` runs them: fast, and precise about which message appears.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exercise_helpers import ex
+from grading import testfiles
+
+
+def public_failure(built, name: str, q: str, **answers) -> str:
+    """The message of the first failing public test of question q, given the answers."""
+    tf = testfiles.load(built / "student" / name / "tests" / f"{q}.py")
+
+    class Env:
+        def get(self, key):
+            return answers.get(key)
+
+    for case in tf.cases:
+        try:
+            case.call(Env())
+        except AssertionError as exc:
+            return str(exc)
+    return "passed"
+
+
+def sol_gates():
+    return {"AND": (np.array([1.0, 1.0]), -1.5), "OR": (np.array([1.0, 1.0]), -0.5),
+            "NAND": (np.array([-1.0, -1.0]), 1.5)}
+
+
+def test_ex1_a_gate_with_an_input_on_its_boundary(built):
+    assert public_failure(built, "01-xor", "q1", **sol_gates()) == "passed"
+    gates = dict(sol_gates(), AND=(np.array([1.0, 1.0]), -2.0))     # (1, 1) gives z = 0
+    msg = public_failure(built, "01-xor", "q1", **gates)
+    assert "AND: the input(s) [(1, 1)] lie exactly on the decision boundary" in msg
+
+
+def test_ex1_an_update_in_place(built):
+    def in_place(w, b, x, y, lr=1.0):
+        err = y - float(np.dot(w, x) + b >= 0)
+        w += lr * err * x
+        return w, b + lr * err
+
+    def right(w, b, x, y, lr=1.0):
+        err = y - float(np.dot(w, x) + b >= 0)
+        return w + lr * err * x, b + lr * err
+    assert public_failure(built, "01-xor", "q3", perceptron_update=right) == "passed"
+    assert "changed the w it was given" in public_failure(built, "01-xor", "q3", perceptron_update=in_place)
+
+
+def _split(cut):
+    def split_train_val(X, y, val_fraction, rng):
+        order = rng.permutation(len(X))
+        n_val = cut(val_fraction * len(X))
+        return X[order[n_val:]], y[order[n_val:]], X[order[:n_val]], y[order[:n_val]]
+    return split_train_val
+
+
+def test_ex6_int_instead_of_round(built):
+    assert public_failure(built, "06-double-descent", "q1", split_train_val=_split(round)) == "passed"
+    msg = public_failure(built, "06-double-descent", "q1", split_train_val=_split(int))
+    assert "not int(3.5) = 3" in msg
+
+
+def _stopping(late=0, tie=False, previous=False, end=0, shift=(0, 0), argmin=False):
+    def early_stopping(losses, patience):
+        best = 0
+        for e in range(1, len(losses)):
+            against = losses[e - 1] if previous else losses[best]
+            if losses[e] < against or (tie and losses[e] == against):
+                best = e
+            elif e - best >= patience + late:
+                break
+        else:
+            e = len(losses) - 1 + end
+        if argmin:
+            best = int(np.argmin(losses))
+        return best + shift[0], e + shift[1]
+    return early_stopping
+
+
+HINTS = {"off by one": "off by one", "from 0": "epochs are numbered from 0", "tie": "a tie is not an improvement",
+         "argmin": "the best epoch must be one that training reached", "previous": "not with the previous epoch",
+         "end": "training ends at the last epoch"}
+
+
+@pytest.mark.parametrize("mistake,planted", [
+    ("off by one", _stopping(late=1)), ("off by one", _stopping(late=-1)),
+    ("from 0", _stopping(shift=(1, 0))), ("from 0", _stopping(shift=(1, 1))),
+    ("tie", _stopping(tie=True)), ("argmin", _stopping(argmin=True)),
+    ("previous", _stopping(previous=True)), ("end", _stopping(end=1))])
+def test_ex6_each_early_stopping_mistake_gets_its_own_hint(built, mistake, planted):
+    assert public_failure(built, "06-double-descent", "q2", early_stopping=_stopping()) == "passed"
+    msg = public_failure(built, "06-double-descent", "q2", early_stopping=planted)
+    assert HINTS[mistake] in msg, msg
+    others = [h for k, h in HINTS.items() if k != mistake and h in msg]
+    assert others == [], f"the {mistake} mistake is also diagnosed as {others}: {msg}"
+
+
+def test_ex2_biases_from_the_last_column(built):
+    V = np.array([[0.10, 0.80, -0.50], [-0.30, 0.40, 0.90], [0.20, -0.60, 0.30]])
+    W = np.array([[0.05, 1.20, -0.70, 0.40], [-0.10, -0.80, 0.60, 1.10]])
+
+    def forward(X, params, f, f_out):
+        A = X
+        for l, (W_l, b_l) in enumerate(params, start=1):
+            A = (f_out if l == len(params) else f)(A @ W_l.T + b_l)
+        return A
+    right = [(V[:, 1:], V[:, 0]), (W[:, 1:], W[:, 0])]
+    assert public_failure(built, "02-structure", "q2", forward=forward, params_232=right) == "passed"
+    last = [(V[:, :-1], V[:, -1]), (W[:, :-1], W[:, -1])]
+    msg = public_failure(built, "02-structure", "q2", forward=forward, params_232=last)
+    assert "W1 is V[:, :-1], V without its last column, but the biases are column 0 of V" in msg
+    assert "W1 is V[:, 1:]:" not in msg, "the message must not call the right answer the mistake"
+
+
+def test_ex4_step_built_on_a_wrong_backprop_names_question_3(built):
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def mean_loss(X, T, W1, b1, W2, b2):
+        return float(np.mean(0.5 * np.sum((sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2) - T) ** 2, axis=1)))
+
+    def backprop(X, T, W1, b1, W2, b2, activation="sigmoid", output="sigmoid", fprime=True):
+        N = X.shape[0]
+        A1 = sigmoid(X @ W1.T + b1)
+        A2 = sigmoid(A1 @ W2.T + b2)
+        D2 = A2 * (1 - A2) * (A2 - T) / N
+        D1 = (A1 * (1 - A1) if fprime else 1.0) * (D2 @ W2)
+        return {"dW1": D1.T @ X, "db1": D1.sum(axis=0), "dW2": D2.T @ A1, "db2": D2.sum(axis=0)}
+
+    def gd_step(params, grads, lr):
+        return {k: p - lr * grads["d" + k] for k, p in params.items()}
+    x, t = np.array([[0.12, 0.3]]), np.array([[0.1, 0.9]])
+    lecture = {"W1": np.array([[0.15, 0.2], [0.2, 0.3]]), "b1": np.array([0.1, 0.2]),
+               "W2": np.array([[0.5, 0.4], [0.55, 0.45]]), "b2": np.array([0.2, 0.1])}
+    for bp, expect in ((backprop, "passed"), (lambda *a, **k: backprop(*a, **k, fprime=False),
+                                              "backprop (question 3) is wrong on the lecture's example")):
+        step = gd_step(lecture, bp(x, t, **lecture), 0.5)
+        msg = public_failure(built, "04-backprop", "q4", gd_step=gd_step, backprop=bp,
+                             E0=mean_loss(x, t, **lecture), lecture_1=step, E1=mean_loss(x, t, **step))
+        assert expect in msg, msg
+
+
+def test_ex5_q5_premise_numbers():
+    """The question says the uncorrected first step is larger than lr; its solution quotes 3.16,
+    6.53, 3.24 and 1.26 lr at t = 1, 10, 100, 1000, and exactly lr with the correction."""
+    g, b1, b2 = 0.01, 0.9, 0.999
+    m = v = 0.0
+    steps = {}
+    for t in range(1, 1001):
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        steps[t] = (m / np.sqrt(v), (m / (1 - b1 ** t)) / np.sqrt(v / (1 - b2 ** t)))
+    assert [round(steps[t][0], 2) for t in (1, 10, 100, 1000)] == [3.16, 6.53, 3.24, 1.26]
+    assert all(abs(c - 1) < 1e-12 for _, c in steps.values())
+    text = ex.master_path("05-optimizers").read_text()
+    assert "3.16" in text and "larger than $\\\\eta$, not smaller" in text
+
+
+def test_no_check_cell_appears_twice(built):
+    import json
+    from collections import Counter
+    for name in ex.available():
+        nb = json.loads((built / "student" / name / f"{name}.ipynb").read_text())
+        cells = Counter("".join(c["source"]).strip() for c in nb["cells"]
+                        if c["cell_type"] == "code" and "grader.check(" in "".join(c["source"]))
+        assert {k: n for k, n in cells.items() if n > 1} == {}, name
