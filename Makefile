@@ -3,6 +3,8 @@
 #   make book       build the website into _build/html (executes every notebook)
 #   make test       run everything: package tests, notebooks, exercises, site build, browser tests
 #   make exercises  generate student notebooks and autograders into _build/exercises
+#   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX; installs
+#                   Debian's TeX Live packages when missing and run as root)
 #   make grade SUBMISSIONS=dir [GRADES=_build/grades]   grade a folder of submissions
 #   make bench      run the benchmarks, write benchmarks/results.{json,md}
 #   make serve      serve _build/html on http://localhost:8000
@@ -25,7 +27,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test exercises grade sandbox bench serve clean distclean vendor install-book install-test \
-        test-unit test-notebooks test-book test-site test-readme lock
+        test-unit test-notebooks test-book test-site test-readme lock pdf test-pdf
 
 # ---------------------------------------------------------------------------------------------
 $(VENV)/bin/python:
@@ -73,6 +75,14 @@ exercises: install-book
 book: install-book vendor exercises
 	$(PY) tools/build_book.py
 	@echo "The site is ready: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+# The PDF is not part of 'make test' (it would add about two minutes); CI builds and checks it
+# in its own step: make pdf test-pdf
+pdf: install-book
+	$(PY) tools/build_pdf.py
+
+test-pdf: install-test
+	REQUIRE_PDF=1 $(PY) -m pytest tests/test_pdf.py -q -p no:cacheprovider
 
 # ---------------------------------------------------------------------------------------------
 test: install-test sandbox

@@ -82,3 +82,62 @@ def test_live_figure_calls_the_same_draw():
     assert isinstance(w, W.interactive)
     w.children[0].value = 1.5
     assert seen and seen[-1] == 1.5
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def displayed(widget) -> dict:
+    """The mime bundle IPython sends to the front end when a cell's value is `widget`."""
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _ = DisplayFormatter().format(widget)
+    return data
+
+
+def test_slider_displays_as_widget_and_as_its_current_picture():
+    box = figure_slider(draw_line, "slope", [-2, 0, 2], start=1)
+    data = displayed(box)
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
+    assert base64.b64decode(data["image/png"]) == pngs(box)[1] == render_png(draw_line, slope=0)
+    box.children[0].index = 2  # moved in a live notebook: a re-display shows the new picture
+    assert base64.b64decode(displayed(box)["image/png"]) == pngs(box)[2]
+
+
+def test_live_figure_displays_its_starting_picture():
+    w = live_figure(draw_line, figsize=(5.0, 3.0), slope=(0.0, 2.0, 0.5), offset=(-1.0, 1.0, 0.5))
+    data = displayed(w)
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    start = base64.b64decode(data["image/png"])
+    assert start == render_png(draw_line, (5.0, 3.0), 100, slope=1.0, offset=0.0)
+    w.children[0].value = 2.0
+    assert base64.b64decode(displayed(w)["image/png"]) == render_png(draw_line, (5.0, 3.0), 100,
+                                                                      slope=2.0, offset=0.0)
+
+
+def test_a_closed_widget_displays_only_its_text():
+    box = figure_slider(draw_line, "slope", [1.0])
+    box.close()
+    assert list(displayed(box)) == ["text/plain"]
+
+
+def test_live_figure_saves_the_shown_figure_without_drawing_again():
+    calls = []
+
+    def draw(fig, slope):
+        calls.append(slope)
+        draw_line(fig, slope)
+
+    w = live_figure(draw, slope=(0.0, 2.0, 0.5))
+    assert calls == [1.0]
+    assert "image/png" in displayed(w)
+    assert calls == [1.0], "displaying the widget must not run draw() again"
+
+
+def test_live_figure_whose_draw_fails_displays_no_picture():
+    def broken(fig, slope):
+        raise ValueError("no picture today")
+
+    w = live_figure(broken, slope=(0.0, 2.0, 0.5))
+    data = displayed(w)
+    assert WIDGET in data and "image/png" not in data

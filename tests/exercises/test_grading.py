@@ -170,8 +170,10 @@ def test_digits_points_come_only_from_held_out_accuracy(runs):
 def test_clean_rows_identical_with_hostile_neighbours(runs):
     clean, mixed = rows(runs["clean"][1]), rows(runs["mixed"][1])
     columns = [c for c in next(iter(clean.values())) if c == "student" or c.startswith("01-xor:")]
-    for student, row in clean.items():
-        assert {c: mixed[student][c] for c in columns} == {c: row[c] for c in columns}, f"{student}'s row changed when hostile submissions were graded"
+    neighbours = [s for s in clean if s in mixed]      # 01-xor's clean submissions are in both runs
+    assert {"solution", "stub"} <= set(neighbours)
+    for student in neighbours:
+        assert {c: mixed[student][c] for c in columns} == {c: clean[student][c] for c in columns}, f"{student}'s row changed when hostile submissions were graded"
 
 
 # ------------------------------------------------------------------------------------------------

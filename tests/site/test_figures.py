@@ -16,6 +16,8 @@ from bs4 import BeautifulSoup
 
 from site_helpers import ROOT, SITE, chapter_pages
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 
 def static_figures(page_html: str) -> list[str]:
     """src of every <img> in a cell output that points into _images/ (not a data: URL)."""
@@ -32,8 +34,11 @@ def expected_figures(stem: str) -> tuple[int, int]:
     images = 0
     if executed.is_file():
         for cell in nbformat.read(executed, as_version=4).cells:
+            # a widget's output also holds a PNG of its starting picture (for the PDF); the
+            # site shows the widget instead, so that PNG is no static figure
             images += sum("image/png" in out.get("data", {}) for out in cell.get("outputs", [])
-                          if out.get("output_type") in ("display_data", "execute_result"))
+                          if out.get("output_type") in ("display_data", "execute_result")
+                          and WIDGET_VIEW not in out.get("data", {}))
     return shows, images
 
 
