@@ -83,12 +83,17 @@ def test_publishes_the_tested_site_to_pages_from_main_only(wf):
     fetched = _uses(publish, "actions/download-artifact")
     assert any(s["with"]["name"] == name and s["with"]["path"] == "_build/html" for s in fetched)
     assert _uses(publish, "actions/upload-pages-artifact")[0]["with"]["path"] == "_build/html"
-    # the PDF goes next to the site before the upload
-    steps = _steps(publish)
-    copy = next(i for i, s in enumerate(steps) if "book.pdf _build/html/" in s.get("run", ""))
-    upload = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    assert copy < upload
-    assert re.search(r"^\s*make pdf$", _runs(jobs["pdf"]), re.M)
+    assert "test -f _build/html/book.pdf" in _runs(publish), "the PDF is published with the site"
+
+
+def test_pdf_is_built_before_the_site_that_links_it(wf):
+    """The site build copies _build/pdf/book.pdf into the site and links it (tools/build_pdf.py),
+    so `make pdf` runs before the `make test` whose site is published."""
+    runs = [s.get("run", "") for s in _steps(wf["jobs"]["test"])]
+    pdf = next(i for i, r in enumerate(runs) if re.search(r"^make pdf\b", r, re.M))
+    test = next(i for i, r in enumerate(runs) if re.search(r"^make test$", r, re.M))
+    assert pdf < test and "test-pdf" in runs[pdf]
+    assert "test -f _build/html/book.pdf" in "\n".join(runs[test:])
 
 
 def test_deploy_job_as_github_documents_it(wf):
