@@ -8,6 +8,8 @@
 #   make grade SUBMISSIONS=dir [GRADES=_build/grades]   grade a folder of submissions
 #   make bench      run the benchmarks, write benchmarks/results.{json,md}
 #   make serve      serve _build/html on http://localhost:8000
+#   make lock       re-pin requirements-lock.txt and binder/requirements.txt (UPGRADE=1: newest)
+#   make test-readme  try the README's local install on a fresh virtual environment (slow)
 #   make clean      remove _build (keep .venv);  make distclean  also removes .venv
 
 SHELL := /bin/bash
@@ -25,7 +27,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test exercises grade sandbox bench serve clean distclean vendor install-book install-test \
-        test-unit test-notebooks test-book test-site pdf test-pdf
+        test-unit test-notebooks test-book test-site test-readme lock pdf test-pdf
 
 # ---------------------------------------------------------------------------------------------
 $(VENV)/bin/python:
@@ -33,14 +35,32 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.book-installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e ".[book,grading]"
+# One pinned environment for the book, the tests and grading: the lock holds every third-party
+# package at an exact version (for every Python and platform), the course package goes on top
+# without touching them. Nothing is resolved at install time.
+LOCK := requirements-lock.txt
+
+$(VENV)/.book-installed: $(LOCK) pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" > /dev/null
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml $(VENV)/.book-installed
-	$(PY) -m pip install -q -e ".[book,grading,test]"
+$(VENV)/.test-installed: $(VENV)/.book-installed
 	touch $@
+
+# uv resolves once for Python >= 3.10 on every platform (CI runs 3.11, Binder 3.12); Binder gets
+# the same pins for what a notebook needs (the course package with its plots extra, and
+# binder/requirements.in), for its Python 3.12 on Linux.
+UV_COMPILE = $(PY) -m uv pip compile -q --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: | $(VENV)/bin/python
+	$(PY) -m pip install -q "uv>=0.9"
+	$(UV_COMPILE) --universal --python-version 3.10 pyproject.toml --extra book --extra grading \
+	    --extra test -o $(LOCK)
+	$(UV_COMPILE) --python-version $$(sed 's/^python-//' binder/runtime.txt) --python-platform linux \
+	    pyproject.toml --extra plots binder/requirements.in --constraint $(LOCK) \
+	    -o binder/requirements.txt
+	@echo "Pinned: $(LOCK) and binder/requirements.txt. Reinstall with 'make install-test'."
 
 install-book: $(VENV)/.book-installed
 install-test: $(VENV)/.test-installed
@@ -75,7 +95,8 @@ test: install-test sandbox
 PARALLEL_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 test-unit: install-test
-	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site -q
+	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site \
+	    --ignore=tests/readme -q
 
 test-notebooks: install-test
 	$(PARALLEL_ENV) PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
@@ -86,6 +107,11 @@ test-book: install-test vendor exercises
 
 test-site: install-test
 	$(PY) -m pytest tests/site -q -n 2 --dist loadfile -p no:cacheprovider
+
+# Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
+# takes minutes); CI runs it as a step of its own.
+test-readme: install-test
+	$(PY) -m pytest tests/readme -q -s -p no:cacheprovider   # -s: prints the install time
 
 # ---------------------------------------------------------------------------------------------
 grade: install-book sandbox

@@ -17,7 +17,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+CONFIG_TEXT = (ROOT / "_config.yml").read_text()
+CONFIG = yaml.safe_load(CONFIG_TEXT)
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
 
@@ -113,8 +114,8 @@ def test_colab_install_cell_up_to_date():
 def test_colab_cell_is_inert_outside_colab():
     src = colab_cell.install_cell_source()
     assert 'if "google.colab" in sys.modules:' in src
-    url, branch = colab_cell.repository()
-    assert f"git+{url}@{branch}" in src
+    url, _ = colab_cell.repository()
+    assert f"git+{url}@{colab_cell.release()}" in src
     # every line that installs is inside the if-block
     body = src.split('if "google.colab" in sys.modules:', 1)[1]
     assert all(line.startswith("    ") for line in body.strip("\n").splitlines())
@@ -165,11 +166,220 @@ def test_repository_url_written_once():
     assert set(holders) <= {"_config.yml", "pyproject.toml"}, holders
 
 
-def test_binder_environment():
-    req = (ROOT / "binder" / "requirements.txt").read_text().split()
-    assert "-e" in req and "." in req, "Binder must install the course package from the repository"
-    assert re.fullmatch(r"python-3\.\d+", (ROOT / "binder" / "runtime.txt").read_text().strip())
-    assert not any("jupyter-book" in r for r in req), "keep book-building tools out of Binder"
+# ------------------------------------------------------------------------------------------------
+# agreement: the release tag, the repository and the site address are written once (_config.yml)
+sys.path.insert(0, str(ROOT / "tools"))
+import exercises  # noqa: E402
+
+EXERCISES = exercises.available()
+TAG_LIKE = re.compile(r"\bv20\d\d\.\d+\b")   # what a release tag looks like (release: vYEAR.N)
+TEXT_SUFFIXES = {".py", ".yml", ".yaml", ".toml", ".cfg", ".txt", ".md", ".ipynb", ""}
+
+
+def _tracked_text() -> dict[str, str]:
+    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    return {n: (ROOT / n).read_text(errors="ignore") for n in names
+            if (ROOT / n).suffix in TEXT_SUFFIXES and (ROOT / n).is_file()}
+
+
+def _code_cells(path: Path) -> list[str]:
+    return ["".join(c["source"]) for c in _nb(path)["cells"] if c["cell_type"] == "code"]
+
+
+def test_release_tag_written_once_and_used_by_launch_buttons():
+    tag = colab_cell.release()
+    assert TAG_LIKE.fullmatch(tag), f"release {tag!r} does not follow the vYEAR.N convention"
+    assert len(re.findall(re.escape(tag), CONFIG_TEXT)) == 1, "write the tag once, as `release: &release TAG`"
+    assert re.search(r"^release:\s*&release\s+\S+", CONFIG_TEXT, re.M)
+    # Jupyter Book's Binder and Colab buttons take repository.branch: it is an alias of the tag.
+    assert re.search(r"^  branch:\s*\*release\b", CONFIG_TEXT, re.M), "repository.branch must be *release"
+    assert colab_cell.repository()[1] == tag
+
+
+def test_release_tag_everywhere_students_install():
+    tag, (url, _) = colab_cell.release(), colab_cell.repository()
+    assert colab_cell.requirement() == f"nn-from-scratch @ git+{url}@{tag}"   # Gradescope, Colab
+    for path in CHAPTERS:
+        assert f'"nn-from-scratch @ git+{url}@{tag}"' in _code_cells(path)[0], path.name
+    for name in EXERCISES:
+        for nb in (ROOT / "exercises" / name / f"{name}.ipynb",
+                   ROOT / "exercises" / name / "student" / f"{name}.ipynb"):
+            setup = _code_cells(nb)[0]
+            assert f"git+{url}@{tag}" in setup and f"--branch {tag} {url}" in setup, nb
+        page = (ROOT / "exercises" / f"{name}.md").read_text()
+        assert f"/blob/{tag}/exercises/{name}/student/{name}.ipynb" in page, f"{name}.md Colab link"
+    readme = (ROOT / "README.md").read_text()
+    assert f"git clone --branch {tag} {url}.git" in readme
+
+
+def test_no_other_release_tag_or_main_in_what_students_open():
+    tag = colab_cell.release()
+    for name, text in _tracked_text().items():
+        if name == "requirements-lock.txt" or name.startswith(("binder/requirements", "tests/")):
+            continue   # package versions and test examples, not the course's tag
+        others = set(TAG_LIKE.findall(text)) - {tag}
+        assert not others, f"{name} names release tag(s) {sorted(others)}, not {tag}: run the fixers"
+        if name.startswith(("chapters/", "exercises/")):
+            assert not re.search(r"@main\b|/blob/main/|--branch main\b", text), \
+                f"{name} installs or opens `main`, not the release"
+
+
+def test_site_address_written_once_and_links_derive_from_it():
+    site, (url, _) = colab_cell.site_url(), colab_cell.repository()
+    assert site.startswith("https://") and site.endswith("/")
+    owner, repo = url.split("github.com/", 1)[1].split("/")
+    if ".github.io" in site:   # GitHub Pages serves a project site at OWNER.github.io/REPO/
+        assert site == f"https://{owner.lower()}.github.io/{repo}/", (site, url)
+    texts = _tracked_text()
+    for name, text in texts.items():
+        for link in re.findall(r"https?://[\w.-]+\.github\.io[^\s)\"'<>\]]*", text):
+            assert link.startswith(site), f"{name} links {link}, outside html.baseurl {site}"
+    students = [f"exercises/{n}/student/{n}.ipynb" for n in EXERCISES]
+    for name in ["README.md", *[f"exercises/{n}/{n}.ipynb" for n in EXERCISES], *students]:
+        links = [m.group(0) for m in colab_cell.SITE_LINK.finditer(texts[name])]
+        assert links, f"{name} has no link to the site"
+        for link in links:
+            assert link.startswith(site), f"{name}: {link} does not start with {site}"
+            page = link[len(site):]
+            if page.endswith(".html"):
+                source = page[:-len(".html")]
+                assert any((ROOT / f"{source}{ext}").exists() for ext in (".ipynb", ".md")), link
+    assert f"{site}chapters/01-xor.html" in texts["exercises/01-xor/01-xor.ipynb"]
+    assert colab_cell.check() == [], "run: python tools/colab_cell.py --fix"
+
+
+def test_fixer_rebases_links_and_tag_on_a_new_config(monkeypatch):
+    old = colab_cell.config()
+    new = dict(old, release="v2099.3", html=dict(old["html"], baseurl="https://example.org/nn"))
+    new["repository"] = dict(old["repository"], branch="v2099.3")
+    readme = (ROOT / "README.md").read_text()
+    monkeypatch.setattr(colab_cell, "config", lambda: new)
+    fixed = colab_cell.fixed_links(readme)
+    assert "https://example.org/nn/chapters/04-backprop.html" in fixed
+    assert "git clone --branch v2099.3 " in fixed
+    assert colab_cell.site_url() not in readme and "github.io" not in fixed
+    assert exercises.colab_url("04-backprop").split("/blob/")[1].startswith("v2099.3/")
+    assert "--branch v2099.3 " in exercises.setup_cell_source("04-backprop")
+    assert "@v2099.3\"" in colab_cell.install_cell_source()
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"release": "v2026 .1"}, "git tag name"),
+    ({"release": None}, "git tag name"),
+    ({"html": {"baseurl": "nn.github.io/course"}}, "https://"),
+    ({"repository": {"url": "https://gitlab.com/a/b", "branch": "x"}}, "github.com"),
+])
+def test_config_errors_say_what_to_fix(monkeypatch, bad, message):
+    monkeypatch.setattr(colab_cell, "config", lambda: dict(CONFIG, **bad))
+    with pytest.raises(ValueError, match=message):
+        colab_cell.release(), colab_cell.site_url(), colab_cell.repository()
+
+
+# ------------------------------------------------------------------------------------------------
+# pinned environments: the lock, Binder, Colab
+def _pins(path: Path) -> list:
+    from packaging.requirements import Requirement
+    out = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(Requirement(line))
+    return out
+
+
+def _project() -> dict:
+    import tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _requirements(*extras: str) -> list:
+    """The core requirements and those of `extras`, with the package's references to its own
+    extras (nn-from-scratch[plots]) replaced by what they list."""
+    from packaging.requirements import Requirement
+    project, out, todo, seen = _project(), [], list(extras), set()
+    lines = list(project["dependencies"])
+    while todo:
+        extra = todo.pop()
+        if extra not in seen:
+            seen.add(extra)
+            lines += project["optional-dependencies"][extra]
+    for line in lines:
+        req = Requirement(line)
+        if req.name == project["name"]:
+            out += _requirements(*req.extras)
+        else:
+            out.append(req)
+    return out
+
+
+def test_lock_satisfies_pyproject():
+    """Every requirement of the core package and the book, test and grading extras is pinned in
+    requirements-lock.txt at a version in its range (else: run `make lock`)."""
+    from packaging.utils import canonicalize_name
+    lock = (ROOT / "requirements-lock.txt").read_text()
+    assert "make lock" in lock.splitlines()[1], "the lock's header must say how to regenerate it"
+    pins = {}
+    for req in _pins(ROOT / "requirements-lock.txt"):
+        assert len(req.specifier) == 1 and next(iter(req.specifier)).operator == "==", req
+        if req.marker is None or req.marker.evaluate():
+            pins[canonicalize_name(req.name)] = next(iter(req.specifier)).version
+    wanted = _requirements("book", "test", "grading")
+    assert {"matplotlib", "jupyter-book", "otter-grader"} <= {canonicalize_name(r.name) for r in wanted}
+    for req in wanted:
+        name = canonicalize_name(req.name)
+        assert name in pins, f"{req.name} is not in requirements-lock.txt: run `make lock`"
+        assert req.specifier.contains(pins[name], prereleases=True), \
+            f"requirements-lock.txt pins {req.name}=={pins[name]}, outside {req}: run `make lock`"
+
+
+def test_binder_installs_the_lock_then_the_package():
+    from packaging.utils import canonicalize_name
+    text = (ROOT / "binder" / "requirements.txt").read_text()
+    # A local reference (-e ., a path) makes repo2docker install after copying the repository,
+    # so every push would reinstall everything (see binder/postBuild).
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        assert not line or re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line), f"unpinned or local: {line!r}"
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime)
+    env = {"python_version": runtime.split("-")[1], "python_full_version": runtime.split("-")[1] + ".0",
+           "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+           "platform_machine": "x86_64", "implementation_name": "cpython",
+           "platform_python_implementation": "CPython"}
+    lock = {}
+    for req in _pins(ROOT / "requirements-lock.txt"):
+        if req.marker is None or req.marker.evaluate(env):
+            lock[canonicalize_name(req.name)] = str(req.specifier)
+    binder = {canonicalize_name(r.name): str(r.specifier) for r in _pins(ROOT / "binder" / "requirements.txt")}
+    assert {"numpy", "matplotlib", "ipywidgets", "otter-grader", "scikit-learn"} <= set(binder)
+    assert not {"jupyter-book", "pytest", "nbval"} & set(binder), "keep build and test tools out of Binder"
+    differ = {n: (v, lock.get(n)) for n, v in binder.items() if lock.get(n) != v}
+    assert not differ, f"binder/requirements.txt differs from the lock for {runtime}: {differ}; run `make lock`"
+    post = ROOT / "binder" / "postBuild"
+    assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    body = post.read_text()
+    assert body.startswith("#!/bin/bash") and "set -e" in body
+    assert re.search(r"pip install .*--no-deps -e \.$", body, re.M)
+
+
+# The versions preinstalled on Colab (googlecolab/backend-info, runtime 2026.07: Python 3.12,
+# numpy 2.0.2, matplotlib 3.10.0). The Colab cell installs the course package with its own ranges,
+# so these must satisfy them, or pip would replace Colab's numpy or matplotlib.
+COLAB = {"python": "3.12.13", "numpy": "2.0.2", "matplotlib": "3.10.0"}
+
+
+def test_package_ranges_keep_colabs_numpy_and_matplotlib():
+    from packaging.specifiers import SpecifierSet
+    project = _project()
+    assert SpecifierSet(project["requires-python"]).contains(COLAB["python"])
+    wanted = _requirements("plots")   # the package, and its figures' extra
+    assert {"numpy", "matplotlib"} <= {r.name for r in wanted}
+    for req in wanted:
+        if req.name in COLAB:
+            assert req.specifier.contains(COLAB[req.name]), f"{req} would replace Colab's {req.name}"
+    cell = colab_cell.install_cell_source()
+    assert "requirements-lock" not in cell and "==" not in cell.split("%pip install", 1)[1], \
+        "the Colab cell installs the package with its ranges, never pinned versions"
 
 
 def test_readme_matches_config_and_gives_two_commands():
@@ -178,3 +388,29 @@ def test_readme_matches_config_and_gives_two_commands():
     assert url in readme, "README's repository URL differs from _config.yml's"
     assert url in (ROOT / "pyproject.toml").read_text(), "pyproject's URL differs from _config.yml's"
     assert "make book" in readme and "make test" in readme
+    assert f"{colab_cell.site_url()}intro.html" in readme, "README must link the site"
+
+
+def test_readme_tells_students_how_to_work_locally():
+    readme = (ROOT / "README.md").read_text()
+    assert 'python -m pip install -e ".[student]"' in readme and "jupyter lab" in readme
+    assert "exercises/<name>/student/<name>.ipynb" in readme
+    for name in EXERCISES:   # the layout the README describes is the one in the repository
+        assert (ROOT / "exercises" / name / "student" / f"{name}.ipynb").is_file()
+        assert (ROOT / "exercises" / name / "student" / "tests").is_dir()
+    student = [str(r) for r in _requirements("student")]
+    for needed in ("jupyterlab", "matplotlib", "ipywidgets", "scikit-learn"):
+        assert any(r.startswith(needed) for r in student), f"the student extra lacks {needed}"
+    assert f"otter-grader=={exercises.OTTER_VERSION}" in student, "students need the grader's otter"
+    intro = (ROOT / "intro.md").read_text()
+    assert 'python -m pip install -e ".[student]"' in intro and "jupyter lab" in intro
+
+
+def test_readme_says_how_to_cut_a_release():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("Cut a new term's release", 1)[1].split("- **Exercises**", 1)[0]
+    for step in ("release: &release", "tools/colab_cell.py --release", 'git tag "$TAG"',
+                 'git push origin main "$TAG"'):
+        assert step in section, step
+    for fixer in ("tools/colab_cell.py --fix", "tools/exercises.py sync"):
+        assert fixer in readme

@@ -1,11 +1,26 @@
-"""Keep the first code cell of every notebook in sync with _config.yml's repository.
+"""The course's three addresses, written once in _config.yml, and the files that copy them.
 
-Every chapter and exercise notebook starts with a cell that installs the course package when it
-runs on Google Colab and does nothing anywhere else. The repository URL and branch are read from
-_config.yml, the one place they are written down.
+_config.yml holds, each in one place:
+    release          the release tag students install (e.g. v2026.1); `repository.branch` is a
+                     YAML alias of it, so the Binder and Colab launch buttons open that tag
+    repository.url   the GitHub repository
+    html.baseurl     the published site
 
-    python tools/colab_cell.py --check      # exit 1 and list notebooks whose cell is missing/stale
-    python tools/colab_cell.py --fix        # rewrite those cells
+Readers for other tools: `release()`, `repository()`, `site_url()`, and `requirement()`, the pip
+requirement that installs the course package at the release (Colab cells, Gradescope).
+
+This script keeps the copies in step:
+- the first code cell of every chapter, which installs the course package on Google Colab (and
+  does nothing elsewhere) from the repository at the release tag, with the package's own version
+  ranges only, so Colab's preinstalled numpy and matplotlib are used as they are;
+- the absolute links to the site in the exercise masters and the README, and the README's
+  `git clone --branch <release>` command.
+The exercise notebooks' own setup cells, page links and student copies are written by
+`tools/exercises.py sync`, from the same readers.
+
+    python tools/colab_cell.py --check      # exit 1 and list the files that are out of date
+    python tools/colab_cell.py --fix        # rewrite them
+    python tools/colab_cell.py --release    # print the release tag (for `git tag`)
 """
 from __future__ import annotations
 
@@ -15,52 +30,126 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "_config.yml"
 MARKER = "# Colab setup"
+PACKAGE = "nn-from-scratch"
+
+# A git tag or branch name: no spaces, no `..`, none of ~^:?*[\ (git check-ref-format).
+_REF = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# An absolute link to one of the book's pages (chapters/NN-name.html, exercises/NN-name.html,
+# intro.html) or to its PDF: everything before that path is the site's address.
+SITE_LINK = re.compile(r"https?://[^\s()<>\"'\]]+?/"
+                       r"((?:chapters|exercises)/\d\d-[\w-]+\.html|intro\.html|book\.pdf)")
+CLONE = re.compile(r"(git clone (?:-\S+ )*--branch )(\S+)")
+
+
+def config() -> dict:
+    """_config.yml as a dict (PyYAML resolves the `*release` alias)."""
+    return yaml.safe_load(CONFIG.read_text())
+
+
+def _field(cfg: dict, *keys: str):
+    value = cfg
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            raise ValueError(f"_config.yml has no `{'.'.join(keys)}`; add it (see the comment at the "
+                             "top of _config.yml for what it holds)")
+        value = value[key]
+    return value
+
+
+def release() -> str:
+    """The release tag (`release:` in _config.yml) that Colab, Binder and Gradescope install."""
+    tag = _field(config(), "release")
+    if not isinstance(tag, str) or not _REF.match(tag.strip()):
+        raise ValueError("_config.yml `release:` must be a git tag name such as v2026.1 (quote it "
+                         f"if YAML reads it as a number); got {tag!r}")
+    return tag.strip()
 
 
 def repository() -> tuple[str, str]:
-    """(url, branch) from _config.yml's `repository:` block (no YAML library needed)."""
-    text = (ROOT / "_config.yml").read_text()
-    block = re.search(r"^repository:\n((?:[ \t]+.*\n)+)", text, re.M).group(1)
-    url = re.search(r"url:\s*(\S+)", block).group(1)
-    branch = re.search(r"branch:\s*(\S+)", block).group(1)
-    return url.rstrip("/"), branch
+    """(url, branch) from _config.yml's `repository:`; the branch is the release tag."""
+    cfg = config()
+    url = str(_field(cfg, "repository", "url")).rstrip("/")
+    branch = str(_field(cfg, "repository", "branch"))
+    if not _GITHUB.match(url):
+        raise ValueError("_config.yml `repository.url` must look like https://github.com/OWNER/NAME "
+                         f"(Colab and Binder open GitHub repositories); got {url!r}")
+    return url, branch
 
 
-def install_cell_source(extra: str = "") -> str:
-    url, branch = repository()
+def site_url() -> str:
+    """The published site's address (`html.baseurl`), ending in '/'."""
+    url = str(_field(config(), "html", "baseurl")).strip()
+    if not re.match(r"^https://[^\s/]+(/[^\s]*)?$", url):
+        raise ValueError(f"_config.yml `html.baseurl` must be an https:// address; got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def requirement() -> str:
+    """The pip requirement for the course package at the release tag (no version pins on its
+    dependencies: where it is installed, the package's ranges decide)."""
+    url, _ = repository()
+    return f"{PACKAGE} @ git+{url}@{release()}"
+
+
+def install_cell_source(extra: str = "", packages: tuple[str, ...] = ()) -> str:
+    """The first cell: on Colab, one `%pip install` of the course package (and `packages`), then
+    the lines of `extra`, all inside `if "google.colab" in sys.modules:`."""
+    specs = " ".join(f'"{p}"' for p in (requirement(), *packages))
     lines = [
         f"{MARKER}: on Google Colab, install the course package (this cell does nothing elsewhere).",
         "import sys",
         'if "google.colab" in sys.modules:',
-        f'    %pip install -q "nn-from-scratch @ git+{url}@{branch}"',
+        f"    %pip install -q {specs}",
     ]
     if extra:
         lines += ["    " + line for line in extra.splitlines()]
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------------------------------------
+# the files that copy the addresses
 def notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def link_files() -> list[Path]:
+    """Files whose absolute site links and clone command derive from _config.yml."""
+    return [ROOT / "README.md", *sorted((ROOT / "exercises").glob("*/*.ipynb"))]
 
 
 def first_code_cell(nb: dict):
     return next((c for c in nb["cells"] if c["cell_type"] == "code"), None)
 
 
-def check(paths) -> list[str]:
+def fixed_links(text: str) -> str:
+    """`text` with every absolute site link rebased on site_url() and every
+    `git clone --branch X` set to the release."""
+    site, tag = site_url(), release()
+    text = SITE_LINK.sub(lambda m: site + m.group(1), text)
+    return CLONE.sub(lambda m: m.group(1) + tag, text)
+
+
+def check(paths=None) -> list[str]:
+    """Files (relative to the repository) that --fix would change."""
     expected = install_cell_source()
     bad = []
-    for p in paths:
+    for p in notebooks() if paths is None else paths:
         cell = first_code_cell(json.loads(p.read_text()))
         if cell is None or "".join(cell["source"]) != expected:
             bad.append(str(p.relative_to(ROOT)))
+    if paths is None:
+        bad += [str(p.relative_to(ROOT)) for p in link_files() if p.read_text() != fixed_links(p.read_text())]
     return bad
 
 
-def fix(paths) -> None:
-    for p in paths:
+def fix(paths=None) -> None:
+    for p in notebooks() if paths is None else paths:
         nb = json.loads(p.read_text())
         cell = first_code_cell(nb)
         new = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
@@ -72,17 +161,28 @@ def fix(paths) -> None:
             first_md = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] != "code"), -1)
             nb["cells"].insert(first_md + 1, new)
         p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    if paths is None:
+        for p in link_files():
+            text = p.read_text()
+            if fixed_links(text) != text:
+                p.write_text(fixed_links(text))
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fix", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--release", action="store_true", help="print the release tag and exit")
     args = ap.parse_args()
+    if args.release:
+        print(release())
+        sys.exit(0)
     if args.fix:
-        fix(notebooks())
-    bad = check(notebooks())
+        fix()
+    bad = check()
     if bad:
-        print("notebooks whose Colab install cell is missing or stale:\n  " + "\n  ".join(bad))
+        print("out of date with _config.yml (run: python tools/colab_cell.py --fix):\n  " + "\n  ".join(bad))
         sys.exit(1)
-    print(f"Colab install cell OK in {len(notebooks())} notebooks ({repository()[0]})")
+    print(f"Colab cells and site links OK: release {release()}, site {site_url()}")
+    if args.fix:
+        print("now run: .venv/bin/python tools/exercises.py sync   (exercise setup cells and student copies)")

@@ -52,16 +52,17 @@ PYTHON = sys.executable
 # ------------------------------------------------------------------------------------------------
 # authoring: the first cell, the committed copies, the page links
 def setup_cell_source(name: str) -> str:
-    """The student's first cell: on Colab install mlp + otter and fetch the public tests."""
-    url, branch = colab_cell.repository()
+    """The student's first cell: on Colab, install mlp and otter and fetch the public tests, all at
+    the release tag of _config.yml (the tests then match the notebook the student opened)."""
+    url, _ = colab_cell.repository()
+    tag = colab_cell.release()
     clone = "/content/nn-from-scratch"
     extra = "\n".join([
-        f'%pip install -q "otter-grader=={OTTER_VERSION}"',
-        f"!git clone -q --depth 1 --branch {branch} {url} {clone}",
+        f"![ -d {clone} ] || git clone -q --depth 1 --branch {tag} {url} {clone}",
         f'TESTS_DIR = "{clone}/exercises/{name}/student/tests"',
     ])
     return "\n".join([
-        colab_cell.install_cell_source(extra),
+        colab_cell.install_cell_source(extra, packages=(f"otter-grader=={OTTER_VERSION}",)),
         "else:",
         '    TESTS_DIR = "tests"  # the public tests next to this notebook',
         "import otter",
@@ -70,13 +71,15 @@ def setup_cell_source(name: str) -> str:
 
 
 def colab_url(name: str) -> str:
-    url, branch = colab_cell.repository()
+    """Colab's address of the committed student notebook, at the release tag."""
+    url, _ = colab_cell.repository()
     repo = url.split("github.com/", 1)[1]
-    return (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+    return (f"https://colab.research.google.com/github/{repo}/blob/{colab_cell.release()}/"
             f"exercises/{name}/student/{name}.ipynb")
 
 
 def links_block(name: str) -> str:
+    """The exercise page's links: the download (built with the site) and Colab at the release."""
     return "\n".join([
         "<!-- links: written by tools/exercises.py sync -->",
         f'<a href="../downloads/{name}.zip" download>Download the notebook and its public tests '

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -41,20 +42,39 @@ def base_url(site):
     server.shutdown()
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def _runs(path: str) -> bool:
+    """True if `path --version` answers like a browser (Ubuntu's chromium-browser can be a stub
+    that only says the snap is missing)."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and re.search(r"\b(Chromium|Chrome)\b.*\d+\.\d+", out.stdout) is not None
+
+
+def _chromium() -> tuple[str | None, list[str]]:
+    """The browser to drive, and what was tried: $CHROMIUM if set, then Debian's chromium,
+    Ubuntu's chromium-browser, Google Chrome (preinstalled on GitHub's Ubuntu runners)."""
+    tried = []
+    explicit = os.environ.get("CHROMIUM")
+    candidates = [explicit] if explicit else [shutil.which(n) or n for n in BROWSER_NAMES]
+    for path in candidates:
+        if os.path.isfile(path) and _runs(path):
+            return path, tried
+        tried.append(f"{path}: {'does not run' if os.path.isfile(path) else 'not found'}")
+    return None, tried
 
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = _chromium()
+    executable, tried = _chromium()
     if executable is None:
-        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it "
-                    "when it can): browser tests skipped")
+        pytest.skip("no Chromium or Chrome to drive (tried " + "; ".join(tried) + "). Install "
+                    "Debian's 'chromium' (.ci/run does when it can) or set CHROMIUM=/path/to/browser: "
+                    "browser tests skipped")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

@@ -1,0 +1,117 @@
+"""The GitHub Actions workflow: valid against GitHub's schema (checked offline), and it does what
+the README promises: `make test` on every push and pull request, the tested site published to
+GitHub Pages from main (with the PDF next to it), the built site kept for pull-request previews."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+SITE = ROOT / ".github" / "workflows" / "site.yml"
+
+
+def _offline_env() -> dict:
+    """No way out: any attempt to fetch a schema fails at once instead of succeeding quietly."""
+    dead = "http://127.0.0.1:9"
+    return dict(os.environ, HTTP_PROXY=dead, HTTPS_PROXY=dead, http_proxy=dead, https_proxy=dead,
+                NO_PROXY="", no_proxy="")
+
+
+def _validate(*paths: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", *map(str, paths)],
+                          capture_output=True, text=True, env=_offline_env(), timeout=120)
+
+
+def test_workflows_valid_against_githubs_schema_offline():
+    assert WORKFLOWS, "no workflow in .github/workflows"
+    proc = _validate(*WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_schema_check_rejects_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(SITE.read_text().replace("runs-on:", "runs_on:", 1))
+    proc = _validate(broken)
+    assert proc.returncode == 1 and "runs_on" in proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def wf() -> dict:
+    return yaml.safe_load(SITE.read_text())
+
+
+def _steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def _uses(job: dict, action: str) -> list[dict]:
+    return [s for s in _steps(job) if s.get("uses", "").split("@")[0] == action]
+
+
+def _runs(job: dict) -> str:
+    return "\n".join(s.get("run", "") for s in _steps(job))
+
+
+def test_runs_make_test_on_pushes_to_main_and_pull_requests(wf):
+    on = wf.get("on", wf.get(True))   # YAML 1.1 reads a bare `on` as True
+    assert on["push"]["branches"] == ["main"] and "pull_request" in on
+    job = wf["jobs"]["test"]
+    assert "if" not in job, "make test runs on every event"
+    assert re.search(r"^make test$", _runs(job), re.M)
+    setup = _uses(job, "actions/setup-python")
+    assert setup and setup[0]["with"]["cache-dependency-path"].strip().startswith("requirements-lock.txt")
+
+
+def test_publishes_the_tested_site_to_pages_from_main_only(wf):
+    jobs = wf["jobs"]
+    kept = _uses(jobs["test"], "actions/upload-artifact")
+    assert kept and kept[0]["with"]["path"] == "_build/html", "the pull-request preview"
+    name = kept[0]["with"]["name"]
+    publishers = [n for n, j in jobs.items() if _uses(j, "actions/upload-pages-artifact")]
+    assert len(publishers) == 1
+    publish = jobs[publishers[0]]
+    assert publish["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert "test" in publish["needs"]
+    fetched = _uses(publish, "actions/download-artifact")
+    assert any(s["with"]["name"] == name and s["with"]["path"] == "_build/html" for s in fetched)
+    assert _uses(publish, "actions/upload-pages-artifact")[0]["with"]["path"] == "_build/html"
+    assert "test -f _build/html/book.pdf" in _runs(publish), "the PDF is published with the site"
+
+
+def test_pdf_is_built_before_the_site_that_links_it(wf):
+    """The site build copies _build/pdf/book.pdf into the site and links it (tools/build_pdf.py),
+    so `make pdf` runs before the `make test` whose site is published."""
+    runs = [s.get("run", "") for s in _steps(wf["jobs"]["test"])]
+    pdf = next(i for i, r in enumerate(runs) if re.search(r"^make pdf\b", r, re.M))
+    test = next(i for i, r in enumerate(runs) if re.search(r"^make test$", r, re.M))
+    assert pdf < test and "test-pdf" in runs[pdf]
+    assert "test -f _build/html/book.pdf" in "\n".join(runs[test:])
+
+
+def test_deploy_job_as_github_documents_it(wf):
+    deploy = next(j for j in wf["jobs"].values() if _uses(j, "actions/deploy-pages"))
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    assert _uses(deploy, "actions/deploy-pages")[0]["id"] == "deployment"
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert wf["permissions"] == {"contents": "read"}, "everything else gets a read-only token"
+
+
+def test_actions_are_githubs_own_at_a_major_version(wf):
+    for name, job in wf["jobs"].items():
+        for step in _steps(job):
+            if "uses" in step:
+                assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), (name, step["uses"])
+
+
+def test_readme_install_test_has_its_own_ci_job(wf):
+    assert re.search(r"^make test-readme$", _runs(wf["jobs"]["readme"]), re.M)
