@@ -106,7 +106,7 @@ test-book: install-test vendor exercises
 	$(PY) tools/build_book.py
 
 test-site: install-test
-	$(PY) -m pytest tests/site -q -n 2 --dist loadfile -p no:cacheprovider
+	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider
 
 # Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
 # takes minutes); CI runs it as a step of its own.

@@ -128,6 +128,29 @@ def visit(browser, base_url):
         v.close()
 
 
+@pytest.fixture(scope="session")
+def _open_pages(browser):      # closed before the browser is
+    pages: dict = {}
+    yield pages
+    for v in pages.values():
+        v.close()
+
+
+@pytest.fixture
+def page_as_loaded(_open_pages, browser, base_url):
+    """A page opened once and shared by the tests that only read it (each test of a page still
+    passes or fails on its own). Tests are grouped by page (site_helpers.by_page, run with
+    --dist loadgroup), so one worker opens each page once; a few stay open at a time."""
+    def _open(path: str, color_scheme: str = "light") -> Visit:
+        key = (path, color_scheme)
+        if key not in _open_pages:
+            while len(_open_pages) >= 4:
+                _open_pages.pop(next(iter(_open_pages))).close()
+            _open_pages[key] = Visit(browser, f"{base_url}/{path}", color_scheme)
+        return _open_pages[key]
+    return _open
+
+
 AXE = ROOT / "_build" / "test-assets" / "axe.min.js"
 
 

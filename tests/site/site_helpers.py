@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "_build" / "site-test"
@@ -19,3 +21,9 @@ def toc_pages() -> list[str]:
 
 def chapter_pages() -> list[str]:
     return [p for p in toc_pages() if p.startswith("chapters/")]
+
+
+def by_page(paths: list[str]) -> list:
+    """Parameters that keep every test of one page on one test worker (--dist loadgroup), so the
+    page is loaded once (conftest's page_as_loaded) while different pages spread over workers."""
+    return [pytest.param(p, id=p, marks=pytest.mark.xdist_group(p)) for p in paths]

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from site_helpers import toc_pages
+from site_helpers import by_page, toc_pages
 
 # Violations we accept, each with its reason. Keep this list short and justified.
 ALLOWED: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("path", toc_pages())
-def test_no_serious_accessibility_violations(visit, axe_source, path):
-    v = visit(path)
+@pytest.mark.parametrize("path", by_page(toc_pages()))
+def test_no_serious_accessibility_violations(page_as_loaded, axe_source, path):
+    v = page_as_loaded(path)
     v.page.add_script_tag(content=axe_source)
     result = v.page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',

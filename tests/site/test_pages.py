@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from site_helpers import ARTIFACTS, ROOT, chapter_pages, toc_pages
+from site_helpers import ARTIFACTS, ROOT, by_page, chapter_pages, toc_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402
@@ -21,11 +21,11 @@ PROSE = """() => { const main = document.querySelector('main').cloneNode(true);
     return main.textContent; }"""
 
 
-@pytest.mark.parametrize("path", toc_pages())
-def test_page_loads_offline_without_errors(visit, base_url, path, site):
+@pytest.mark.parametrize("path", by_page(toc_pages()))
+def test_page_loads_offline_without_errors(page_as_loaded, base_url, path, site):
     with urllib.request.urlopen(f"{base_url}/{path}") as r:
         assert r.status == 200
-    v = visit(path)
+    v = page_as_loaded(path)
     assert v.response.status == 200
     v.page.wait_for_timeout(300)
     assert v.failed == [], f"{path}: requests that failed: {v.failed}"
@@ -41,12 +41,12 @@ def test_page_loads_offline_without_errors(visit, base_url, path, site):
         assert "$$" not in text and "\\frac" not in text, f"{path}: raw TeX left on the page"
 
 
-@pytest.mark.parametrize("path", chapter_pages())
-def test_launch_buttons_open_this_notebook(visit, path):
+@pytest.mark.parametrize("path", by_page(chapter_pages()))
+def test_launch_buttons_open_this_notebook(page_as_loaded, path):
     url, branch = colab_cell.repository()
     repo = url.removeprefix("https://github.com/")
     notebook = path.replace(".html", ".ipynb")
-    v = visit(path)
+    v = page_as_loaded(path)
     hrefs = v.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}"
     binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{notebook}"
@@ -58,7 +58,7 @@ VISIBLE_PICTURES = """el => Array.from(el.querySelectorAll('img.mlp-figure'))
     .filter(img => img.offsetParent !== null).map(img => img.src)"""
 
 
-@pytest.mark.parametrize("path", chapter_pages())
+@pytest.mark.parametrize("path", by_page(chapter_pages()))
 def test_kernel_free_slider_changes_the_figure(visit, path):
     v = visit(path)
     v.page.wait_for_selector(".widget-slider .noUi-handle", timeout=20000)
@@ -82,11 +82,11 @@ STATIC_FIGURES = """() => Array.from(document.querySelectorAll('div.cell_output 
                   alt: (img.getAttribute('alt') || '').trim()}))"""
 
 
-@pytest.mark.parametrize("path", chapter_pages())
-def test_every_figure_is_drawn_and_described(visit, path):
+@pytest.mark.parametrize("path", by_page(chapter_pages()))
+def test_every_figure_is_drawn_and_described(page_as_loaded, path):
     """Each static figure loads with a non-zero size, is photographed on its own, and has alt
     text that describes it (not the file name myst-nb puts there by default)."""
-    v = visit(path)
+    v = page_as_loaded(path)
     figures = v.page.evaluate(STATIC_FIGURES)
     assert figures, f"{path}: no static figures (see test_figures.py)"
     empty = [f["src"] for f in figures if not (f["width"] > 0 and f["height"] > 0)]
@@ -126,9 +126,9 @@ OPAQUE_FIGURES = """async () => {
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-@pytest.mark.parametrize("path", chapter_pages())
-def test_chapter_screenshots_and_figures_readable(visit, path, mode):
-    v = visit(path, color_scheme=mode)
+@pytest.mark.parametrize("path", by_page(chapter_pages()))
+def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
+    v = page_as_loaded(path, color_scheme=mode)
     theme = v.page.evaluate("document.documentElement.dataset.theme")
     assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
