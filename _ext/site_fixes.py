@@ -4,7 +4,8 @@
   JavaScript error on every page.
 - The ipywidgets embed manager typesets labels with the MathJax 2 API, absent from MathJax 3.
 - Theme and widget elements that fail WCAG checks: the expand/collapse toggles of the sidebar are
-  <summary> elements with only an icon; the search button's aria-label hides its visible text;
+  <summary> elements with only an icon; the search button's aria-label and that of myst-nb's
+  "Show code cell source" toggle (hide-input cells) hide their visible text;
   the colour-mode button's icons carry titles ("Light", "Dark") that its aria-label does not
   contain; sphinxcontrib-bibtex's citation list holds deprecated doc-biblioentry items where
   role="list" needs list items; code blocks that scroll are not keyboard-focusable; ipywidgets'
@@ -49,6 +50,11 @@ A11Y_FIXES = """(function () {
   function fix() {
     document.querySelectorAll("summary:not([aria-label])").forEach(function (s) {
       if (!s.textContent.trim()) { s.setAttribute("aria-label", "Show or hide the pages of this section"); }
+    });
+    // myst-nb's hide-input toggle: aria-label "Toggle hidden content" hides its visible text
+    // ("Show code cell source"), which is the better name.
+    document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (s) {
+      if (s.textContent.trim()) { s.removeAttribute("aria-label"); }
     });
     document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
       b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name

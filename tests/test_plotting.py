@@ -209,3 +209,114 @@ def test_graph_texts_and_given_axes():
         deep = deep.relu()
     with pytest.raises(ValueError, match="max_nodes"):
         P.plot_graph(deep)
+
+
+# --- plot_unit_line, plot_hidden_views, plot_sweep ------------------------------------------------
+
+def _arrow(ax):
+    """(start, head) of the last arrow annotation on ax."""
+    ann = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None][-1]
+    return np.asarray(ann.xyann, dtype=float), np.asarray(ann.xy, dtype=float)
+
+
+@pytest.mark.parametrize("w, b, level", [((1.0, 1.0), -1.5, 0.0), ((2.0, -0.5), 0.3, 0.0),
+                                         ((0.0, 3.0), -1.0, 1.0), ((-1.0, 0.0), 0.2, -1.0)])
+def test_unit_line_is_the_level_set_and_the_arrow_points_along_w(w, b, level):
+    fig, ax = plt.subplots()
+    ax.set(xlim=(-2, 3), ylim=(-1, 2))
+    line = P.plot_unit_line(ax, w, b, level=level, color="C1", label="unit")
+    w = np.asarray(w)
+    for point in (line.get_xy1(), line.get_xy2()):          # two points of the infinite line
+        assert w @ np.asarray(point) + b == pytest.approx(level, abs=1e-9)
+    start, head = _arrow(ax)
+    assert w @ start + b == pytest.approx(level, abs=1e-9)   # the arrow starts on the line
+    step = head - start
+    assert w @ head + b > level                               # ... and points where z > level
+    assert abs(step[0] * w[1] - step[1] * w[0]) < 1e-9        # ... along w
+    assert ax.get_xlim() == (-2, 3) and ax.get_ylim() == (-1, 2)   # the limits are untouched
+    assert line.get_label() == "unit" and line.get_color() == "C1"
+
+
+def test_unit_line_without_weights_and_bad_input():
+    fig, ax = plt.subplots()
+    assert P.plot_unit_line(ax, [0.0, 0.0], 1.0) is None and not ax.lines and not ax.texts
+    with pytest.raises(ValueError, match="2 finite numbers"):
+        P.plot_unit_line(ax, [1.0, 2.0, 3.0], 0.0)
+    with pytest.raises(ValueError, match="2 finite numbers"):
+        P.plot_unit_line(ax, [1.0, np.nan], 0.0)
+    with pytest.raises(ValueError, match="b must be finite"):
+        P.plot_unit_line(ax, [1.0, 1.0], np.inf)
+
+
+def _xor_step_net(W1=((1.0, 1.0), (-1.0, -1.0)), b1=(-0.5, 1.5), v=(1.0, 1.0), c=-1.5):
+    net = mlp.MLP([2, 2, 1], activation="step", output="step", rng=0)
+    net.layer(1).W.data[:], net.layer(1).b.data[:] = W1, b1
+    net.layer(2).W.data[:], net.layer(2).b.data[:] = [v], [c]
+    return net
+
+
+@pytest.mark.parametrize("b2, right", [(1.5, 4), (-0.7, 2)])    # NAND, then a unit that is always 1
+def test_hidden_views_draws_the_hidden_space_and_counts_correctly(b2, right):
+    X, y = mlp.datasets.xor()
+    net = _xor_step_net(b1=(-0.5, b2))
+    names = [f"({a:.0f},{b:.0f})" for a, b in X]
+    ax_in, ax_h, ax_out = P.plot_hidden_views(net, X, y, names=names)
+    W1, b1 = np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, b2])
+    H = (X @ W1.T + b1 >= 0).astype(float)                    # the hidden step units, by hand
+    hidden_points = np.vstack([c.get_offsets() for c in ax_h.collections if hasattr(c, "get_offsets")
+                               and c.get_label().startswith("class")])
+    assert sorted(map(tuple, hidden_points)) == sorted(map(tuple, H))
+    for i, line in enumerate(ax_in.lines):                    # hidden unit i's line z_i = 0
+        assert W1[i] @ np.asarray(line.get_xy1()) + b1[i] == pytest.approx(0, abs=1e-9)
+    out_line = ax_h.lines[0]
+    assert np.array([1.0, 1.0]) @ np.asarray(out_line.get_xy1()) - 1.5 == pytest.approx(0, abs=1e-9)
+    y_hat = (H @ [1.0, 1.0] - 1.5 >= 0).astype(int)
+    assert np.sum(y_hat == y) == right and ax_out.get_title() == f"output: {right} of 4 correct"
+    assert all(labelled(ax) for ax in (ax_in, ax_h, ax_out))
+    texts = {t.get_text() for t in ax_h.texts}
+    assert "(0,1) (1,0)" in texts or right != 4            # two corners on one spot share a label
+    labels = [t.get_text() for t in ax_in.figure.legends[0].get_texts()]
+    assert labels[:2] == ["class 0", "class 1"] and any("output unit" in s for s in labels)
+
+
+def test_hidden_views_in_a_given_figure_and_bad_input():
+    X, y = mlp.datasets.xor()
+    fig = Figure(figsize=(12, 4.6))
+    axes = P.plot_hidden_views(_xor_step_net(), X, y, fig=fig, fixed_layout=True)
+    assert all(ax.figure is fig for ax in axes) and fig.get_layout_engine() is None
+    with pytest.raises(ValueError, match=r"sizes \[2, 2, 1\]"):
+        P.plot_hidden_views(mlp.MLP([2, 3, 1], rng=0), X, y)
+    with pytest.raises(ValueError, match="label 0 or 1"):
+        P.plot_hidden_views(_xor_step_net(), X, y + 1)
+    with pytest.raises(ValueError, match="one entry per row"):
+        P.plot_hidden_views(_xor_step_net(), X, y, names=["a"])
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    X, y, _ = mlp.datasets.make_teacher_student(30, 4, noise=0.1, rng=0)
+    Xt, _, yt = mlp.datasets.make_teacher_student(100, 4, noise=0.1, rng=1)
+    return mlp.double_descent.sweep_random_features(X, y, Xt, yt, [5, 15, 30, 60, 120], seeds=3, rng=0)
+
+
+def test_sweep_draws_the_median_the_band_and_the_threshold(sweep):
+    ax = P.plot_sweep(sweep)
+    line = ax.lines[0]
+    np.testing.assert_array_equal(line.get_xdata(), sweep.n_features)
+    np.testing.assert_allclose(line.get_ydata(), np.median(sweep.test_mse, axis=0))
+    assert len(ax.collections) == 1                            # the 25-75% band
+    assert [l.get_xdata()[0] for l in ax.lines[1:]] == [30]     # the dashed line at p = n
+    assert ax.get_xscale() == ax.get_yscale() == "log" and labelled(ax)
+    ax2 = P.plot_sweep(sweep, what="train_mse", band=False, p_max=20)
+    np.testing.assert_array_equal(ax2.lines[0].get_xdata(), [5, 15])
+    assert ax2.get_yscale() == "linear" and not ax2.collections and len(ax2.lines) == 1
+    np.testing.assert_allclose(ax2.lines[0].get_ydata(), np.median(sweep.train_mse, axis=0)[:2])
+
+
+def test_sweep_bad_input(sweep):
+    with pytest.raises(ValueError, match="unknown what"):
+        P.plot_sweep(sweep, what="loss")
+    with pytest.raises(TypeError, match="SweepResult"):
+        P.plot_sweep({"n_features": [1]})
+    with pytest.raises(ValueError, match="no width"):
+        P.plot_sweep(sweep, p_max=1)

@@ -331,3 +331,179 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     return ax
+
+
+def plot_unit_line(ax, w, b: float, level: float = 0.0, color="k", label: str | None = None,
+                   arrow: bool = True, centre=None, **line_kw):
+    """The line w . p + b = level in the plane of p = (p_1, p_2), with an arrow along w.
+
+    For a unit with weights w = (w_1, w_2) and bias b this is where its pre-activation
+    z = w . p + b equals `level` (0: the unit's decision line). The arrow starts on the line and
+    points along w, to the side where z > level. The line is infinite (ax.axline) and does not
+    change the axes limits; the arrow is drawn at the point of the line nearest to `centre`
+    (default: the middle of the current view), so set the limits first. A unit with w = (0, 0) is
+    constant and has no line: nothing is drawn and None is returned; otherwise the Line2D.
+    """
+    where = "plot_unit_line"
+    w = np.asarray(w, dtype=float)
+    if w.shape != (2,) or not np.all(np.isfinite(w)):
+        raise ValueError(f"{where}: w must be 2 finite numbers (the weights of a unit with two "
+                         f"inputs); got {np.asarray(w).tolist()!r}. For a layer, pass W[i] for unit i.")
+    check_number(b, "b", where)
+    check_number(level, "level", where)
+    if not np.any(w):
+        return None
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    c = np.array([(x0 + x1) / 2, (y0 + y1) / 2] if centre is None else centre, dtype=float)
+    q = c - (w @ c + b - level) / (w @ w) * w      # the point of the line nearest to c
+    unit = w / np.linalg.norm(w)
+    line = ax.axline(q, q + np.array([-unit[1], unit[0]]), color=color, label=label,
+                     **{"linewidth": 2, **line_kw})
+    if arrow:
+        size = 0.11 * np.hypot(x1 - x0, y1 - y0)
+        ax.annotate("", q + size * unit, q, arrowprops=dict(arrowstyle="->", color=color, lw=2))
+    return line
+
+
+HIDDEN_UNIT_COLORS = ("#009E73", "#CC79A7")        # hidden unit 1 green, hidden unit 2 purple
+
+
+def plot_hidden_views(net, X, y, fig=None, names=None, padding: float = 0.3,
+                      fixed_layout: bool = False, resolution: int = 120):
+    """Three views of a network with 2 inputs, 2 hidden units and 1 output (an mlp.MLP [2, 2, 1]).
+
+    Left, the input plane: the data and each hidden unit's line z^(1)_i = W^(1)_i . x + b^(1)_i = 0,
+    with an arrow towards the side where the unit's pre-activation is positive. Middle, the hidden
+    space: every input drawn at its hidden activations h = a^(1) = f(z^(1)), the output unit's
+    line z^(2) = W^(2) . h + b^(2) = 0, and, shaded, where the output unit says class 1
+    (z^(2) >= 0). Right: the network's decision regions in the input plane and how many points
+    it classifies correctly (an output >= 0.5 for a sigmoid or step output, >= 0 for a linear one).
+
+    y : (N,) labels 0/1. names : optional label per point, printed next to it (points on the
+    same spot share one label), and then each point's output is printed on the right. fig: a
+    matplotlib Figure to draw in (e.g. from a widget); fixed_layout=True puts the panels at fixed
+    positions, so a slider does not make them jump. Returns the three Axes.
+    """
+    where = "plot_hidden_views"
+    sizes = getattr(net, "sizes", None)
+    if sizes is None or list(sizes) != [2, 2, 1]:
+        raise ValueError(f"{where}: net must be an mlp.MLP of sizes [2, 2, 1] (two inputs, two "
+                         f"hidden units, one output); got sizes {sizes!r}.")
+    X = as_2d(X, "X", where, n_features=2)
+    y = np.asarray(y).reshape(-1)
+    if len(y) != len(X) or not np.all(np.isin(y, (0, 1))):
+        raise ValueError(f"{where}: y must hold one label 0 or 1 per row of X; got {len(y)} labels "
+                         f"{np.unique(y)[:5].tolist()} for {len(X)} rows.")
+    if names is not None and len(names) != len(X):
+        raise ValueError(f"{where}: names must have one entry per row of X; got {len(names)} for "
+                         f"{len(X)} rows.")
+    check_number(padding, "padding", where, low=0)
+    import matplotlib.pyplot as plt
+    if fig is None:
+        fig = plt.figure(figsize=(12, 4.6), layout=None if fixed_layout else "constrained")
+    if fixed_layout:
+        fig.set_layout_engine("none")
+    grid = dict(left=0.05, right=0.99, bottom=0.2, top=0.86, wspace=0.3) if fixed_layout else None
+    ax_in, ax_h, ax_out = fig.subplots(1, 3, gridspec_kw=grid)
+    W1, b1 = net.layer(1).W.data, net.layer(1).b.data
+    v, c = net.layer(2).W.data[0], net.layer(2).b.data[0]
+    out = np.asarray(net.forward(X))[:, 0]
+    H = np.asarray(net.a[1])
+    threshold = 0.5 if net.layer(2).f.name in ("sigmoid", "step") else 0.0   # outputs in [0, 1]
+    says_one = out >= threshold
+    n_right = int(np.sum(says_one == (y == 1)))
+
+    def limits(P):
+        lo, hi = np.minimum(P.min(axis=0), 0.0), np.maximum(P.max(axis=0), 1.0)
+        pad = padding * (hi - lo)
+        return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+
+    def points(ax, P):
+        for k in (0, 1):
+            ax.scatter(*P[y == k].T, s=90 if names is not None else 20, color=OKABE_ITO[k],
+                       marker=MARKERS[k], edgecolors="k", linewidths=0.5, zorder=3,
+                       label=f"class {k}")
+        spots: dict = {}
+        for p, name in zip(P, names if names is not None else []):
+            spots.setdefault(tuple(np.round(p, 2)), []).append(str(name))
+        for (px, py), group in spots.items():
+            ax.annotate(" ".join(group), (px, py), textcoords="offset points", xytext=(0, 8),
+                        ha="center", va="bottom", fontsize=8)
+
+    (xl, yl), (hxl, hyl) = limits(X), limits(H)
+    ax_in.set(xlim=xl, ylim=yl, aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+              title="input space: one line per hidden unit")
+    points(ax_in, X)
+    for i in range(2):
+        plot_unit_line(ax_in, W1[i], b1[i], color=HIDDEN_UNIT_COLORS[i],
+                       label=f"hidden unit {i + 1}: $z^{{(1)}}_{i + 1} = 0$")
+
+    ax_h.set(xlim=hxl, ylim=hyl, aspect="equal", xlabel="$h_1 = a^{(1)}_1$ (hidden unit 1)",
+             ylabel="$h_2 = a^{(1)}_2$ (hidden unit 2)", title="hidden space: where the inputs land")
+    gx, gy = np.meshgrid(np.linspace(*hxl, resolution), np.linspace(*hyl, resolution))
+    region = (np.c_[gx.ravel(), gy.ravel()] @ v + c >= 0).reshape(gx.shape).astype(float)
+    ax_h.contourf(gx, gy, region, levels=[-0.5, 0.5, 1.5], colors=OKABE_ITO[:2], alpha=0.2)
+    points(ax_h, H)
+    output_line = plot_unit_line(ax_h, v, c, color="k", label="output unit: $z^{(2)} = 0$")
+
+    plot_decision_boundary(net, X, y, ax=ax_out, threshold=threshold,
+                           padding=padding, resolution=resolution)
+    if ax_out.get_legend() is not None:
+        ax_out.get_legend().remove()
+    if names is not None:
+        for k in (0, 1):                    # the few points again, as large as in the other panels
+            ax_out.scatter(*X[y == k].T, s=90, color=OKABE_ITO[k], marker=MARKERS[k],
+                           edgecolors="k", zorder=3)
+        for p, o in zip(X, out):
+            ax_out.annotate(f"{o:.2f}", p, textcoords="offset points", xytext=(0, 8),
+                            ha="center", va="bottom", fontsize=8)
+    ax_out.set(aspect="equal", title=f"output: {n_right} of {len(X)} correct")
+
+    handles, labels = ax_in.get_legend_handles_labels()
+    if output_line is not None:
+        handles.append(output_line)
+        labels.append("output unit: $z^{(2)} = 0$ (middle)")
+    fig.legend(handles, labels, loc="lower center" if fixed_layout else "outside lower center",
+               ncol=5, fontsize=9, frameon=False)
+    return ax_in, ax_h, ax_out
+
+
+def plot_sweep(result, ax=None, what: str = "test_mse", p_max: float | None = None,
+               band: bool = True, label: str | None = None, color=None, log: bool = True):
+    """One quantity of a random-features sweep against the number of features p.
+
+    result : an mlp.double_descent.SweepResult (from sweep_random_features or sweep_ridges).
+    Draws the median over the seeds of `what` ("test_mse", "train_mse" or "norm", the norm of the
+    readout ||a||) at every p <= p_max, with the 25-75% range of the seeds shaded when band=True,
+    and a dashed vertical line at the interpolation threshold p = n when it is in range.
+    log=True uses logarithmic axes (p and the quantity); training errors, which reach 0, are
+    drawn on a linear y axis. Returns the Axes.
+    """
+    where = "plot_sweep"
+    check_choice(what, {"test_mse", "train_mse", "norm"}, "what", where)
+    if not all(hasattr(result, k) for k in ("n_features", "n_train", "median", "quantiles")):
+        raise TypeError(f"{where}: result must be a SweepResult (from mlp.double_descent."
+                        f"sweep_random_features); got {type(result).__name__}.")
+    p = np.asarray(result.n_features)
+    keep = p <= (np.inf if p_max is None else p_max)
+    if not np.any(keep):
+        raise ValueError(f"{where}: no width p <= p_max={p_max}; the sweep starts at p = {p.min()}.")
+    ax = _axes(ax, figsize=(6.0, 4.0))
+    med = result.median(what)[keep]
+    color = color or {"test_mse": NEGATIVE, "train_mse": POSITIVE, "norm": OKABE_ITO[2]}[what]
+    ax.plot(p[keep], med, "o-", ms=3, color=color, label=label or "median over seeds")
+    if band:
+        lo, hi = result.quantiles(what)[:, keep]
+        ax.fill_between(p[keep], lo, hi, color=color, alpha=0.2, label="25-75% of seeds")
+    n = result.n_train
+    if p[keep].min() <= n <= p[keep].max():
+        ax.axvline(n, color="k", linestyle="--", lw=1, label=f"p = n = {n}")
+    if log:
+        ax.set_xscale("log")
+        if what != "train_mse":
+            ax.set_yscale("log")
+    ylabel = {"test_mse": "test mean squared error", "train_mse": "training mean squared error",
+              "norm": "norm of the readout $\\|a\\|$"}[what]
+    ax.set(xlabel="hidden units p (= fitted parameters)", ylabel=ylabel,
+           title=ylabel[0].upper() + ylabel[1:] + " against width")
+    return ax
