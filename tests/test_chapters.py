@@ -105,3 +105,12 @@ def test_the_box_parser_reads_titles_classes_and_bodies():
             "```{admonition} Answer\n:class: dropdown\n42\n```")
     assert admonitions(text) == [("Slip 9: x", "warning dropdown", "The slides write $a = 1.5$."),
                                  ("Answer", "dropdown", "42")]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_headings_carry_no_numbers_of_their_own(path):
+    """The site and the PDF number chapters and sections; a typed number would read '1.1 1. ...'."""
+    numbered = [line for line in markdown(path).splitlines()
+                if re.match(r"#{1,6}\s+(\d+(\.\d+)*\.?|[IVX]+\.)\s", line)]
+    assert numbered == [], (f"{path.name}: headings that type their own number (remove it; the "
+                            f"book numbers them): {numbered}")
