@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -164,6 +165,23 @@ def test_digits_points_come_only_from_held_out_accuracy(runs):
         assert res["extra_data"]["status"] == "graded" and q2["score"] == 0, (student, q2["output"])
     log = (runs["clean"][1] / "logs" / "07-digits" / "trained-on-heldout.txt").read_text()
     assert "FileNotFoundError" in log and "digits.csv.gz" in log, log[:800]
+
+
+@pytest.mark.skipif("07-digits" not in EXS, reason="exercise 7 is not built")
+def test_digits_log_shows_held_out_accuracy_for_the_instructor(built, runs):
+    """The limit the README states: weights trained at home on all of scikit-learn's digits and
+    pasted in as numbers score like trained ones, but the instructor's log shows their 100%
+    held-out accuracy (a network that never saw the digits gets about 97%). Students never see it."""
+    grades = runs["clean"][1]
+    pasted = (grades / "logs" / "07-digits" / "pasted-from-home.txt").read_text()
+    assert "held-out accuracy 100.0% of 300 digits" in pasted, pasted[:800]
+    assert result(grades, "07-digits", "pasted-from-home")["score"] == auto_points(built, "07-digits")
+    solution = (grades / "logs" / "07-digits" / "solution.txt").read_text()
+    accuracy = float(re.search(r"held-out accuracy ([\d.]+)% of 300 digits", solution).group(1))
+    assert 95 <= accuracy < 100, solution[:800]
+    for student in ("solution", "pasted-from-home"):
+        visible = json.dumps(result(grades, "07-digits", student))
+        assert "held-out accuracy" not in visible, f"{student}: the remark reached the student's results"
 
 
 def test_clean_rows_identical_with_hostile_neighbours(runs):

@@ -23,9 +23,10 @@ class Case:
     points: float | None
     hidden: bool
 
-    def call(self, env) -> None:
-        """Call the test with the notebook's value of each of its parameters (None if missing)."""
-        self.function(**{p: env.get(p) for p in inspect.signature(self.function).parameters})
+    def call(self, env):
+        """Call the test with the notebook's value of each of its parameters (None if missing);
+        returns what the test returns (a test may return a line for the instructor's log)."""
+        return self.function(**{p: env.get(p) for p in inspect.signature(self.function).parameters})
 
 
 @dataclasses.dataclass
