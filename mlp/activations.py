@@ -24,23 +24,24 @@ class Activation:
     as 1 (how the exercises plant "backprop without f'(z)").
 
     >>> act = get_activation("sigmoid")
-    >>> float(act(0.0)), float(act.df(0.0))
+    >>> float(act(0.0)), float(act.fprime(0.0))
     (0.5, 0.25)
     """
 
-    __slots__ = ("name", "f", "fprime", "params")
+    __slots__ = ("name", "f", "_fprime", "params")
 
     def __init__(self, name: str, f: Callable, fprime: Callable, params: tuple = ()):
         self.name, self.f, self.params = name, f, tuple(params)
         # a derivative of z alone (np.ones_like, say) is called with z only
-        self.fprime = fprime if (required_args(fprime) or 0) >= 2 else (lambda z, a: fprime(z))
+        self._fprime = fprime if (required_args(fprime) or 0) >= 2 else (lambda z, a: fprime(z))
 
     def __call__(self, z):
         return self.f(z)
 
-    def df(self, z):
-        """f'(z) from z alone (for plots and checks): fprime(z, f(z))."""
-        return self.fprime(z, self.f(z))
+    def fprime(self, z, a=None):
+        """f'(z). Backprop passes a = f(z), which the forward pass stored; without it (plots,
+        checks) a is computed here."""
+        return self._fprime(z, self.f(z) if a is None else a)
 
     def __repr__(self) -> str:
         args = "".join(f", {k}={v}" for k, v in self.params)

@@ -27,7 +27,7 @@ def test_derivative_matches_central_differences(name, N, K, rng):
     act = _get(name)
     # z spans both sides of 0 and the saturated tails, but keeps clear of the kink at 0
     z = away_from(rng.normal(scale=3.0, size=(N, K)), margin=1e-3)
-    df = act.df(z)
+    df = act.fprime(z)
     assert df.shape == z.shape and df.dtype == np.float64
     np.testing.assert_allclose(df, elementwise_difference(act.f, z), rtol=1e-7, atol=1e-9)
 
@@ -53,7 +53,7 @@ def test_values_from_the_activation_table(name):
     f_expected, df_expected = EXPECTED[name]
     act = ACTIVATIONS[name]
     np.testing.assert_allclose(act.f(Z), f_expected, rtol=1e-14, atol=1e-16)
-    np.testing.assert_allclose(act.df(Z), df_expected, rtol=1e-14, atol=1e-16)
+    np.testing.assert_allclose(act.fprime(Z), df_expected, rtol=1e-14, atol=1e-16)
     np.testing.assert_allclose(act(Z), act.f(Z))
 
 
@@ -62,9 +62,9 @@ def test_stable_at_1000_and_float32_is_kept(name):
     act = ACTIVATIONS[name]
     z = np.array([-1000.0, 1000.0])
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        assert np.all(np.isfinite(act.f(z))) and np.all(np.isfinite(act.df(z)))
+        assert np.all(np.isfinite(act.f(z))) and np.all(np.isfinite(act.fprime(z)))
     z32 = np.linspace(-3, 3, 7, dtype=np.float32)
-    assert act.f(z32).dtype == np.float32 and act.df(z32).dtype == np.float32
+    assert act.f(z32).dtype == np.float32 and act.fprime(z32).dtype == np.float32
 
 
 def test_parametrised_activations_and_registry():
@@ -91,7 +91,7 @@ def test_fprime_is_the_derivative_given_z_and_a(name, rng):
     z = away_from(rng.normal(scale=3.0, size=(4, 3)), margin=1e-3)
     np.testing.assert_allclose(act.fprime(z, act.f(z)), elementwise_difference(act.f, z),
                                rtol=1e-7, atol=1e-9)
-    np.testing.assert_array_equal(act.df(z), act.fprime(z, act.f(z)))
+    np.testing.assert_array_equal(act.fprime(z), act.fprime(z, act.f(z)))
 
 
 def test_relu_derivative_is_the_step_function():
@@ -114,6 +114,14 @@ def test_activations_built_as_the_exercises_build_them():
     # exercise 2's tests read f from the registry, and plot f and f' as chapter 2 does
     assert mlp.get_activation("tanh").f is mlp.activations.tanh
     zz = np.linspace(-3, 3, 7)
-    assert mlp.get_activation("tanh").df(zz).shape == zz.shape
+    assert mlp.get_activation("tanh").fprime(zz).shape == zz.shape
     custom = Activation("cube", lambda z: z ** 3, lambda z, a: 3 * z ** 2)
-    assert custom(2.0) == 8.0 and custom.df(2.0) == 12.0 and repr(custom) == "Activation(cube)"
+    assert custom(2.0) == 8.0 and custom.fprime(2.0) == 12.0 and repr(custom) == "Activation(cube)"
+
+
+def test_one_name_for_the_derivative():
+    """f'(z) is `fprime`, as the lectures write it: with the stored a = f(z) (backprop) or without."""
+    act = _get("sigmoid")
+    z = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_array_equal(act.fprime(z), act.fprime(z, act.f(z)))
+    assert [n for n in ("df", "derivative", "df_from_a") if hasattr(act, n)] == []

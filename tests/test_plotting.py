@@ -105,7 +105,7 @@ def test_activation(name):
     act = mlp.get_activation(name)
     f_line, df_line = [ln for ln in ax.lines if not ln.get_label().startswith("_")]
     np.testing.assert_allclose(f_line.get_ydata(), act.f(z))
-    np.testing.assert_allclose(df_line.get_ydata(), act.df(z))
+    np.testing.assert_allclose(df_line.get_ydata(), act.fprime(z))
     fig, ax2 = plt.subplots()
     assert P.plot_activation(mlp.activations.leaky_relu(0.1), ax=ax2) is ax2
 

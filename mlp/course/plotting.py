@@ -127,7 +127,7 @@ def plot_activation(activation, ax=None, z=None):
     ax.axhline(0, color="0.8", linewidth=0.8)
     ax.axvline(0, color="0.8", linewidth=0.8)
     ax.plot(z, act.f(z), color=POSITIVE, label="f(z)")
-    ax.plot(z, act.df(z), "--", color=NEGATIVE, label="f'(z)")
+    ax.plot(z, act.fprime(z), "--", color=NEGATIVE, label="f'(z)")
     ax.set(xlabel="pre-activation z", ylabel="value", title=f"activation: {act.name}")
     ax.legend(fontsize="small")
     return ax
