@@ -259,6 +259,8 @@ def test_fixer_rebases_links_and_tag_on_a_new_config(monkeypatch):
     assert "git clone --branch v2099.3 " in fixed
     assert colab_cell.site_url() not in readme and "github.io" not in fixed
     assert exercises.colab_url("04-backprop").split("/blob/")[1].startswith("v2099.3/")
+    assert exercises.binder_url("04-backprop").endswith(
+        "/course/v2099.3?urlpath=lab/tree/exercises/04-backprop/student/04-backprop.ipynb")
     assert "--branch v2099.3 " in exercises.setup_cell_source("04-backprop")
     assert "@v2099.3\"" in colab_cell.install_cell_source()
 

@@ -78,13 +78,24 @@ def colab_url(name: str) -> str:
             f"exercises/{name}/student/{name}.ipynb")
 
 
+def binder_url(name: str) -> str:
+    """Binder's address of the committed student notebook, at the release tag, in JupyterLab (as
+    the theme's launch button builds it for the chapters; Binder has otter, so grader.check works)."""
+    url, _ = colab_cell.repository()
+    repo = url.split("github.com/", 1)[1]
+    hub = str(colab_cell.config()["launch_buttons"]["binderhub_url"]).rstrip("/")
+    return (f"{hub}/v2/gh/{repo}/{colab_cell.release()}?urlpath=lab/tree/"
+            f"exercises/{name}/student/{name}.ipynb")
+
+
 def links_block(name: str) -> str:
-    """The exercise page's links: the download (built with the site) and Colab at the release."""
+    """The exercise page's links: the download (built with the site), Colab and Binder at the release."""
     return "\n".join([
         "<!-- links: written by tools/exercises.py sync -->",
         f'<a href="../downloads/{name}.zip" download>Download the notebook and its public tests '
         f"({name}.zip)</a> &middot; "
-        f'<a href="{colab_url(name)}">Open in Colab</a>',
+        f'<a href="{colab_url(name)}">Open in Colab</a> &middot; '
+        f'<a href="{binder_url(name)}">Open in Binder</a>',
         "<!-- /links -->",
     ])
 
