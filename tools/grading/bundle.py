@@ -5,15 +5,15 @@
     <name>/tests/data/          data only hidden tests read (exercise 7's held-out digits)
     <name>/public/tests/qN.py   the public tests students have (the notebook's grader.check)
     <name>/grader/grading/      this package: what runs the notebook and judges it
-    <name>/grader/mlp/          the course package, unpacked from the wheel below
-    <name>/wheels/*.whl         the course package built from the same commit
-    <name>/requirements.txt     the grading environment's third-party packages, pinned
+    <name>/grader/mlp/          the course package, unpacked from its wheel built from the same commit
+    <name>/requirements.txt     the grading environment's packages, pinned (grading.environment)
     <name>/setup.sh, run_autograder   Gradescope's entry points (see grading.gradescope)
 
-Only ``grader/`` is visible inside the sandbox. The zip is standalone and installs offline from
-PyPI plus the bundled wheel: nothing is fetched from the repository, so later pushes cannot change
-an autograder already uploaded. Files are written in a fixed order with fixed timestamps, so the
-same inputs give the same zip and the same fingerprint (which keys the resume of `make grade`).
+Only ``grader/`` is visible inside the sandbox. The zip is standalone and installs from PyPI:
+nothing is fetched from the repository, so later pushes cannot change an autograder already
+uploaded. Files are written in a fixed order with fixed timestamps, so the same inputs give the
+same zip and the same fingerprint (which keys the resume of `make grade`). The folder is 0700 and
+the zip 0600: only the instructor's user reads them.
 """
 from __future__ import annotations
 
@@ -24,32 +24,13 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Third-party packages the grading environment needs, besides the course package's own
-# dependencies (which come with the wheel): IPython to run the cells, psutil to stop the processes
-# of the fallback sandbox. Not otter: the judge reads the tests itself (grading.testfiles) and the
-# notebook's `import otter` gets a stand-in (grading.runner).
-PINNED = ("numpy", "ipython", "psutil")
-
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder's image. It installs the grading
-# environment from PyPI and the bundled course package (nothing from the course repository), and
-# bubblewrap for the sandbox when it can. AUTOGRADER_ROOT (default /autograder) and SETUP_PYTHON
-# (default python3) let a test emulate Gradescope's layout under a temporary folder.
-set -euo pipefail
-SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-if [ -z "${SKIP_APT:-}" ] && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap python3-venv > /dev/null) \\
-        || echo "warning: could not install bubblewrap; grading will use the fallback sandbox"
-fi
-"${SETUP_PYTHON:-python3}" -m venv "$ROOT/venv"
-"$ROOT/venv/bin/python" -m pip install -q --disable-pip-version-check \\
-    -r "$SOURCE/requirements.txt" "$SOURCE"/wheels/*.whl
-"""
+# The grading environment (grading.environment): the same requirements and the same setup script
+# for `make grade` and the zip, so both grade with the same packages.
+REQUIREMENTS = HERE / "requirements.txt"
+SETUP_SH = HERE / "setup.sh"
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade /autograder/submission into
@@ -57,6 +38,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 exec "$ROOT/venv/bin/python" -I "$ROOT/source/grader/grading/gradescope.py" --root "$ROOT"
 """
+HIDDEN_VISIBILITY = ("visible", "after_due_date", "after_published")
 
 
 def build_wheel(repo: Path, out: Path) -> Path:
@@ -75,16 +57,14 @@ def build_wheel(repo: Path, out: Path) -> Path:
     return next(out.glob("*.whl"))
 
 
-def requirements() -> str:
-    lines = [f"{name}=={metadata.version(name)}" for name in PINNED]
-    return "# The grading environment, pinned to the versions the autograder was tested with.\n" + \
-        "\n".join(lines) + "\n"
-
-
 def build(name: str, questions: list[dict], tests: Path, public_tests: Path, wheel: Path,
-          out: Path, release: str = "", data: list[Path] = ()) -> str:
+          out: Path, release: str = "", data: list[Path] = (), hidden_visibility: str = "visible") -> str:
     """Write the autograder folder `out` and `out`.zip; return its fingerprint. `data`: files the
-    hidden tests read (from tests/data/), which only the judge sees."""
+    hidden tests read (from tests/data/), which only the judge sees. `hidden_visibility`: on
+    Gradescope, show the hidden tests' part of each question at once ("visible", with hints only)
+    or, with their full messages, only "after_due_date" (or "after_published")."""
+    if hidden_visibility not in HIDDEN_VISIBILITY:
+        raise ValueError(f"hidden_visibility must be one of {HIDDEN_VISIBILITY}, got {hidden_visibility!r}")
     shutil.rmtree(out, ignore_errors=True)
     (out / "grader").mkdir(parents=True)
     shutil.copytree(tests, out / "tests", ignore=shutil.ignore_patterns("__pycache__"))
@@ -99,20 +79,19 @@ def build(name: str, questions: list[dict], tests: Path, public_tests: Path, whe
                 target = out / "grader" / member
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(whl.read(member))
-    (out / "wheels").mkdir()
-    shutil.copy(wheel, out / "wheels" / wheel.name)
-    (out / "requirements.txt").write_text(requirements())
-    for script, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
-        (out / script).write_text(text)
+    shutil.copy(REQUIREMENTS, out / "requirements.txt")
+    shutil.copy(SETUP_SH, out / "setup.sh")
+    (out / "run_autograder").write_text(RUN_AUTOGRADER)
+    for script in ("setup.sh", "run_autograder"):
         (out / script).chmod(0o755)
-    meta = {"name": name, "questions": questions, "release": release}
+    meta = {"name": name, "questions": questions, "release": release,
+            "hidden_visibility": hidden_visibility}
     (out / "exercise.json").write_text(json.dumps(meta, indent=1))
     for p in (out / "grader").rglob("*"):   # readable by the sandbox's user, whatever the umask
         p.chmod(0o755 if p.is_dir() else 0o644)
     (out / "grader").chmod(0o755)
-    (out / "tests").chmod(0o700)    # the fallback sandbox's user may not read the hidden tests
-    # The wheel's own bytes carry build timestamps: its content is fingerprinted as grader/mlp.
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.parent.name != "wheels")
+    out.chmod(0o700)                # nobody else may read the hidden tests, the data or the zip
+    files = sorted(p for p in out.rglob("*") if p.is_file())
     digest = hashlib.sha256()
     for p in files:
         digest.update(str(p.relative_to(out)).encode() + b"\0" + p.read_bytes())
@@ -120,6 +99,8 @@ def build(name: str, questions: list[dict], tests: Path, public_tests: Path, whe
     meta["fingerprint"] = fingerprint
     (out / "exercise.json").write_text(json.dumps(meta, indent=1))
     zip_path = out.with_suffix(".zip")
+    zip_path.touch(mode=0o600)
+    zip_path.chmod(0o600)
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
         for p in sorted(p for p in out.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(str(p.relative_to(out)), date_time=(2026, 1, 1, 0, 0, 0))

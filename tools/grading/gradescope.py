@@ -4,11 +4,17 @@
 
 Gradescope unpacks the autograder zip (grading.bundle) into ROOT/source, puts the student's files in
 ROOT/submission and reads ROOT/results/results.json. The notebook is graded exactly as `make grade`
-grades it (grading.submission: the same reading, sandbox and judge), so both give the same score.
-The file is chosen deterministically: ``<exercise>.ipynb`` if present, otherwise the only
-``.ipynb`` (any case), otherwise the first in name order; the others are noted. Whatever happens,
-results.json is written, with a status and a reason. Nothing is printed that a student should not
-see: stdout carries only the score and the status.
+grades it (grading.submission: the same reading, sandbox, judge and limits, in the same grading
+environment), so both give the same score.
+
+The file is chosen deterministically among the visible ones (nothing inside a hidden folder such as
+``.ipynb_checkpoints/``, no dotfile): ``<exercise>.ipynb`` at the top, else the only top-level
+``.ipynb`` (any case), else the first in name order, top level first; the others are noted.
+Whatever happens, even a crash before grading, results.json is written, with a status and a reason.
+Nothing is printed that a student should not see: stdout carries only the score and the status.
+
+An autograder built with ``hidden_visibility: after_due_date`` (or ``after_published``) shows each
+question's hidden tests as a part of their own, with their full messages, only from then on.
 """
 from __future__ import annotations
 
@@ -16,56 +22,107 @@ import argparse
 import json
 import os
 import sys
+import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grading import sandbox, submission  # noqa: E402
+from grading import results, sandbox, submission  # noqa: E402
+from grading.limits import Limits  # noqa: E402
+
+
+def _visible(path: Path, folder: Path) -> bool:
+    return not any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def choose(folder: Path, exercise: str) -> tuple[Path | None, list[str]]:
     """The notebook to grade among the submitted files, and notes about the others."""
-    files = sorted(p for p in folder.rglob("*") if not p.is_dir())
-    notebooks = [p for p in files if p.suffix.lower() == ".ipynb" and not p.name.startswith(".")]
-    exact = [p for p in notebooks if p.name == f"{exercise}.ipynb"]
-    chosen = (exact or notebooks or [None])[0]
-    notes = [f"ignored {p.relative_to(folder)}" for p in files if p != chosen]
+    files = sorted((p for p in folder.rglob("*") if not p.is_dir()),
+                   key=lambda p: (len(p.relative_to(folder).parts), str(p)))
+    notebooks = [p for p in files if p.suffix.lower() == ".ipynb" and _visible(p, folder)]
+    top = [p for p in notebooks if p.parent == folder]
+    exact = [p for p in top if p.name == f"{exercise}.ipynb"]
+    chosen = (exact or top or notebooks or [None])[0]
+    notes = [f"ignored {results.clean(p.relative_to(folder), 120)}" for p in files if p != chosen]
     if chosen is not None and chosen.suffix != ".ipynb":
-        notes.append(f"graded {chosen.name}, whose extension is not lower-case .ipynb")
+        notes.append(f"graded {results.clean(chosen.name, 120)}, whose extension is not lower-case .ipynb")
     return chosen, notes
+
+
+def split_hidden(result: dict, facts: dict, visibility: str) -> dict:
+    """Each question's hidden part as a test of its own, shown only at `visibility`."""
+    tests = []
+    for t in result["tests"]:
+        parts = (facts.get("parts") or {}).get(t["name"])
+        if t.get("status") == "manual" or not parts or "hidden" not in parts:
+            tests.append(t)
+            continue
+        public, hidden = parts.get("public"), parts["hidden"]
+        if public:
+            tests.append({"name": t["name"], "score": public["score"], "max_score": public["max_score"],
+                          "output": public["output"] + "\n  (hidden tests: see the next part, shown "
+                          "after the due date)", "visibility": "visible"})
+        tests.append({"name": f"{t['name']} (hidden tests)", "score": hidden["score"],
+                      "max_score": hidden["max_score"], "output": hidden["output"],
+                      "visibility": visibility})
+    return {**result, "tests": tests}
+
+
+def grade(root: Path) -> dict:
+    source = root / "source"
+    meta = json.loads((source / "exercise.json").read_text())
+    os.chmod(source, 0o700)    # the fallback sandbox's user may not read the hidden tests
+    limits_file = source / "limits.json"
+    limits = Limits.from_json(limits_file.read_text()) if limits_file.exists() else Limits()
+    chosen, notes = choose(root / "submission", meta["name"])
+    if chosen is None:
+        result, facts = results.failure(meta["questions"], "invalid", "no .ipynb file was submitted"), {}
+    elif chosen.is_symlink():
+        result, facts = results.failure(meta["questions"], "invalid", "the notebook is a symbolic link"), {}
+    else:
+        try:
+            cells = submission.code_cells(chosen)
+        except submission.Invalid as exc:
+            result, facts = results.failure(meta["questions"], "invalid", str(exc)), {}
+        else:
+            result, _, facts = submission.judge(source, cells, limits, name="gradescope")
+    if notes:
+        result["output"] = "\n".join(filter(None, [result.get("output", ""), *notes]))
+    visibility = meta.get("hidden_visibility", "visible")
+    if visibility != "visible" and facts:
+        result = split_hidden(result, facts, visibility)
+    result["extra_data"].update(exercise=meta["name"], fingerprint=meta.get("fingerprint", ""),
+                                sandbox=sandbox.describe(sandbox.detect_mode()))
+    return result
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--root", type=Path, default=Path("/autograder"))
     args = ap.parse_args(argv)
-    source, results = args.root / "source", args.root / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    meta = json.loads((source / "exercise.json").read_text())
-    os.chmod(source, 0o700)    # the fallback sandbox's user may not read the hidden tests
-    os.chmod(results, 0o700)
-    chosen, notes = choose(args.root / "submission", meta["name"])
-    if chosen is None:
-        result = submission.failure(meta["questions"], "invalid", "no .ipynb file was submitted")
-    elif chosen.is_symlink():
-        result = submission.failure(meta["questions"], "invalid", "the notebook is a symbolic link")
-    else:
+    results_dir = args.root / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(results_dir, 0o700)
+    t0 = time.monotonic()
+    crash = ""
+    try:
+        result = grade(args.root)
+    except BaseException as exc:      # whatever it is, Gradescope gets a results.json
         try:
-            cells = submission.code_cells(chosen)
-        except submission.Invalid as exc:
-            result = submission.failure(meta["questions"], "invalid", str(exc))
-        else:
-            # AUTOGRADER_SLOT: a test that emulates several containers at once gives each its own
-            # sandbox user id; on Gradescope every container grades one submission, slot 0.
-            result, _ = submission.judge(source, cells, slot=int(os.environ.get("AUTOGRADER_SLOT", "0")))
-    if notes:
-        result["output"] = "\n".join(filter(None, [result.get("output", ""), *notes]))
-    result["extra_data"].update(exercise=meta["name"], fingerprint=meta.get("fingerprint", ""),
-                                sandbox=sandbox.detect_mode())
-    (results / "results.json").write_text(json.dumps(result, indent=1))
+            questions = json.loads((args.root / "source" / "exercise.json").read_text())["questions"]
+        except Exception:
+            questions = []
+        result = results.failure(questions, "error", "the autograder failed before grading "
+                                 f"({type(exc).__name__}); the instructor can see the details")
+        crash = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-3000:]
+    result["execution_time"] = round(time.monotonic() - t0, 2)
+    with open(results_dir / "results.json", "w", encoding="utf-8", errors="backslashreplace") as f:
+        json.dump(result, f, indent=1)
     warning = sandbox.warning(sandbox.detect_mode())
+    # Gradescope shows this output to the instructor only (stdout_visibility: hidden)
     print(f"score {result['score']:g}, status {result['extra_data']['status']}"
-          + (f"\n{warning}" if warning else ""))
+          + (f"\n{warning}" if warning else "") + (f"\n{crash}" if crash else ""))
     return 0
 
 

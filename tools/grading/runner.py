@@ -3,12 +3,16 @@
     python -I runner.py READ_FD WRITE_FD       (started inside the sandbox by grading.sandbox)
 
 This process runs student code and is trusted with nothing. It executes the cells in an IPython
-shell (so `%magics` and `get_ipython()` work as in Jupyter), reporting each cell's start and end
-so that the grader can stop a cell that runs too long and skip a cell that ends the process. Then
-it serves requests: look up a name in the notebook's namespace, call a function with plain-data
+shell, as a Jupyter kernel would: `%magics`, `get_ipython()`, `%matplotlib inline` and `%config`
+work, and figures are drawn (off screen). It reports each cell's start and end so that the grader
+can stop a cell that runs too long and skip a cell that ends the process. Then it serves requests
+(grading.protocol): look up a name in the notebook's namespace, call a function with plain-data
 arguments. Everything it sends back is plain data (grading.wire); the grader compares it with its
 own references in a process that never imports student code. Whatever this process says, it can
 only hand in answers: it never decides a score.
+
+Before the first cell, the exercise's answers in `mlp` (mlp.course.answers) are made unavailable
+to notebook code, as the exercise's setup cell does on the student's computer.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from grading import wire  # noqa: E402
+from grading import protocol, wire  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -34,8 +38,8 @@ def describe(exc: BaseException) -> dict:
         message = str(exc)
     except BaseException:  # a student exception whose __str__ fails
         message = ""
-    return {"type": type(exc).__name__[:80], "builtin": type(exc).__module__ == "builtins",
-            "message": message[:MESSAGE_CHARS]}
+    return protocol.error(type(exc).__name__[:80], message[:MESSAGE_CHARS],
+                          type(exc).__module__ == "builtins")
 
 
 class Callback:
@@ -55,6 +59,8 @@ class Server:
     def __init__(self, channel: wire.Channel, namespace: dict):
         self.channel, self.namespace = channel, namespace
         self.functions: list = []
+        self.ids = protocol.Ids()
+        self.calls: list[int] = []        # ids of the judge's calls being served, innermost last
 
     # -- encoding what the submission hands back ------------------------------------------------
     def _handle(self, obj, encode, depth):
@@ -92,15 +98,18 @@ class Server:
 
     # -- calls in both directions ---------------------------------------------------------------
     def call_grader(self, callback: Callback, args, kwargs):
-        self.channel.send({"op": "callback", "id": callback.id, "args": self.encode(list(args)),
+        ident = self.ids.next()
+        self.channel.send({"op": protocol.CALLBACK, "id": ident, "re": self.calls[-1] if self.calls else 0,
+                           "cb": callback.id, "args": self.encode(list(args)),
                            "kwargs": self.encode(dict(kwargs))})
         reply = self.channel.recv()
-        while reply.get("op") in ("lookup", "call"):   # the grader's function calls ours in turn
+        while reply.get("op") in (protocol.LOOKUP, protocol.CALL):   # the grader calls us in turn
             self.answer(reply)
             reply = self.channel.recv()
-        if reply.get("op") == "return":
-            return self.decoder()(reply["value"])
-        error = reply.get("error", {})
+        op = protocol.expect(reply, protocol.CALLBACK, ident)
+        if op == protocol.RETURN:
+            return self.decoder()(reply.get("value"))
+        error = reply.get("error") or {}
         exc_type = getattr(builtins, str(error.get("type")), None)
         if not (isinstance(exc_type, type) and issubclass(exc_type, Exception)):
             exc_type = RuntimeError
@@ -128,68 +137,115 @@ class Server:
                 warnings.simplefilter("always")
                 result = fn(*args, **kwargs)
         except BaseException as exc:  # the student's code failed: report it, keep serving
-            return {"op": "raise", "error": describe(exc)}
+            return {"op": protocol.RAISE, "error": describe(exc)}
         seen = [{"category": w.category.__name__, "message": str(w.message)[:MESSAGE_CHARS]}
                 for w in caught[:20] if issubclass(w.category, RuntimeWarning)]
         try:
-            return {"op": "return", "value": self.encode(result),
+            return {"op": protocol.RETURN, "value": self.encode(result),
                     "args": self.encode(args), "kwargs": self.encode(kwargs), "warnings": seen}
         except Exception as exc:
-            return {"op": "raise", "error": {"type": "TypeError", "builtin": True,
-                                             "message": f"the result could not be handed in: {describe(exc)['message']}"}}
+            return {"op": protocol.RAISE, "error": protocol.error(
+                "TypeError", f"the result could not be handed in: {describe(exc)['message']}")}
 
     def answer(self, request: dict) -> None:
-        if request.get("op") == "lookup":
-            reply = {"op": "value", **self.lookup(str(request.get("name")))}
-            too_big = {"op": "value", "kind": "error"}
+        ident = request.get("id")
+        if request.get("op") == protocol.LOOKUP:
+            reply = {"op": protocol.VALUE, **self.lookup(str(request.get("name")))}
+            too_big = {"op": protocol.VALUE, "kind": "error"}
         else:
-            reply = self.call(request)
-            too_big = {"op": "raise"}
+            self.calls.append(ident)
+            try:
+                reply = self.call(request)
+            finally:
+                self.calls.pop()
+            too_big = {"op": protocol.RAISE}
         try:
-            self.channel.send(reply)
+            self.channel.send({**reply, "re": ident})
         except wire.ProtocolError as exc:    # e.g. an answer of gigabytes: refuse it, keep serving
-            self.channel.send({**too_big, "error": {"type": "MemoryError", "builtin": True,
-                                                    "message": f"the answer is too large to hand in ({exc})"}})
+            self.channel.send({**too_big, "re": ident, "error": protocol.error(
+                "MemoryError", f"the answer is too large to hand in ({exc})")})
 
     def serve(self) -> None:
         while True:
             request = self.channel.recv()
-            if request.get("op") not in ("lookup", "call"):
+            if request.get("op") not in (protocol.LOOKUP, protocol.CALL):
                 return
             self.answer(request)
 
 
+class Notebook:
+    """What `otter.Notebook(...)` gives the notebook while it is graded. Its `grader.check(...)`
+    calls give students feedback while they work; here the judge runs the tests itself, so they
+    do nothing (and the rest of their cell runs). The real otter, which imports pandas (seconds per
+    submission), is not loaded."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def check(self, *args, **kwargs):
+        return None
+
+    check_all = export = to_pdf = check
+
+
 def otter_stand_in() -> types.ModuleType:
-    """What `import otter` gives the notebook while it is graded. Its `grader.check(...)` cells give
-    students feedback while they work; here the judge runs the tests itself, so the checks do
-    nothing, and the real otter (which imports pandas: seconds per submission) is not loaded."""
-    module = types.ModuleType("otter", otter_stand_in.__doc__)
-
-    class Notebook:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def check(self, *args, **kwargs):
-            return None
-
-        check_all = export = check
-
+    module = types.ModuleType("otter", Notebook.__doc__)
     module.Notebook = Notebook
     return module
 
 
 def make_shell():
+    """An IPython shell that runs cells as a kernel does, with figures drawn off screen."""
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
+
+    class GradingShell(InteractiveShell):
+        def enable_gui(self, gui=None):
+            """No event loop to attach to: `%gui` and `%matplotlib qt` draw nothing, and work."""
+
+        def enable_matplotlib(self, gui=None):
+            import matplotlib
+
+            matplotlib.use("Agg", force=True)     # %matplotlib inline/widget/qt: off screen here
+            return "agg", "agg"
+
+        def enable_pylab(self, gui=None, import_all=True, welcome_message=False):
+            self.enable_matplotlib(gui)
+            ns = {}
+            exec("import numpy\nimport matplotlib\nfrom matplotlib import pylab, mlab, pyplot\n"
+                 "np = numpy\nplt = pyplot", ns)
+            self.user_ns.update({k: v for k, v in ns.items() if not k.startswith("__")})
+            return "agg", "agg", []
 
     config = Config()
     config.HistoryManager.enabled = False       # no history database, no background thread
     config.InteractiveShell.colors = "NoColor"
-    return InteractiveShell.instance(config=config)
+    shell = GradingShell.instance(config=config)
+    try:    # `%config InlineBackend.figure_format = "retina"` needs the configurable it sets
+        from matplotlib_inline.backend_inline import InlineBackend
+
+        shell.configurables.append(InlineBackend.instance(parent=shell))
+    except ImportError:
+        pass
+    return shell
 
 
-def _alarm(signum, frame):
-    raise TimeoutError("this cell ran longer than the time limit while grading")
+def forbid_answers(exercise: str) -> None:
+    """The exercise's answers in mlp raise a clear error when notebook code calls them."""
+    try:
+        from mlp.course import answers
+    except ImportError:          # a course package without the list: nothing to forbid
+        return
+    if exercise:
+        answers.forbid(exercise)
+
+
+class CellTimeout(BaseException):
+    """A cell used up its CPU time (a BaseException, so `except Exception` in it does not catch it)."""
+
+
+def _out_of_time(signum, frame):
+    raise CellTimeout("this cell used more CPU time than its limit while grading")
 
 
 def main(read_fd: int, write_fd: int) -> None:
@@ -198,21 +254,31 @@ def main(read_fd: int, write_fd: int) -> None:
     os.dup2(devnull, 1)     # what the notebook prints goes nowhere: only the channel speaks
     os.dup2(devnull, 2)
     start = channel.recv()
+    if start.get("op") != protocol.START:
+        return
     sys.modules["otter"] = otter_stand_in()
     shell = make_shell()
+    shell.user_ns["grader"] = Notebook()
+    forbid_answers(str(start.get("exercise") or ""))
     skip = {int(k) for k in start.get("skip", {})}
-    limit = int(start.get("cell_limit", 60))
+    limit = float(start.get("cell_cpu_s", 60))
     for i, source in enumerate(start["cells"]):
         if i in skip:
             continue
-        channel.send({"event": "cell", "cell": i})
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(limit)
-        result = shell.run_cell(source, store_history=False, silent=False)
-        signal.alarm(0)
-        error = result.error_before_exec or result.error_in_exec
-        channel.send({"event": "done", "cell": i, "error": describe(error) if error else None})
-    channel.send({"event": "ready"})
+        channel.send({"op": protocol.CELL, "cell": i})
+        signal.signal(signal.SIGPROF, _out_of_time)
+        signal.setitimer(signal.ITIMER_PROF, limit)     # CPU time of this process, not wall time
+        try:
+            result = shell.run_cell(source, store_history=False, silent=False)
+            error = result.error_before_exec or result.error_in_exec
+            if isinstance(error, CellTimeout):          # IPython caught it, as a kernel would
+                error = TimeoutError(str(error))
+        except CellTimeout as exc:
+            error = TimeoutError(str(exc))
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        channel.send({"op": protocol.DONE, "cell": i, "error": describe(error) if error else None})
+    channel.send({"op": protocol.READY})
     Server(channel, shell.user_ns).serve()
 
 

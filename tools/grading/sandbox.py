@@ -2,26 +2,28 @@
 
 Modes, strongest first (``detect_mode()`` says which this machine allows):
 
-- ``bubblewrap``: Debian's `bwrap`. The process sees a read-only system (/usr, the Python
-  installation and its virtual environment, the grader's code and the course package), a private
-  writable home and /tmp that are size-limited tmpfs (nothing reaches the disk), no network, its
-  own PID namespace (every process it starts dies with it), no capabilities, a minimal environment,
-  and it runs as an unprivileged user id. Data sets that would give away held-out test data
-  (scikit-learn's copy of the digits) are hidden. It cannot see the repository, GRADES, the exercise
-  masters, the hidden tests, the autograder zips or other submissions: they are not mounted.
-- ``user`` (root without bubblewrap): the process runs as an unprivileged user id of its own in a
-  private 0700 folder with a minimal environment; files that are readable by everybody stay
-  readable. Stopping it kills every process of that user id.
-- ``none`` (neither): a new session, a private folder, a minimal environment.
+- ``bubblewrap``: Debian's `bwrap`. The process sees a read-only system (/usr, the grading
+  environment's Python, the grader's code and the course package), a private writable home and /tmp
+  that are size-limited tmpfs (nothing reaches the disk), no network, its own PID namespace (every
+  process it starts dies with it), no capabilities, a minimal environment and a user id of its own.
+  It cannot see the repository, GRADES, the exercise masters, the hidden tests, the autograder zips
+  or other submissions: they are not mounted.
+- ``user`` (root without bubblewrap): grading.isolation: its own mount, network, IPC and UTS
+  namespaces, private tmpfs over every world-writable folder and as its home, a user id of its own.
+  Files elsewhere that every user may read stay readable.
+- ``none`` (neither: not root): a new session, a private folder, a minimal environment. This is
+  not isolation; grading warns about it.
 
-In every mode: resource limits on CPU seconds, address space, file size, processes and core dumps.
+In every mode: a fresh user id per start (where the mode switches users), the seccomp filter of
+grading.seccomp (no keyrings, namespaces, ptrace or mounts), resource limits per process, and, where
+the machine allows it, a cgroup per start (grading.cgroups) that limits CPU, memory and processes
+over all its processes, measures its CPU time and kills every one of them at the end.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
-import resource
+import random
 import shutil
 import signal
 import subprocess
@@ -29,22 +31,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import wire
+from . import cgroups, isolation, seccomp, wire
+from .limits import Limits
 
 RUNNER = "grading/runner.py"
-BASE_UID = 61000            # one unprivileged user id per parallel grading slot: 61000, 61001, ...
-
-
-@dataclasses.dataclass
-class Limits:
-    cpu_s: int = 300         # CPU seconds of the whole submission process
-    memory_mb: int = 3072    # address space per process
-    file_mb: int = 64        # largest file it may write
-    nproc: int = 64          # processes and threads of its user id
-    tmpfs_mb: int = 128      # size of its private home and of its /tmp
-
-
+UID_RANGE = range(61000, 65000)      # user ids for submissions (inside the 16-bit range containers map)
 MODES = ("bubblewrap", "user", "none")
+UID_LOG: Path | None = None          # where the judge notes the user ids it hands out
+_used_uids: set[int] = set()
 
 
 @functools.lru_cache(maxsize=None)
@@ -55,9 +49,9 @@ def detect_mode() -> str:
     if forced:
         if forced not in MODES:
             raise SystemExit(f"GRADING_SANDBOX={forced!r}: expected one of {', '.join(MODES)}")
-        if forced == "user" and not python_usable_by(BASE_UID):
+        if forced == "user" and not python_usable_by(UID_RANGE[0]):
             raise SystemExit("GRADING_SANDBOX=user needs root, and a Python environment that an "
-                             "unprivileged user can read (this one is not)")
+                             f"unprivileged user can read ({_python()} is not)")
         return forced
     bwrap = shutil.which("bwrap")
     if bwrap:
@@ -69,7 +63,16 @@ def detect_mode() -> str:
             probe = None
         if probe and subprocess.run(probe + ["true"], capture_output=True).returncode == 0:
             return "bubblewrap"
-    return "user" if python_usable_by(BASE_UID) else "none"
+    return "user" if python_usable_by(UID_RANGE[0]) else "none"
+
+
+def describe(mode: str) -> str:
+    """The mode, and what else is in force: 'bubblewrap, cgroup v1, seccomp'."""
+    parts = [mode]
+    group = cgroups.status()
+    parts.append(f"cgroup {group}" if group.startswith("v") else "no cgroups")
+    parts.append("seccomp" if seccomp.supported() and mode != "none" else "no seccomp")
+    return ", ".join(parts)
 
 
 def _python() -> Path:
@@ -90,25 +93,53 @@ def python_usable_by(uid: int) -> bool:
 
 
 def warning(mode: str) -> str | None:
-    if mode == "bubblewrap":
-        return None
-    what = ("runs as an unprivileged user with resource limits; it can still read files that "
-            "every user may read" if mode == "user" else
-            "runs with resource limits only, as the grading user: it can read and write what you can "
-            "(run as root, with a Python environment every user can read, for an unprivileged user)")
-    return (f"warning: bubblewrap (Debian package 'bubblewrap') is not available, so student code "
-            f"{what}. Install bubblewrap for the full sandbox.")
+    """One line for the instructor when the sandbox is weaker than the full one."""
+    notes = []
+    if mode == "user":
+        notes.append("bubblewrap (Debian package 'bubblewrap') is not available: student code runs "
+                     "in the fallback sandbox (its own user id and namespaces, no network); it can "
+                     "still read files that every user may read")
+    elif mode == "none":
+        notes.append("bubblewrap is not available and grading does not run as root: student code "
+                     "runs with resource limits only, as the grading user, and can read and write "
+                     "what you can. Install bubblewrap, or grade as root")
+    group = cgroups.status()
+    if not group.startswith("v"):
+        notes.append(f"no per-submission cgroups ({group.split(': ', 1)[-1]}): limits are per "
+                     "process and time is measured per process tree, so submissions graded at the "
+                     "same time can slow each other down; grade with --jobs 1 for strict fairness")
+    return ("warning: " + "; ".join(notes) + ".") if notes else None
 
 
-def _limit(limits: Limits):
-    def apply():
-        mb = 2**20
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.nproc, limits.nproc))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return apply
+def allocate_uid() -> tuple[int, int]:
+    """A user id that no process uses now, that this grader has not handed out before, and that no
+    other grader on the machine holds: (uid, the fd of its lock, to close when done)."""
+    import fcntl
+
+    import psutil
+
+    busy = set()
+    for p in psutil.process_iter(["uids"]):
+        try:
+            busy.add(p.info["uids"].real)
+        except (psutil.Error, AttributeError):
+            continue
+    locks = Path(tempfile.gettempdir()) / "nn-grading-uids"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    free = [u for u in UID_RANGE if u not in busy and u not in _used_uids]
+    if len(free) < 10:
+        _used_uids.clear()
+        free = [u for u in UID_RANGE if u not in busy]
+    for uid in random.SystemRandom().sample(free, len(free)):
+        fd = os.open(locks / str(uid), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        _used_uids.add(uid)
+        return uid, fd
+    raise RuntimeError("no free user id for the sandbox")
 
 
 def _environment(home: str, python: Path) -> dict:
@@ -116,25 +147,6 @@ def _environment(home: str, python: Path) -> dict:
             "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib",
             "IPYTHONDIR": "/tmp/ipython", "JUPYTER_CONFIG_DIR": "/tmp/jupyter",
             "JUPYTER_PLATFORM_DIRS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-
-
-# Data sets installed with other packages that would hand a notebook graded data: scikit-learn
-# ships the full digits set, of which exercise 7 holds 300 back for grading. Hidden (an empty
-# tmpfs over the folder) under bubblewrap.
-HIDDEN_DATA = (("sklearn", ("datasets", "data")),)
-
-
-def _hidden_data() -> list[str]:
-    import importlib.util
-
-    args = []
-    for package, parts in HIDDEN_DATA:
-        spec = importlib.util.find_spec(package)
-        if spec and spec.origin:
-            folder = Path(spec.origin).resolve().parent.joinpath(*parts)
-            if folder.is_dir():
-                args += ["--tmpfs", str(folder)]
-    return args
 
 
 def _system_binds() -> list[str]:
@@ -163,81 +175,139 @@ def _system_binds() -> list[str]:
 class Sandbox:
     """One running submission process; ``start()`` returns the channel to it."""
 
-    def __init__(self, grader_dir: Path, public_tests: Path | None = None, slot: int = 0,
-                 limits: Limits | None = None, mode: str | None = None):
+    def __init__(self, grader_dir: Path, public_tests: Path | None = None,
+                 limits: Limits | None = None, mode: str | None = None, name: str = "submission"):
         self.grader_dir, self.public_tests = Path(grader_dir), public_tests
-        self.uid = BASE_UID + slot
         self.limits = limits or Limits()
         self.mode = mode or detect_mode()
+        self.name = name
+        self.uid: int | None = None
+        self.group: cgroups.Group | None = None
         self.proc: subprocess.Popen | None = None
         self.private: str | None = None
+        self._fds: tuple = ()
+        self._uid_lock: int | None = None
 
-    def _command(self, read_fd: int, write_fd: int) -> tuple[list[str], dict, str | None]:
-        # The environment's own python, by the resolved path the sandbox mounts (a venv reached
-        # through a symbolic link would not be found inside).
-        python = _python()
-        runner_args = [str(python), "-I", "-B"]
-        if self.mode == "bubblewrap":
-            home = "/home/student"
-            # Order matters: the private /tmp first, so that a Python environment that lives
-            # under /tmp (as in a test) is mounted over it rather than hidden by it.
-            cmd = [shutil.which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc",
-                   "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                   "--proc", "/proc", "--dev", "/dev",
-                   "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
-                   "--perms", "1777", "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", home,
-                   *_system_binds(), *_hidden_data(),
-                   "--ro-bind", str(self.grader_dir), "/grader"]
-            if self.public_tests:
-                cmd += ["--ro-bind", str(self.public_tests), f"{home}/tests"]
-            cmd += ["--chdir", home, "--clearenv"]
-            for key, value in _environment(home, python).items():
-                cmd += ["--setenv", key, value]
-            if os.geteuid() == 0:
-                cmd += [shutil.which("setpriv"), f"--reuid={self.uid}", f"--regid={self.uid}",
-                        "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-            else:
-                cmd.insert(1, "--unshare-user")
-            cmd += [*runner_args, f"/grader/{RUNNER}", str(read_fd), str(write_fd)]
-            return cmd, {}, None
-        self.private = tempfile.mkdtemp(prefix=f"submission-slot{self.uid - BASE_UID}-")
-        os.chmod(self.private, 0o700)
+    # -- starting ------------------------------------------------------------------------------
+    def _preexec(self):
+        group, limits = self.group, self.limits
+
+        def child():
+            if group is not None:
+                group.join()
+            isolation.set_limits(limits)
+        return child
+
+    def _bubblewrap(self, runner: list[str], seccomp_fd: int | None) -> list[str]:
+        home = "/home/student"
+        size = str(self.limits.tmpfs_mb * 2**20)
+        # Order matters: the private /tmp first, so that a Python environment that lives under /tmp
+        # (as in a test) is mounted over it rather than hidden by it.
+        cmd = [shutil.which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc",
+               "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+               "--proc", "/proc", "--dev", "/dev",
+               "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+               "--perms", "1777", "--size", size, "--tmpfs", home,
+               *_system_binds(), "--ro-bind", str(self.grader_dir), "/grader"]
         if self.public_tests:
-            shutil.copytree(self.public_tests, os.path.join(self.private, "tests"))
-        # A copy of the grader's code inside the private folder: its own folder may be unreadable
-        # to the sandbox's user (it sits next to the hidden tests).
-        grader = os.path.join(self.private, "grader")
-        shutil.copytree(self.grader_dir, grader, ignore=shutil.ignore_patterns("__pycache__"))
-        extra = {}
-        if self.mode == "user":
-            for root, dirs, files in os.walk(self.private):
-                for name in [root, *(os.path.join(root, f) for f in dirs + files)]:
-                    os.chown(name, self.uid, self.uid)
-            extra = {"user": self.uid, "group": self.uid, "extra_groups": []}
-        env = _environment(self.private, python)
-        env["TMPDIR"] = self.private
-        env["MPLCONFIGDIR"] = env["IPYTHONDIR"] = env["JUPYTER_CONFIG_DIR"] = self.private
-        cmd = [*runner_args, os.path.join(grader, RUNNER), str(read_fd), str(write_fd)]
-        return cmd, {"env": env, **extra}, self.private
+            cmd += ["--ro-bind", str(self.public_tests), f"{home}/tests"]
+        cmd += ["--chdir", home, "--clearenv"]
+        for key, value in _environment(home, _python()).items():
+            cmd += ["--setenv", key, value]
+        if seccomp_fd is not None:
+            cmd += ["--seccomp", str(seccomp_fd)]
+        if os.geteuid() == 0:
+            cmd += [shutil.which("setpriv"), f"--reuid={self.uid}", f"--regid={self.uid}",
+                    "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        else:
+            cmd.insert(1, "--unshare-user")
+        return cmd + runner
 
     def start(self) -> wire.Channel:
         to_runner_r, to_runner_w = os.pipe()
         from_runner_r, from_runner_w = os.pipe()
-        cmd, extra, cwd = self._command(to_runner_r, from_runner_w)
-        with open(os.devnull, "wb") as devnull:
-            self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=devnull, stderr=devnull, cwd=cwd,
-                pass_fds=(to_runner_r, from_runner_w), start_new_session=True,
-                preexec_fn=_limit(self.limits), env=extra.pop("env", {"PATH": "/usr/bin:/bin"}),
-                **extra)
-        os.close(to_runner_r)
-        os.close(from_runner_w)
         self._fds = (from_runner_r, to_runner_w)
+        keep = [to_runner_r, from_runner_w]
+        python = _python()
+        self.uid, self._uid_lock = allocate_uid() if os.geteuid() == 0 else (None, None)
+        if self.uid is not None and UID_LOG is not None:     # for stop_leftovers, if the judge dies
+            with open(UID_LOG, "a") as log:
+                log.write(f"{self.uid}\n")
+        self.group = cgroups.create(f"{self.name}-{os.getpid()}-{self.uid or 0}",
+                                    cores=self.limits.cores, memory_mb=self.limits.memory_mb,
+                                    pids=self.limits.pids)
+        runner_args = [str(python), "-I", "-B"]
+        popen: dict = {"stdin": subprocess.DEVNULL, "start_new_session": True}
+        seccomp_r = None
+        try:
+            if self.mode == "bubblewrap":
+                if seccomp.supported():
+                    seccomp_r, seccomp_w = os.pipe()
+                    os.write(seccomp_w, seccomp.filter_program())
+                    os.close(seccomp_w)
+                    keep.append(seccomp_r)
+                cmd = self._bubblewrap(
+                    [*runner_args, f"/grader/{RUNNER}", str(to_runner_r), str(from_runner_w)], seccomp_r)
+                popen.update(env={"PATH": "/usr/bin:/bin"}, preexec_fn=self._preexec())
+            elif self.mode == "user":
+                binds = {"grader": str(self.grader_dir)}
+                if self.public_tests:
+                    binds["tests"] = str(self.public_tests)
+                cmd = [*runner_args, os.path.join(isolation.HOME, "grader", RUNNER),
+                       str(to_runner_r), str(from_runner_w)]
+                popen.update(env=_environment(isolation.HOME, python),
+                             preexec_fn=isolation.prepare(self.limits, self.uid, binds, self.group))
+            else:
+                self.private = tempfile.mkdtemp(prefix=f"submission-{os.getpid()}-")
+                if self.public_tests:
+                    shutil.copytree(self.public_tests, os.path.join(self.private, "tests"))
+                grader = os.path.join(self.private, "grader")
+                shutil.copytree(self.grader_dir, grader, ignore=shutil.ignore_patterns("__pycache__"))
+                env = _environment(self.private, python)
+                env["TMPDIR"] = env["MPLCONFIGDIR"] = env["IPYTHONDIR"] = env["JUPYTER_CONFIG_DIR"] = self.private
+                cmd = [*runner_args, os.path.join(grader, RUNNER), str(to_runner_r), str(from_runner_w)]
+                popen.update(env=env, cwd=self.private, preexec_fn=self._preexec())
+            with open(os.devnull, "wb") as devnull:
+                self.proc = subprocess.Popen(cmd, stdout=devnull, stderr=devnull, pass_fds=tuple(keep),
+                                             **popen)
+        finally:
+            for fd in keep:
+                os.close(fd)
         return wire.Channel(from_runner_r, to_runner_w)
 
+    # -- while it runs -------------------------------------------------------------------------
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by every process of this start of the submission."""
+        if self.group is not None:
+            return self.group.cpu_seconds()
+        import psutil
+
+        total = 0.0
+        try:
+            root = psutil.Process(self.proc.pid)
+            procs = [root, *root.children(recursive=True)]
+        except (psutil.Error, AttributeError):
+            procs = []
+        if self.uid is not None and self.mode == "user":
+            procs += [p for p in psutil.process_iter(["uids"])
+                      if p.info["uids"] and p.info["uids"].real == self.uid]
+        for p in {p.pid: p for p in procs}.values():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:
+                continue
+        return total
+
+    def out_of_memory(self) -> bool:
+        return self.group is not None and self.group.out_of_memory()
+
+    # -- stopping ------------------------------------------------------------------------------
     def stop(self) -> None:
-        """Kill the submission's process and everything it started; remove its private folder."""
+        """Kill the submission's process and everything it started; remove what it left."""
         if self.proc is not None:
+            if self.group is not None:
+                self.group.kill()
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -245,37 +315,63 @@ class Sandbox:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
-            if self.mode == "user":
-                _kill_user(self.uid)
-            for fd in self._fds:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            if self.uid is not None and self.mode != "bubblewrap":
+                kill_user(self.uid)
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
+        for fd in self._fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._fds = ()
         if self.private:
             shutil.rmtree(self.private, ignore_errors=True)
             self.private = None
+        if self._uid_lock is not None:        # only now may another grader use this uid
+            os.close(self._uid_lock)
+            self._uid_lock = None
 
 
-def _kill_user(uid: int) -> None:
-    """Every process of this grading slot's user id (it runs nothing else)."""
+def kill_user(uid: int, rounds: int = 50) -> bool:
+    """Kill every process of `uid` (a submission's own user id runs nothing else), again and again
+    until none is left: a process that keeps forking is caught between two rounds. True when none
+    is left."""
+    import time
+
     import psutil
 
-    victims = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
-    for p in victims:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(victims, timeout=5)
+    for _ in range(rounds):
+        victims = [p for p in psutil.process_iter(["uids"])
+                   if p.info["uids"] and p.info["uids"].real == uid]
+        if not victims:
+            return True
+        for p in victims:
+            try:
+                p.send_signal(signal.SIGSTOP)      # stopped processes cannot fork meanwhile
+            except psutil.Error:
+                pass
+        for p in victims:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(victims, timeout=1)
+        time.sleep(0.01)
+    return False
 
 
-def stop_slot(slot: int) -> None:
-    """After a judge was killed: stop whatever its sandbox left. Under bubblewrap nothing is left
-    (the sandbox dies with its parent); under the fallbacks, kill the slot's user id's processes
-    and remove the slot's private folders."""
-    if detect_mode() == "user":
-        _kill_user(BASE_UID + slot)
-    if detect_mode() != "bubblewrap":
-        for leftover in Path(tempfile.gettempdir()).glob(f"submission-slot{slot}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+def stop_leftovers(judge_pid: int, uid_log: Path | None) -> None:
+    """After a judge was killed: whatever its sandboxes left. Under bubblewrap nothing is left (the
+    sandbox dies with its parent); otherwise kill its cgroups and its user ids' processes, and
+    remove its private folders."""
+    cgroups.remove_owner(judge_pid)
+    try:
+        uids = {int(line) for line in Path(uid_log).read_text().split()} if uid_log else set()
+    except (OSError, ValueError):
+        uids = set()
+    for uid in uids:
+        kill_user(uid)
+    for leftover in Path(tempfile.gettempdir()).glob(f"submission-{judge_pid}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

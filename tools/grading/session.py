@@ -1,28 +1,37 @@
 """The submission's notebook as the trusted side sees it: a process in a sandbox that answers.
 
 A ``Session`` starts grading.runner in the sandbox with the notebook's code cells, waits cell by
-cell (a cell that runs past the limit, or ends the process, is skipped and the notebook started
-again without it: the lenient policy), and then turns the tests' requests into messages. Values
-come back as plain data; functions come back as ``RemoteFunction`` handles, so calling one sends
-plain-data arguments to the submission, runs there, and brings plain data back (with the changes
-the function made to its arguments in place). A function that hangs or ends its process fails the
-call; the notebook is started again for the next request.
+cell, and then turns the tests' requests into messages (grading.protocol). A cell that uses more than
+its CPU time, or ends the process, is skipped and the notebook started again without it (the
+lenient policy). Values come back as plain data; functions come back as ``RemoteFunction`` handles,
+so calling one sends plain-data arguments to the submission, runs there, and brings plain data back
+(with the changes the function made to its arguments in place). A function that runs out of time or
+ends its process fails the call; the notebook is started again for the next request.
+
+Time is the submission's CPU time (grading.sandbox measures it over all its processes). Wall time
+stops a step only (a) when the step is idle while the machine has CPU to spare (a `sleep`, a
+deadlock: the submission's own doing), or (b) at the backstop of grading.limits, which marks the
+submission ``overloaded``: its grade is an error to be graded again, never a zero.
 """
 from __future__ import annotations
 
 import builtins
 import functools
 import re
+import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from . import sandbox, wire
+from . import protocol, sandbox, wire
+from .limits import Limits
 
-STARTUP_S = 60           # to start Python and the notebook's shell in the sandbox
-GRACE_S = 5              # beyond the cell limit, before the process is killed
 MAX_STARTS = 6           # the notebook is started at most this often per submission
+CPU_GRACE_S = 5          # beyond a cell's CPU limit before its process is killed (the runner stops
+                         # the cell itself at the limit)
+POLL_S = 0.2             # how often a waiting step checks the CPU clock
+IDLE_SHARE = 0.25        # the machine had this share of its CPU idle: a quiet submission was not starved
 SAFE_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
                    and issubclass(getattr(builtins, name), Exception)
                    and name not in ("StopIteration", "StopAsyncIteration", "GeneratorExit")}
@@ -30,6 +39,14 @@ SAFE_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins
 
 class SubmissionDead(RuntimeError):
     """The notebook cannot be run (any more): every test that needs it fails."""
+
+
+class Overloaded(SubmissionDead):
+    """The machine, not the submission, was too slow: the grade is an error, graded again later."""
+
+
+class OutOfTime(Exception):
+    """A step used more than its CPU time, or sat idle past it while the machine had CPU to spare."""
 
 
 class SubmissionError(Exception):
@@ -47,6 +64,16 @@ def student_exception(error: dict) -> Exception:
         exc = type(safe, (SubmissionError,), {})(message)
     exc.from_submission = name
     return exc
+
+
+def _machine_idle() -> tuple[float, float]:
+    """(idle, total) CPU time of the whole machine so far, from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [float(x) for x in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields[:8])
+    except (OSError, ValueError, IndexError):
+        return 0.0, 0.0
 
 
 class RemoteFunction:
@@ -67,24 +94,58 @@ class RemoteFunction:
 class Session:
     """The submission's notebook, run in a sandbox, and the requests the tests make to it."""
 
-    def __init__(self, grader_dir: Path, public_tests: Path | None, cells: list[str], slot: int = 0,
-                 cell_limit: float = 60, call_limit: float = 60, limits: sandbox.Limits | None = None):
-        self.grader_dir, self.public_tests, self.cells, self.slot = grader_dir, public_tests, cells, slot
-        self.cell_limit, self.call_limit, self.limits = cell_limit, call_limit, limits
+    def __init__(self, grader_dir: Path, public_tests: Path | None, cells: list[str],
+                 limits: Limits | None = None, exercise: str = "", name: str = "submission"):
+        self.grader_dir, self.public_tests, self.cells = grader_dir, public_tests, cells
+        self.limits = limits or Limits()
+        self.exercise, self.name = exercise, name
         self.skipped: dict[int, str] = {}      # cell -> why it was skipped
         self.cell_errors: dict[int, dict] = {}
         self.starts, self.generation = 0, 0
+        self.cpu_before = 0.0                  # CPU seconds of the notebook's earlier starts
         self.box: sandbox.Sandbox | None = None
         self.channel: wire.Channel | None = None
         self.dead: str | None = None
         self.broken = False        # the sandbox itself failed, before any student code ran
+        self.overloaded = False    # stopped by the wall-clock backstop: not the submission's fault
         self.mode = sandbox.detect_mode()
+        self.ids = protocol.Ids()
+
+    # -- the clock -----------------------------------------------------------------------------
+    def cpu_seconds(self) -> float:
+        return self.cpu_before + (self.box.cpu_seconds() if self.box else 0.0)
+
+    def _wait(self, box: sandbox.Sandbox, channel: wire.Channel, cpu_limit: float) -> dict:
+        """The next message, while the step it ends uses at most `cpu_limit` CPU seconds."""
+        wall0, cpu0, (idle0, total0) = time.monotonic(), box.cpu_seconds(), _machine_idle()
+        backstop = self.limits.wall_backstop(cpu_limit)
+        while True:
+            try:
+                return channel.recv(timeout=POLL_S)
+            except TimeoutError:
+                pass
+            now, cpu = time.monotonic(), box.cpu_seconds()
+            if cpu - cpu0 > cpu_limit + CPU_GRACE_S:
+                raise OutOfTime(f"used more than {cpu_limit:g} s of CPU time")
+            if self.cpu_before + cpu > self.limits.submission_cpu_s:
+                raise SubmissionDead(f"the notebook used more than {self.limits.submission_cpu_s:g} s "
+                                     "of CPU time in all")
+            if now - wall0 > cpu_limit + CPU_GRACE_S:
+                idle, total = _machine_idle()
+                if total > total0 and (idle - idle0) / (total - total0) > IDLE_SHARE:
+                    raise OutOfTime(f"waited longer than {cpu_limit:g} s without working (sleeping, "
+                                    "or waiting for something that never comes)")
+            if now - wall0 > backstop:
+                self.overloaded = True
+                raise Overloaded(f"the grading machine was too busy: a step did not finish within "
+                                 f"{backstop:g} s of wall-clock time after using only {cpu - cpu0:.1f} "
+                                 "s of CPU time; it will be graded again")
 
     # -- the notebook ---------------------------------------------------------------------------
     def ensure(self) -> wire.Channel:
         while self.channel is None:
             if self.dead:
-                raise SubmissionDead(self.dead)
+                raise (Overloaded if self.overloaded else SubmissionDead)(self.dead)
             if self.starts >= MAX_STARTS:
                 self.dead = f"the notebook was started {MAX_STARTS} times and did not finish"
                 raise SubmissionDead(self.dead)
@@ -93,7 +154,7 @@ class Session:
         return self.channel
 
     def _run_notebook(self) -> None:
-        box = sandbox.Sandbox(self.grader_dir, self.public_tests, self.slot, self.limits, self.mode)
+        box = sandbox.Sandbox(self.grader_dir, self.public_tests, self.limits, self.mode, self.name)
         try:
             channel = box.start()
         except OSError as exc:
@@ -104,34 +165,33 @@ class Session:
         self.cell_errors = {}
         current = None
         try:
-            channel.send({"op": "start", "cells": self.cells, "cell_limit": int(self.cell_limit),
+            channel.send({"op": protocol.START, "cells": self.cells, "exercise": self.exercise,
+                          "cell_cpu_s": self.limits.cell_cpu_s,
                           "skip": {str(i): why for i, why in self.skipped.items()}})
             while True:
-                wait = STARTUP_S if current is None else self.cell_limit + GRACE_S
                 try:
-                    message = channel.recv(timeout=wait)
-                except TimeoutError:
+                    message = self._wait(box, channel, self.limits.cell_cpu_s)
+                except OutOfTime as exc:
                     if current is None:
                         self.broken = True
-                        raise SubmissionDead("the notebook's process did not start") from None
-                    self.skipped[current] = f"ran longer than {self.cell_limit:g} s and was stopped"
+                        raise SubmissionDead(f"the notebook's process did not start: it {exc}") from None
+                    self.skipped[current] = f"{exc} and was stopped"
                     return
                 except (EOFError, wire.ProtocolError, OSError):
                     if current is None:
                         self.broken = True
                         raise SubmissionDead("the notebook's process ended before it could run "
                                              "any cell") from None
-                    self.skipped[current] = ("ended the notebook's process (os._exit, a crash, a "
-                                             "signal, or a resource limit such as memory)")
+                    self.skipped[current] = self._why_ended(box)
                     return
-                event, cell = message.get("event"), message.get("cell")
-                if event == "cell" and isinstance(cell, int) and 0 <= cell < len(self.cells):
+                op, cell = message.get("op"), message.get("cell")
+                if op == protocol.CELL and isinstance(cell, int) and 0 <= cell < len(self.cells):
                     current = cell
-                elif event == "done" and cell == current:
+                elif op == protocol.DONE and cell == current:
                     if message.get("error"):
                         self.cell_errors[cell] = message["error"]
                     current = None
-                elif event == "ready" and current is None:
+                elif op == protocol.READY and current is None:
                     self.box, self.channel, box = box, channel, None
                     self.generation += 1
                     return
@@ -143,10 +203,18 @@ class Session:
             raise
         finally:
             if box is not None:
+                self.cpu_before += box.cpu_seconds()
                 box.stop()
+
+    def _why_ended(self, box: sandbox.Sandbox) -> str:
+        if box.out_of_memory():
+            return f"used more than its memory limit ({self.limits.memory_mb} MB) and was stopped"
+        return ("ended the notebook's process (os._exit, a crash, a signal, or a resource limit "
+                "such as memory)")
 
     def stop(self) -> None:
         if self.box is not None:
+            self.cpu_before += self.box.cpu_seconds()
             self.box.stop()
         self.box = self.channel = None
 
@@ -178,70 +246,93 @@ class Session:
             "record": wire.record_decoder,
         })
 
+    def _request(self, what: str) -> tuple[sandbox.Sandbox, wire.Channel]:
+        channel = self.ensure()
+        return self.box, channel
+
     def lookup(self, name: str):
         """The notebook's value of `name`: plain data, a RemoteFunction, or None if undefined."""
-        channel = self.ensure()
+        box, channel = self._request(name)
+        ident = self.ids.next()
         try:
-            channel.send({"op": "lookup", "name": name})
-            reply = channel.recv(timeout=self.call_limit)
-        except (TimeoutError, EOFError, wire.ProtocolError, OSError):
+            channel.send({"op": protocol.LOOKUP, "id": ident, "name": name})
+            reply = self._wait(box, channel, self.limits.cell_cpu_s)
+            protocol.expect(reply, protocol.LOOKUP, ident)
+        except OutOfTime as exc:
+            self.stop()
+            raise TimeoutError(f"looking up {name} {exc}") from None
+        except (EOFError, wire.ProtocolError, OSError):
             self.stop()
             raise SubmissionDead("the notebook's process stopped answering") from None
+        except SubmissionDead:
+            self.stop()
+            raise
         kind = reply.get("kind")
         if kind == "missing":
             return None
         if kind == "value":
-            value = self._decoder([])(reply.get("value"))
+            try:
+                value = self._decoder([])(reply.get("value"))
+            except wire.ProtocolError:
+                self.stop()
+                raise SubmissionDead(f"the value of {name} could not be read (it breaks the "
+                                     "grading protocol's limits)") from None
             if isinstance(value, RemoteFunction):
                 return RemoteFunction(self, name)        # by name: survives a restart
             return value
         if kind == "error":
-            raise student_exception(reply.get("error", {}))
+            raise student_exception(reply.get("error") or {})
+        self.stop()
         raise SubmissionDead("the notebook's process broke the grading protocol")
 
     def call(self, fn: RemoteFunction, args: tuple, kwargs: dict):
-        channel = self.ensure()
+        box, channel = self._request(fn.__name__)
         callbacks: list = []
-        handle = functools.partial(self._handle, callbacks)
-        encode = wire.Encoder(handle)
+        encode = wire.Encoder(functools.partial(self._handle, callbacks))
         target = {"ref": fn.ref} if fn.ref is not None else {"name": fn.__name__}
         if fn.ref is not None and fn.generation != self.generation:
             raise SubmissionDead(f"{fn.__name__} belonged to an earlier run of the notebook")
+        ident = self.ids.next()
         try:
-            channel.send({"op": "call", **target, "args": encode(list(args)),
+            channel.send({"op": protocol.CALL, "id": ident, **target, "args": encode(list(args)),
                           "kwargs": encode(dict(kwargs)), "errstate": np.geterr()})
             while True:
-                message = channel.recv(timeout=self.call_limit)
-                op = message.get("op")
-                if op == "callback":
+                message = self._wait(box, channel, self.limits.cell_cpu_s)
+                op = protocol.expect(message, protocol.CALL, ident)
+                if op == protocol.CALLBACK:
                     self._answer_callback(channel, message, callbacks)
-                elif op == "return":
+                elif op == protocol.RETURN:
                     decode = self._decoder(callbacks)
                     value = decode(message.get("value"))
                     wire.write_back(list(args), decode(message.get("args")))
                     wire.write_back(dict(kwargs), decode(message.get("kwargs")))
                     for w in message.get("warnings") or []:
-                        warnings.warn(str(w.get("message", "")), RuntimeWarning, stacklevel=3)
+                        if isinstance(w, dict):
+                            warnings.warn(str(w.get("message", ""))[:300], RuntimeWarning, stacklevel=3)
                     return value
-                elif op == "raise":
-                    raise student_exception(message.get("error") or {})
                 else:
-                    raise wire.ProtocolError(f"unexpected message {op!r}")
-        except TimeoutError:
+                    raise student_exception(message.get("error") or {})
+        except OutOfTime as exc:
             self.stop()
-            raise TimeoutError(f"{fn.__name__} did not return within {self.call_limit:g} s") from None
+            raise TimeoutError(f"{fn.__name__} did not return: it {exc}") from None
         except (EOFError, wire.ProtocolError, OSError) as exc:
             self.stop()
             raise SubmissionDead(f"the process running {fn.__name__} ended or broke the grading "
                                  f"protocol ({type(exc).__name__})") from None
+        except SubmissionDead:
+            self.stop()
+            raise
 
     def _answer_callback(self, channel: wire.Channel, message: dict, callbacks: list) -> None:
         decode = self._decoder(callbacks)
+        ident = message.get("id")
         try:
-            fn = callbacks[int(message["id"])]
+            fn = callbacks[int(message["cb"])]
             result = fn(*decode(message.get("args")), **decode(message.get("kwargs")))
-            reply = {"op": "return",
+            reply = {"op": protocol.RETURN,
                      "value": wire.Encoder(functools.partial(self._handle, callbacks))(result)}
+        except (SubmissionDead, wire.ProtocolError):
+            raise
         except Exception as exc:  # the test's function failed on the student's arguments
-            reply = {"op": "raise", "error": {"type": type(exc).__name__, "message": str(exc)[:300]}}
-        channel.send(reply)
+            reply = {"op": protocol.RAISE, "error": protocol.error(type(exc).__name__, str(exc)[:300])}
+        channel.send({**reply, "re": ident})

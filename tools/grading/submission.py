@@ -1,15 +1,17 @@
 """One submission: read its notebook as data, and grade it in a judge process of its own.
 
-Shared by local batch grading (grading.batch) and Gradescope (grading.gradescope), so a
-notebook gets the same score both ways. Reading a notebook runs nothing: it is JSON, and only the
-source text of its code cells is kept. The judge (grading.judge) runs in a separate process with a
-hard time limit; whatever happens to it, the caller gets a result with a status and a reason.
+Shared by local batch grading (grading.batch) and Gradescope (grading.gradescope), so a notebook gets
+the same score both ways. Reading a notebook runs nothing: it is JSON, and only the source text of
+its code cells is kept (`grader.check(...)` calls stay: while grading they do nothing, and the rest
+of their cell runs). The judge (grading.judge) runs in a separate process with limits of its own
+(memory, CPU, a wall-clock backstop); whatever happens to it, the caller gets a result with a status
+and a reason, and nothing of the judge's own error output reaches the student.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
+import resource
 import signal
 import subprocess
 import sys
@@ -17,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import results, sandbox
+from .limits import Limits
+
 MAX_BYTES = 32 * 2**20
-# Cells that only print the student-side feedback: skipped while grading (they decide nothing).
-FEEDBACK_ONLY = re.compile(r"\s*grader\.(check|check_all|export)\(.*\)\s*;?\s*")
 
 
 class Invalid(ValueError):
@@ -36,12 +39,14 @@ def code_cells(path: Path) -> list[str]:
                       f"{MAX_BYTES // 2**20} MB (clear the outputs before handing it in)")
     try:
         nb = json.loads(path.read_bytes())
+    except RecursionError:
+        raise Invalid("not a valid notebook: its JSON is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid(f"not a valid notebook: it is not JSON ({str(exc)[:120]})") from None
+        raise Invalid(f"not a valid notebook: it is not JSON ({results.clean(exc, 120)})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise Invalid("not a valid notebook: it has no list of cells")
     if nb.get("nbformat") != 4:
-        raise Invalid(f"not a valid notebook: nbformat {nb.get('nbformat')!r}, expected 4")
+        raise Invalid(f"not a valid notebook: nbformat {results.clean(repr(nb.get('nbformat')), 40)}, expected 4")
     cells = []
     for i, cell in enumerate(nb["cells"], start=1):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
@@ -52,53 +57,61 @@ def code_cells(path: Path) -> list[str]:
         if not isinstance(source, str):
             raise Invalid(f"cell {i}'s source is not text ({type(source).__name__})")
         if cell["cell_type"] == "code":
-            cells.append("" if FEEDBACK_ONLY.fullmatch(source) else source)
+            cells.append(source)
     return cells
 
 
-def failure(questions: list[dict], status: str, reason: str) -> dict:
-    """Results for a submission that could not be graded: zero points, and why."""
-    return {"score": 0.0, "output": f"Not graded: {reason}", "stdout_visibility": "hidden",
-            "tests": [{"name": q["name"], "score": 0.0, "max_score": q["points"],
-                       "output": f"{q['name']}: 0 / {q['points']:g} points (not graded: {reason})",
-                       "visibility": "visible"} for q in questions if not q["manual"]],
-            "extra_data": {"status": status, "reason": reason}}
+def _judge_limits(limits: Limits):
+    def apply():
+        mb = 2**20
+        memory = limits.judge_memory_mb * mb
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = int(limits.judge_wall_s)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
 
 
-def judge(exercise_dir: Path, cells: list[str], slot: int = 0, timeout: float = 300,
-          cell_limit: float = 60, memory_mb: int = 3072) -> tuple[dict, str]:
-    """Grade code cells in a judge process; (result, instructor log). Never raises."""
+def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
+          name: str = "submission", python: str | Path | None = None) -> tuple[dict, str, dict]:
+    """Grade code cells in a judge process: (result, instructor log, facts). Never raises.
+    `python`: the grading environment's (default: this one's)."""
+    limits = limits or Limits()
     questions = json.loads((exercise_dir / "exercise.json").read_text())["questions"]
     with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
         tmp = Path(tmp)
         (tmp / "cells.json").write_text(json.dumps(cells))
-        cmd = [sys.executable, "-I", str(exercise_dir / "grader" / "grading" / "judge.py"),
-               str(exercise_dir), str(tmp / "cells.json"), str(tmp / "result.json"),
-               str(tmp / "log.txt"), "--slot", str(slot), "--cell-limit", str(cell_limit),
-               "--call-limit", str(cell_limit), "--memory-mb", str(memory_mb),
-               "--cpu-s", str(int(timeout))]
+        cmd = [str(python or sys.executable), "-I", str(exercise_dir / "grader" / "grading" / "judge.py"),
+               str(exercise_dir), str(tmp / "cells.json"), str(tmp), "--limits", limits.to_json(),
+               "--name", name, "--uid-log", str(tmp / "uids")]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg",
+               **{k: v for k, v in os.environ.items() if k.startswith("GRADING_")}}
         t0 = time.monotonic()
         with open(tmp / "stderr.txt", "w+") as err:   # a file, never a pipe that could fill up
             proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                    start_new_session=True)
+                                    env=env, start_new_session=True, preexec_fn=_judge_limits(limits))
             try:
-                proc.wait(timeout=timeout)
+                proc.wait(timeout=limits.judge_wall_s)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-                from . import sandbox
-                sandbox.stop_slot(slot)
-                return failure(questions, "timeout", f"grading took longer than {timeout:g} s and "
-                               "was stopped"), ""
+            seconds = time.monotonic() - t0
             err.seek(0)
             stderr = err.read()[-4000:]
-        seconds = time.monotonic() - t0
         try:
-            result = json.loads((tmp / "result.json").read_text())
-            log = (tmp / "log.txt").read_text()
+            result = results.validate(json.loads((tmp / "result.json").read_text()))
+            log = (tmp / "log.txt").read_text(errors="backslashreplace")
+            facts = json.loads((tmp / "facts.json").read_text())
         except (OSError, ValueError):
-            tail = " | ".join(stderr.strip().splitlines()[-3:])[-400:]
-            return failure(questions, "error", f"the grader failed (exit {proc.returncode}): "
-                           f"{tail}"), stderr
+            sandbox.stop_leftovers(proc.pid, tmp / "uids")
+            if proc.returncode == -signal.SIGKILL and seconds >= limits.judge_wall_s:
+                why = (f"grading took longer than {limits.judge_wall_s:g} s of wall-clock time and was "
+                       "stopped; it will be graded again")
+            else:
+                why = (f"the grader failed (exit {proc.returncode}); the instructor's log has the "
+                       "details, and it will be graded again")
+            return (results.failure(questions, "error", why, seconds),
+                    f"{why}\ngrader output:\n{stderr}", {})
     result["extra_data"]["seconds"] = round(seconds, 2)
-    return result, log
+    return result, log, facts

@@ -22,6 +22,7 @@ class Case:
     function: object
     points: float | None
     hidden: bool
+    hint: str | None = None      # otter's failure_message: shown when a hidden case fails
 
     def call(self, env):
         """Call the test with the notebook's value of each of its parameters (None if missing);
@@ -38,7 +39,7 @@ class TestFile:
 
 class test_case:  # noqa: N801  (the decorator's name in otter's format)
     def __init__(self, name=None, points=None, hidden=False, success_message=None, failure_message=None):
-        self.name, self.points, self.hidden = name, points, hidden
+        self.name, self.points, self.hidden, self.hint = name, points, hidden, failure_message
 
     def __call__(self, function):
         self.function = function
@@ -68,7 +69,8 @@ def load(path: Path) -> TestFile:
     if "name" not in env:
         raise ValueError(f"test file {path} does not define 'name'")
     decorated = [v for v in env.values() if isinstance(v, test_case)]
-    cases = [Case(d.name or f"{env['name']} - {i}", d.function, d.points, bool(d.hidden))
+    cases = [Case(d.name or f"{env['name']} - {i}", d.function, d.points, bool(d.hidden),
+                  str(d.hint) if d.hint else None)
              for i, d in enumerate(decorated, start=1)]
     given = sum(c.points for c in cases if c.points is not None)
     rest = [c for c in cases if c.points is None]

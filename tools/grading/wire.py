@@ -33,6 +33,7 @@ import numpy as np
 
 MAX_FRAME = 256 * 2**20        # bytes in one message
 MAX_DEPTH = 32                 # nesting of containers
+MAX_ELEMENTS = 2**24           # numbers, characters/8 and containers in one value, aliases expanded
 NUMERIC_KINDS = "biufc"        # bool, signed, unsigned, float, complex
 
 
@@ -43,13 +44,18 @@ class ProtocolError(Exception):
 # ------------------------------------------------------------------------------------------------
 # framing
 class Channel:
-    """Length-prefixed JSON messages over two file descriptors."""
+    """Length-prefixed JSON messages over two file descriptors. Bytes that arrive before a timeout
+    are kept, so a message is never lost or cut in two by waiting in short steps."""
 
     def __init__(self, read_fd: int, write_fd: int):
         self.read_fd, self.write_fd = read_fd, write_fd
+        self._buffer = bytearray()
 
     def send(self, message: dict) -> None:
-        data = json.dumps(message, allow_nan=True, separators=(",", ":")).encode()
+        try:
+            data = json.dumps(message, allow_nan=True, separators=(",", ":")).encode()
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError(f"message cannot be encoded: {exc}") from None
         if len(data) > MAX_FRAME:
             raise ProtocolError(f"message of {len(data)} bytes exceeds the {MAX_FRAME}-byte limit")
         frame = struct.pack(">I", len(data)) + data
@@ -57,30 +63,31 @@ class Channel:
         while view:
             view = view[os.write(self.write_fd, view):]
 
-    def _read_exactly(self, n: int, deadline: float | None) -> bytes:
-        chunks, left = [], n
-        while left:
+    def _fill(self, n: int, deadline: float | None) -> None:
+        while len(self._buffer) < n:
             if deadline is not None:
                 wait = deadline - time.monotonic()
                 if wait <= 0 or not select.select([self.read_fd], [], [], wait)[0]:
                     raise TimeoutError("no answer in time")
-            chunk = os.read(self.read_fd, min(left, 1 << 20))
+            chunk = os.read(self.read_fd, max(1 << 16, min(n - len(self._buffer), 1 << 20)))
             if not chunk:
                 raise EOFError("the other side closed the channel")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            self._buffer += chunk
 
     def recv(self, timeout: float | None = None) -> dict:
-        """The next message; TimeoutError if none arrives within `timeout` seconds."""
+        """The next message; TimeoutError if none is complete within `timeout` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        (size,) = struct.unpack(">I", self._read_exactly(4, deadline))
+        self._fill(4, deadline)
+        (size,) = struct.unpack(">I", self._buffer[:4])
         if size > MAX_FRAME:
             raise ProtocolError(f"announced message of {size} bytes exceeds the limit")
+        self._fill(4 + size, deadline)
+        data = bytes(self._buffer[4:4 + size])
+        del self._buffer[:4 + size]
         try:
-            message = json.loads(self._read_exactly(size, deadline))
-        except ValueError as exc:
-            raise ProtocolError(f"not JSON: {exc}") from None
+            message = json.loads(data)
+        except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
+            raise ProtocolError(f"not a well-formed message: {str(exc)[:100]}") from None
         if not isinstance(message, dict):
             raise ProtocolError("a message must be a JSON object")
         return message
@@ -170,62 +177,97 @@ class Encoder:
 
 class Decoder:
     """Builds values from their JSON form; ``handles`` maps the handle tags a side accepts
-    ("callback", "function", "record", "opaque") to functions building the local object."""
+    ("callback", "function", "record", "opaque") to functions building the local object.
+
+    Whatever is wrong with the data (a missing field, a bad array, too deep, or a value that would
+    expand past MAX_ELEMENTS once its aliases are counted: a small message whose lists repeat one
+    big list can stand for gigabytes), it raises ProtocolError and nothing else."""
 
     def __init__(self, handles: dict):
         self.handles = handles
         self.objects: dict[int, object] = {}
+        self.sizes: dict[int, int] = {}
 
     def __call__(self, data, depth: int = 0):
+        try:
+            return self._decode(data, depth)[0]
+        except ProtocolError:
+            raise
+        except (KeyError, TypeError, ValueError, OverflowError, RecursionError, AttributeError) as exc:
+            raise ProtocolError(f"malformed value ({type(exc).__name__})") from None
+
+    def _decode(self, data, depth: int) -> tuple:
+        """(value, expanded size)."""
         if depth > MAX_DEPTH:
             raise ProtocolError("values nested too deeply")
-        if data is None or type(data) in (bool, int, float, str):
-            return data
+        if data is None or type(data) in (bool, int, float):
+            return data, 1
+        if type(data) is str:
+            return data, 1 + len(data) // 8
         if type(data) is not dict or not isinstance(data.get("$"), str):
             raise ProtocolError(f"unexpected value of type {type(data).__name__}")
         tag = data["$"]
         if tag == "float":
             if data.get("v") not in ("nan", "inf", "-inf"):
                 raise ProtocolError("bad float")
-            return float(data["v"])
+            return float(data["v"]), 1
         if tag == "ellipsis":
-            return Ellipsis
+            return Ellipsis, 1
         if tag == "complex":
-            return complex(float(data["re"]), float(data["im"]))
+            return complex(float(data["re"]), float(data["im"])), 1
         if tag == "np":
             array = _from_npy(data["npy"])
             if array.shape != ():
                 raise ProtocolError("a numpy scalar must have shape ()")
-            return array[()]
+            return array[()], 1
         if tag == "ref":
-            if data.get("id") not in self.objects:
+            ident = data.get("id")
+            if ident not in self.objects:
                 raise ProtocolError("reference to an unknown object")
-            return self.objects[data["id"]]
+            return self.objects[ident], self.sizes.get(ident, 1)
         if tag == "nd":
-            return self._store(data, _from_npy(data["npy"]))
+            array = _from_npy(data["npy"])
+            return self._store(data, array, 1 + array.size), 1 + array.size
         if tag in ("list", "tuple"):
-            items = self._items(data)
-            if tag == "tuple":
-                return self._store(data, tuple(self(x, depth + 1) for x in items))
-            out = self._store(data, [])
-            out.extend(self(x, depth + 1) for x in items)
-            return out
+            items, total = [], 1
+            out = [] if tag == "list" else None
+            if out is not None:
+                self._store(data, out, 1)
+            for x in self._items(data):
+                value, size = self._decode(x, depth + 1)
+                items.append(value)
+                total = self._grow(total, size)
+            if out is None:
+                return self._store(data, tuple(items), total), total
+            out.extend(items)
+            return self._store(data, out, total), total
         if tag == "dict":
-            out = self._store(data, {})
+            out, total = {}, 1
+            self._store(data, out, 1)
             for pair in self._items(data):
                 if type(pair) is not list or len(pair) != 2:
                     raise ProtocolError("dict items must be pairs")
-                key = self(pair[0], depth + 1)
+                key, k_size = self._decode(pair[0], depth + 1)
+                value, v_size = self._decode(pair[1], depth + 1)
                 try:
-                    out[key] = self(pair[1], depth + 1)
+                    out[key] = value
                 except TypeError:
                     raise ProtocolError("unhashable dict key") from None
-            return out
+                total = self._grow(total, k_size + v_size)
+            return self._store(data, out, total), total
         if tag == "rng":
-            return self._store(data, generator_from_state(data.get("state")))
+            return self._store(data, generator_from_state(data.get("state"))), 1
         if tag in self.handles:
-            return self.handles[tag](data, self, depth)
+            return self.handles[tag](data, self, depth), 1
         raise ProtocolError(f"unknown value tag {tag!r}")
+
+    @staticmethod
+    def _grow(total: int, size: int) -> int:
+        total += size
+        if total > MAX_ELEMENTS:
+            raise ProtocolError(f"the value expands to more than {MAX_ELEMENTS} elements (counting "
+                                "every repeated reference to a list or array)")
+        return total
 
     @staticmethod
     def _items(data) -> list:
@@ -234,12 +276,12 @@ class Decoder:
             raise ProtocolError("container without items")
         return items
 
-    def _store(self, data, obj):
+    def _store(self, data, obj, size: int = 1):
         if type(data.get("id")) is not int:
             raise ProtocolError("container without an id")
         self.objects[data["id"]] = obj
+        self.sizes[data["id"]] = size
         return obj
-
 
 def generator_from_state(state) -> np.random.Generator:
     """A numpy Generator with the given bit-generator state (only numpy's own bit generators)."""
