@@ -5,7 +5,8 @@
 #   make exercises  generate student notebooks and autograders into _build/exercises
 #   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX; installs
 #                   Debian's TeX Live packages when missing and run as root)
-#   make grade SUBMISSIONS=dir [GRADES=_build/grades]   grade a folder of submissions
+#   make grade SUBMISSIONS=dir [GRADES=_build/grades] [ROSTER=csv] [HAND=csv] [ONLY=name]
+#              [CELL_SECONDS=60] [RELEASE=1] [JOBS=2]   grade a folder of submissions (README: a term)
 #   make bench      run the benchmarks, write benchmarks/results.{json,md}
 #   make serve      serve _build/html on http://localhost:8000
 #   make lock       re-pin requirements-lock.txt and binder/requirements.txt (UPGRADE=1: newest)
@@ -20,6 +21,13 @@ PY := $(CURDIR)/$(VENV)/bin/python
 PORT ?= 8000
 SUBMISSIONS ?=
 GRADES ?= _build/grades
+ROSTER ?=
+HAND ?=
+ONLY ?=
+CELL_SECONDS ?=
+RELEASE ?=
+JOBS ?= 2
+HIDDEN_FEEDBACK ?= visible
 
 # The kernel environment (this project's kernelspec, inline figures) is defined once, in
 # tools/project.py; never export MPLBACKEND here: the book's kernels would draw no figures.
@@ -70,7 +78,7 @@ vendor:
 	@bash tools/vendor_assets.sh
 
 exercises: install-book
-	$(PY) tools/exercises.py build
+	$(PY) tools/exercises.py build --hidden-feedback $(HIDDEN_FEEDBACK)
 
 book: install-book vendor exercises
 	$(PY) tools/build_book.py
@@ -115,8 +123,10 @@ test-readme: install-test
 
 # ---------------------------------------------------------------------------------------------
 grade: install-book sandbox
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)]"; exit 2; }
-	$(PY) tools/exercises.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)] [ROSTER=csv] [HAND=csv] [ONLY=name] [CELL_SECONDS=60] [RELEASE=1] [JOBS=2]"; exit 2; }
+	$(PY) tools/exercises.py grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) \
+	    $(if $(ROSTER),--roster "$(ROSTER)") $(if $(HAND),--hand "$(HAND)") $(if $(ONLY),--only "$(ONLY)") \
+	    $(if $(CELL_SECONDS),--cell-seconds $(CELL_SECONDS)) $(if $(RELEASE),--release)
 
 # Student code is graded in a bubblewrap sandbox: install it when missing and possible (root with
 # apt-get); otherwise grading says once that it uses its weaker fallback.

@@ -2,7 +2,8 @@
 
     python tools/exercises.py build              # make exercises: student notebooks + autograders
     python tools/exercises.py sync               # refresh the committed copies for Colab (see below)
-    python tools/exercises.py grade DIR [--out GRADES] [--jobs 2] [--timeout 300]   # make grade
+    python tools/exercises.py grade DIR [--out GRADES] [--roster R] [--hand H] [--only NAME]
+                                        [--cell-seconds S] [--release] [--jobs 2]   # make grade
 
 `build` runs `otter assign` on every master notebook exercises/<name>/<name>.ipynb (otter strips the
 solutions and splits public from hidden tests) and writes
@@ -18,8 +19,11 @@ every master (install + public tests on Colab, from _config.yml's repository) an
 exercise pages; the test suite fails when any of them is out of date.
 
 `grade` grades DIR/<exercise>/<student>.ipynb with tools/grading: each notebook runs in a sandbox
-and hands back plain data; the tests run in a separate trusted process that decides every point.
+and hands back plain data; the tests run in a separate trusted process that decides every point,
+in the grading environment the Gradescope zip installs (built under _build/grading on first use).
 See tools/grading/batch.py for what it writes and how it resumes.
+
+_build/exercises is 0700 and the zips 0600: only the instructor's user reads the hidden tests.
 """
 from __future__ import annotations
 
@@ -203,13 +207,14 @@ def _wheel(build_dir: Path, inputs: str) -> Path:
     return bundle.build_wheel(ROOT, folder)
 
 
-def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: str | None = None) -> str:
+def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: str | None = None,
+              hidden_visibility: str = "visible") -> str:
     from grading import bundle
 
     master_text = fixed_master(name)
     inputs = inputs or _inputs_digest()
     stamp = build_dir / "autograder" / f"{name}.json"
-    fp = _fingerprint(master_text, inputs)
+    fp = _fingerprint(master_text, inputs + hidden_visibility)
     if not force and stamp.is_file() and json.loads(stamp.read_text()).get("fingerprint") == fp \
             and (build_dir / "autograder" / f"{name}.zip").is_file():
         return f"{name}: up to date"
@@ -231,11 +236,11 @@ def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: s
     (student / "requirements.txt").unlink(missing_ok=True)
     _normalize_student(student / f"{name}.ipynb", name)
     questions = _questions(master_text)
-    release = colab_cell.release() if hasattr(colab_cell, "release") else ""
     # data the hidden tests read (exercise 7's held-out digits) goes to the judge's side only
     data = sorted((SRC / name).glob("*.npz"))
     bundle.build(name, questions, dist / "autograder" / "tests", student / "tests",
-                 _wheel(build_dir, inputs), build_dir / "autograder" / name, release, data)
+                 _wheel(build_dir, inputs), build_dir / "autograder" / name, colab_cell.release(), data,
+                 hidden_visibility)
     site = build_dir / "site" / "downloads"
     site.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(site / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
@@ -247,12 +252,15 @@ def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: s
     return f"{name}: built in {time.perf_counter() - t0:.1f} s"
 
 
-def build(names=None, build_dir: Path = BUILD, force: bool = False, jobs: int = 2) -> None:
+def build(names=None, build_dir: Path = BUILD, force: bool = False, jobs: int = 2,
+          hidden_visibility: str = "visible") -> None:
     names = names or available()
+    build_dir.mkdir(parents=True, exist_ok=True)
+    build_dir.chmod(0o700)       # hidden tests and held-out data: the instructor's user only
     inputs = _inputs_digest()
     _wheel(build_dir, inputs)    # once, before the parallel builds share it
     with cf.ThreadPoolExecutor(jobs) as pool:
-        for msg in pool.map(lambda n: build_one(n, build_dir, force, inputs), names):
+        for msg in pool.map(lambda n: build_one(n, build_dir, force, inputs, hidden_visibility), names):
             print(msg, flush=True)
 
 
@@ -283,18 +291,18 @@ def autograder_dir(name: str, build_dir: Path = BUILD) -> Path:
     return build_dir / "autograder" / name
 
 
-def grade(submissions: Path, out: Path, jobs: int = 2, timeout: float = 300, memory_mb: int = 3072,
-          build_dir: Path = BUILD, cell_limit: float = 60, progress: bool = True) -> dict:
+def grade(submissions: Path, out: Path, jobs: int = 2, limits=None, build_dir: Path = BUILD,
+          progress: bool = True, only: str | None = None, roster: Path | None = None,
+          hand: Path | None = None, release: bool = False, python: Path | None = None) -> dict:
     """Grade SUBMISSIONS/<exercise>/<student>.ipynb into `out` (see tools/grading/batch.py)."""
-    from grading import batch
+    from grading import batch, environment
 
     names = [n for n in available()]
-    missing = [n for n in names if not (autograder_dir(n, build_dir) / "exercise.json").is_file()]
-    if missing:
-        build(missing, build_dir)
+    build(names, build_dir)      # quick when up to date; grading never runs an outdated autograder
+    python = python or environment.ensure()
     return batch.grade(Path(submissions), Path(out), {n: autograder_dir(n, build_dir) for n in names},
-                       jobs=jobs, timeout=timeout, cell_limit=cell_limit, memory_mb=memory_mb,
-                       progress=progress)
+                       jobs=jobs, limits=limits, python=python, progress=progress, only=only,
+                       roster=roster, hand=hand, release=release, site_url=colab_cell.site_url())
 
 
 def main(argv=None) -> int:
@@ -303,24 +311,37 @@ def main(argv=None) -> int:
     b = sub.add_parser("build", help="generate student notebooks and autograders")
     b.add_argument("names", nargs="*", metavar="NAME", help=f"some of {EXERCISES} (default: all)")
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    b.add_argument("--hidden-feedback", default="visible", choices=("visible", "after_due_date", "after_published"),
+                   help="on Gradescope, show the hidden tests' part of each question at once (with hints "
+                        "only) or, with their full messages, only after the due date or publication")
     sy = sub.add_parser("sync", help="update the committed student copies, setup cells and page links")
     sy.add_argument("names", nargs="*", metavar="NAME", help="some exercises (default: all)")
     g = sub.add_parser("grade", help="grade a folder of submissions")
     g.add_argument("submissions", type=Path)
     g.add_argument("--out", type=Path, default=ROOT / "_build" / "grades")
-    g.add_argument("--jobs", type=int, default=2)
-    g.add_argument("--timeout", type=float, default=300, help="seconds per submission")
-    g.add_argument("--memory-mb", type=int, default=3072, help="memory limit per submission")
+    g.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    g.add_argument("--cell-seconds", type=float, default=None,
+                   help="CPU seconds a cell or a test's call may use (default 60)")
+    g.add_argument("--memory-mb", type=int, default=None, help="memory of a submission (default 3072)")
+    g.add_argument("--only", default=None, help="regrade only this student (file name without .ipynb, "
+                   "or roster id or email)")
+    g.add_argument("--roster", type=Path, default=None, help="CSV with the columns name, id, email")
+    g.add_argument("--hand", type=Path, default=None, help="hand scores (fill GRADES/hand-scores-template.csv)")
+    g.add_argument("--release", action="store_true",
+                   help="also write GRADES/released/: results with the hidden tests' full messages")
     args = ap.parse_args(argv)
     if args.command == "build":
         unknown = set(args.names) - set(EXERCISES)
         if unknown:
             ap.error(f"unknown exercise(s) {sorted(unknown)}; choose from {EXERCISES}")
-        build(args.names or None, force=args.force)
+        build(args.names or None, force=args.force, hidden_visibility=args.hidden_feedback)
     elif args.command == "sync":
         sync(args.names or None)
     else:
-        grade(args.submissions, args.out, args.jobs, args.timeout, args.memory_mb)
+        from grading.limits import Limits
+        limits = Limits().replace(cell_cpu_s=args.cell_seconds, memory_mb=args.memory_mb)
+        grade(args.submissions, args.out, args.jobs, limits, only=args.only, roster=args.roster,
+              hand=args.hand, release=args.release)
     return 0
 
 

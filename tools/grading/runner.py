@@ -56,8 +56,8 @@ class Callback:
 
 
 class Server:
-    def __init__(self, channel: wire.Channel, namespace: dict):
-        self.channel, self.namespace = channel, namespace
+    def __init__(self, channel: wire.Channel, namespace: dict, call_limit: float = 60.0):
+        self.channel, self.namespace, self.call_limit = channel, namespace, call_limit
         self.functions: list = []
         self.ids = protocol.Ids()
         self.calls: list[int] = []        # ids of the judge's calls being served, innermost last
@@ -132,12 +132,20 @@ class Server:
         args, kwargs = decode(request["args"]), decode(request["kwargs"])
         errstate = {k: v for k, v in dict(request.get("errstate") or {}).items()
                     if k in ("divide", "over", "under", "invalid") and v in ("ignore", "warn", "raise", "call", "print", "log")}
+        outer = signal.getitimer(signal.ITIMER_PROF)     # a call inside a call: the outer clock
         try:
             with np.errstate(**errstate), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
+                if outer[0] == 0:
+                    signal.setitimer(signal.ITIMER_PROF, self.call_limit)
                 result = fn(*args, **kwargs)
+        except CellTimeout as exc:
+            return {"op": protocol.RAISE, "error": protocol.error("TimeoutError", str(exc))}
         except BaseException as exc:  # the student's code failed: report it, keep serving
             return {"op": protocol.RAISE, "error": describe(exc)}
+        finally:
+            if outer[0] == 0:
+                signal.setitimer(signal.ITIMER_PROF, 0)
         seen = [{"category": w.category.__name__, "message": str(w.message)[:MESSAGE_CHARS]}
                 for w in caught[:20] if issubclass(w.category, RuntimeWarning)]
         try:
@@ -241,11 +249,11 @@ def forbid_answers(exercise: str) -> None:
 
 
 class CellTimeout(BaseException):
-    """A cell used up its CPU time (a BaseException, so `except Exception` in it does not catch it)."""
+    """A cell or a call used up its CPU time (a BaseException: `except Exception` does not catch it)."""
 
 
 def _out_of_time(signum, frame):
-    raise CellTimeout("this cell used more CPU time than its limit while grading")
+    raise CellTimeout("it used more CPU time than its limit while grading")
 
 
 def main(read_fd: int, write_fd: int) -> None:
@@ -262,11 +270,11 @@ def main(read_fd: int, write_fd: int) -> None:
     forbid_answers(str(start.get("exercise") or ""))
     skip = {int(k) for k in start.get("skip", {})}
     limit = float(start.get("cell_cpu_s", 60))
+    signal.signal(signal.SIGPROF, _out_of_time)
     for i, source in enumerate(start["cells"]):
         if i in skip:
             continue
         channel.send({"op": protocol.CELL, "cell": i})
-        signal.signal(signal.SIGPROF, _out_of_time)
         signal.setitimer(signal.ITIMER_PROF, limit)     # CPU time of this process, not wall time
         try:
             result = shell.run_cell(source, store_history=False, silent=False)
@@ -279,7 +287,7 @@ def main(read_fd: int, write_fd: int) -> None:
             signal.setitimer(signal.ITIMER_PROF, 0)
         channel.send({"op": protocol.DONE, "cell": i, "error": describe(error) if error else None})
     channel.send({"op": protocol.READY})
-    Server(channel, shell.user_ns).serve()
+    Server(channel, shell.user_ns, limit).serve()
 
 
 if __name__ == "__main__":

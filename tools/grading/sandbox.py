@@ -224,6 +224,7 @@ class Sandbox:
         return cmd + runner
 
     def start(self) -> wire.Channel:
+        _become_subreaper()
         to_runner_r, to_runner_w = os.pipe()
         from_runner_r, from_runner_w = os.pipe()
         self._fds = (from_runner_r, to_runner_w)
@@ -255,8 +256,11 @@ class Sandbox:
                     binds["tests"] = str(self.public_tests)
                 cmd = [*runner_args, os.path.join(isolation.HOME, "grader", RUNNER),
                        str(to_runner_r), str(from_runner_w)]
+                hide = [p for p in os.environ.get("GRADING_HIDE", "").split(os.pathsep) if p]
+                needed = sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)})
                 popen.update(env=_environment(isolation.HOME, python),
-                             preexec_fn=isolation.prepare(self.limits, self.uid, binds, self.group))
+                             preexec_fn=isolation.prepare(self.limits, self.uid, binds, self.group,
+                                                          hide=hide, keep=needed))
             else:
                 self.private = tempfile.mkdtemp(prefix=f"submission-{os.getpid()}-")
                 if self.public_tests:
@@ -299,6 +303,35 @@ class Sandbox:
                 continue
         return total
 
+    def pids(self) -> list[int]:
+        if self.group is not None:
+            return self.group.pids()
+        import psutil
+
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root.pid, *(p.pid for p in root.children(recursive=True))]
+        except (psutil.Error, AttributeError):
+            return []
+
+    def waiting_seconds(self) -> float | None:
+        """Time the submission's live threads have spent runnable but waiting for a CPU (from
+        /proc/<pid>/task/<tid>/schedstat); None where the kernel does not keep it."""
+        total, seen = 0.0, False
+        for pid in self.pids():
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                        total += int(f.read().split()[1]) / 1e9
+                        seen = True
+                except (OSError, ValueError, IndexError):
+                    continue
+        return total if seen else None
+
     def out_of_memory(self) -> bool:
         return self.group is not None and self.group.out_of_memory()
 
@@ -315,6 +348,7 @@ class Sandbox:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+            _reap()
             if self.uid is not None and self.mode != "bubblewrap":
                 kill_user(self.uid)
         if self.group is not None:
@@ -332,6 +366,31 @@ class Sandbox:
         if self._uid_lock is not None:        # only now may another grader use this uid
             os.close(self._uid_lock)
             self._uid_lock = None
+
+
+_subreaper = False
+
+
+def _become_subreaper() -> None:
+    """Orphans of the submission (a child whose parent it killed) become this process's children,
+    so that _reap() collects them: a container's init may never reap a zombie."""
+    global _subreaper
+    if not _subreaper and sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        _subreaper = True
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def kill_user(uid: int, rounds: int = 50) -> bool:

@@ -9,15 +9,17 @@ so calling one sends plain-data arguments to the submission, runs there, and bri
 ends its process fails the call; the notebook is started again for the next request.
 
 Time is the submission's CPU time (grading.sandbox measures it over all its processes). Wall time
-stops a step only (a) when the step is idle while the machine has CPU to spare (a `sleep`, a
-deadlock: the submission's own doing), or (b) at the backstop of grading.limits, which marks the
-submission ``overloaded``: its grade is an error to be graded again, never a zero.
+stops a step only (a) when the step neither ran nor waited for a CPU for most of it (a `sleep`, a
+deadlock: the submission's own doing, told apart from a starved one by the kernel's scheduler
+statistics), or (b) at the backstop of grading.limits, which marks the submission ``overloaded``:
+its grade is an error to be graded again, never a zero.
 """
 from __future__ import annotations
 
 import builtins
 import functools
 import re
+import subprocess
 import time
 import warnings
 from pathlib import Path
@@ -28,10 +30,10 @@ from . import protocol, sandbox, wire
 from .limits import Limits
 
 MAX_STARTS = 6           # the notebook is started at most this often per submission
-CPU_GRACE_S = 5          # beyond a cell's CPU limit before its process is killed (the runner stops
-                         # the cell itself at the limit)
+CPU_GRACE_S = 2          # beyond a cell's CPU limit before its process is killed (the runner stops
+                         # a cell or a call itself at the limit)
 POLL_S = 0.2             # how often a waiting step checks the CPU clock
-IDLE_SHARE = 0.25        # the machine had this share of its CPU idle: a quiet submission was not starved
+BUSY_SHARE = 0.5         # a step that ran or waited for a CPU less than this share of the time slept
 SAFE_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
                    and issubclass(getattr(builtins, name), Exception)
                    and name not in ("StopIteration", "StopAsyncIteration", "GeneratorExit")}
@@ -64,16 +66,6 @@ def student_exception(error: dict) -> Exception:
         exc = type(safe, (SubmissionError,), {})(message)
     exc.from_submission = name
     return exc
-
-
-def _machine_idle() -> tuple[float, float]:
-    """(idle, total) CPU time of the whole machine so far, from /proc/stat."""
-    try:
-        with open("/proc/stat") as f:
-            fields = [float(x) for x in f.readline().split()[1:]]
-        return fields[3] + fields[4], sum(fields[:8])
-    except (OSError, ValueError, IndexError):
-        return 0.0, 0.0
 
 
 class RemoteFunction:
@@ -117,7 +109,7 @@ class Session:
 
     def _wait(self, box: sandbox.Sandbox, channel: wire.Channel, cpu_limit: float) -> dict:
         """The next message, while the step it ends uses at most `cpu_limit` CPU seconds."""
-        wall0, cpu0, (idle0, total0) = time.monotonic(), box.cpu_seconds(), _machine_idle()
+        wall0, cpu0, wait0 = time.monotonic(), box.cpu_seconds(), box.waiting_seconds()
         backstop = self.limits.wall_backstop(cpu_limit)
         while True:
             try:
@@ -131,8 +123,11 @@ class Session:
                 raise SubmissionDead(f"the notebook used more than {self.limits.submission_cpu_s:g} s "
                                      "of CPU time in all")
             if now - wall0 > cpu_limit + CPU_GRACE_S:
-                idle, total = _machine_idle()
-                if total > total0 and (idle - idle0) / (total - total0) > IDLE_SHARE:
+                # Running, or runnable but waiting for a CPU (a busy machine): not its fault. Neither
+                # (sleeping, blocked): it is, once it has taken longer than its CPU limit.
+                wait = box.waiting_seconds()
+                waited = (wait - wait0) if wait is not None and wait0 is not None else now - wall0
+                if (cpu - cpu0 + waited) / (now - wall0) < BUSY_SHARE:
                     raise OutOfTime(f"waited longer than {cpu_limit:g} s without working (sleeping, "
                                     "or waiting for something that never comes)")
             if now - wall0 > backstop:
@@ -157,7 +152,7 @@ class Session:
         box = sandbox.Sandbox(self.grader_dir, self.public_tests, self.limits, self.mode, self.name)
         try:
             channel = box.start()
-        except OSError as exc:
+        except (OSError, subprocess.SubprocessError) as exc:    # e.g. the preexec step failed
             box.stop()
             self.broken = True
             self.dead = f"the sandbox could not start ({exc})"
@@ -311,7 +306,8 @@ class Session:
                             warnings.warn(str(w.get("message", ""))[:300], RuntimeWarning, stacklevel=3)
                     return value
                 else:
-                    raise student_exception(message.get("error") or {})
+                    raised = student_exception(message.get("error") or {})
+                    break
         except OutOfTime as exc:
             self.stop()
             raise TimeoutError(f"{fn.__name__} did not return: it {exc}") from None
@@ -322,6 +318,7 @@ class Session:
         except SubmissionDead:
             self.stop()
             raise
+        raise raised     # the student's exception (an OSError among them), outside the handlers above
 
     def _answer_callback(self, channel: wire.Channel, message: dict, callbacks: list) -> None:
         decode = self._decoder(callbacks)

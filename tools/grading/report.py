@@ -1,0 +1,148 @@
+"""The class report: what the class got wrong, for the lecturer, on one self-contained page.
+
+``GRADES/report.html`` (written by every `make grade`; no network, no scripts, figures inline as SVG):
+
+- per exercise, a histogram of the scores of every question;
+- the most frequent mistakes the checks recognised (the value-free ``hint`` of mlp.checks'
+  diagnoses), with their counts and their share of the exercise's graded submissions, each linked
+  to the chapter section that teaches it;
+- the submissions that were not graded (invalid, error), that had cells skipped or stopped for
+  time, and, for exercise 7, every held-out accuracy, with those that look too good flagged (a
+  network that never saw the held-out digits reads about 97% of them).
+"""
+from __future__ import annotations
+
+import collections
+import html
+import io
+import re
+
+TOO_GOOD = 99.5       # % of the held-out digits: trained on them at home, most likely
+ACCURACY = re.compile(r"held-out accuracy ([\d.]+)%")
+
+
+def _histogram(values: list[float], maximum: float, title: str) -> str:
+    """An inline SVG histogram of the scores (0 .. maximum)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "path"       # text as paths: no font to load
+    fig, ax = plt.subplots(figsize=(3.2, 2.0), dpi=100)
+    step = 0.5 if maximum <= 6 else 1.0
+    edges = [i * step - step / 2 for i in range(int(round(maximum / step)) + 2)]
+    ax.hist(values, bins=edges, color="#1f5f99", edgecolor="white")
+    ax.set_xlabel("points")
+    ax.set_ylabel("submissions")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    counts = collections.Counter(values)
+    label = f"{title}: " + ", ".join(f"{n} with {v:g} points" for v, n in sorted(counts.items()))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1)
+
+
+def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: str = ""):
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>Class report</title><style>",
+             "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+             "color:#1a1a1a;background:#fff;line-height:1.45}",
+             "h1,h2,h3{line-height:1.2}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}",
+             "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}",
+             "th{background:#e8eef5}.figures{display:flex;flex-wrap:wrap;gap:0.5rem}",
+             ".flag{color:#8a1c00;font-weight:bold}a{color:#0b4f8a}",
+             "</style></head><body><main>", "<h1>Class report</h1>"]
+    by_exercise = collections.defaultdict(list)
+    for t in tasks:
+        by_exercise[t["exercise"]].append(t)
+    parts.append("<p>Grading results of " + ", ".join(
+        f"{len(by_exercise[n])} submission(s) of {e(n)}" for n in exercises) + ".</p>")
+    for name in exercises:
+        group = by_exercise[name]
+        graded = [t for t in group if t["result"].get("extra_data", {}).get("status") == "graded"]
+        parts.append(f"<section><h2>Exercise {e(name)}</h2>")
+        parts.append(f"<p>{len(graded)} of {len(group)} submission(s) graded.</p>")
+        figures = []
+        for q in meta[name]["questions"]:
+            if q["manual"]:
+                continue
+            scores = [next((float(x["score"]) for x in t["result"].get("tests", []) if x["name"] == q["name"]), 0.0)
+                      for t in graded]
+            if scores:
+                figures.append(_histogram(scores, q["points"], f"{name} {q['name']} (of {q['points']:g})"))
+        if figures:
+            parts.append("<h3>Scores per question</h3><div class=\"figures\">" + "".join(figures) + "</div>")
+        mistakes = collections.Counter()
+        topics, questions = {}, collections.defaultdict(set)
+        for t in graded:
+            seen = set()
+            for case in t["facts"].get("cases", []):
+                d = case.get("diagnosis")
+                if d and d.get("hint") and d["hint"] not in seen:
+                    seen.add(d["hint"])
+                    mistakes[d["hint"]] += 1
+                    topics[d["hint"]] = d.get("topic")
+                    questions[d["hint"]].add(case["question"])
+        parts.append("<h3>Most frequent mistakes</h3>")
+        if mistakes:
+            parts.append("<table><thead><tr><th scope=\"col\">mistake</th><th scope=\"col\">question</th>"
+                         "<th scope=\"col\">submissions</th><th scope=\"col\">share</th>"
+                         "<th scope=\"col\">where it is taught</th></tr></thead><tbody>")
+            for hint, n in mistakes.most_common(15):
+                topic = topics.get(hint)
+                where = (f'<a href="{e(site_url.rstrip("/") + "/" + topic.lstrip("/"))}">{e(topic)}</a>'
+                         if topic and site_url else e(topic or "—"))
+                parts.append(f"<tr><td>{e(hint)}</td><td>{e(', '.join(sorted(questions[hint])))}</td>"
+                             f"<td>{n}</td><td>{100 * n / len(graded):.0f}%</td><td>{where}</td></tr>")
+            parts.append("</tbody></table>")
+        else:
+            parts.append("<p>No recognised mistake.</p>")
+        trouble = []
+        for t in group:
+            extra = t["result"].get("extra_data", {})
+            who = e(extra.get("student") or t["who"]["name"])
+            if extra.get("status") != "graded":
+                trouble.append((who, f"{e(extra.get('status', ''))}: {e(extra.get('reason', ''))}"))
+            for cell, why in (extra.get("skipped_cells") or {}).items():
+                trouble.append((who, f"cell {e(cell)} skipped: {e(why)}"))
+            for cell, what in (extra.get("cell_errors") or {}).items():
+                if what.startswith("TimeoutError"):
+                    trouble.append((who, f"cell {e(cell)} stopped: {e(what)}"))
+        parts.append("<h3>Not graded, crashed or out of time</h3>")
+        if trouble:
+            parts.append("<table><thead><tr><th scope=\"col\">submission</th><th scope=\"col\">what happened"
+                         "</th></tr></thead><tbody>"
+                         + "".join(f"<tr><td>{w}</td><td>{what}</td></tr>" for w, what in trouble)
+                         + "</tbody></table>")
+        else:
+            parts.append("<p>None.</p>")
+        accuracies = []
+        for t in graded:
+            for case in t["facts"].get("cases", []):
+                m = ACCURACY.search(case.get("remark") or "")
+                if m:
+                    accuracies.append((t["result"]["extra_data"].get("student", ""), float(m.group(1))))
+        if accuracies:
+            parts.append("<h3>Held-out accuracy</h3><p>A network that never saw the held-out digits "
+                         f"reads about 97% of them; {TOO_GOOD:g}% or more is flagged: it was most "
+                         "likely trained on them (scikit-learn ships them), so read that notebook.</p>"
+                         "<table><thead><tr><th scope=\"col\">submission</th><th scope=\"col\">accuracy"
+                         "</th></tr></thead><tbody>")
+            for who, acc in sorted(accuracies, key=lambda a: -a[1]):
+                flag = ' <span class="flag">too good</span>' if acc >= TOO_GOOD else ""
+                parts.append(f"<tr><td>{e(who)}</td><td>{acc:.1f}%{flag}</td></tr>")
+            parts.append("</tbody></table>")
+        parts.append("</section>")
+    parts.append("</main></body></html>")
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:
+        f.write("\n".join(parts))
+    return path
