@@ -64,11 +64,13 @@ UV_COMPILE = $(PY) -m uv pip compile -q --custom-compile-command "make lock" $(i
 lock: | $(VENV)/bin/python
 	$(PY) -m pip install -q "uv>=0.9"
 	$(UV_COMPILE) --universal --python-version 3.10 pyproject.toml --extra book --extra grading \
-	    --extra test -o $(LOCK)
+	    --extra test --extra autograder -o $(LOCK)
+	$(UV_COMPILE) --universal --python-version 3.10 pyproject.toml --extra autograder \
+	    --constraint $(LOCK) -o tools/grading/requirements.txt
 	$(UV_COMPILE) --python-version $$(sed 's/^python-//' binder/runtime.txt) --python-platform linux \
 	    pyproject.toml --extra plots binder/requirements.in --constraint $(LOCK) \
 	    -o binder/requirements.txt
-	@echo "Pinned: $(LOCK) and binder/requirements.txt. Reinstall with 'make install-test'."
+	@echo "Pinned: $(LOCK), tools/grading/requirements.txt (make grade and Gradescope) and binder/requirements.txt. Reinstall with 'make install-test'."
 
 install-book: $(VENV)/.book-installed
 install-test: $(VENV)/.test-installed

@@ -100,7 +100,7 @@ CORPUS = {
 # Texts that must never appear in anything the student sees (results' output fields).
 NEVER_SHOWN = {
     "restart-leak": ["LEAK"],
-    "log-forgery": ["FORGED", "held-out accuracy"],
+    "log-forgery": ["\nFORGED", "\n  q4 - 2 (hidden): passed"],   # shown to its author, escaped
     "network": ["LEAKED"],
 }
 

@@ -1,8 +1,8 @@
 """`make grade` end to end (tools/grading): solutions, untouched student notebooks, plausible wrong
-answers, and the hostile corpus (hostile.py), graded in two batches: the clean submissions alone,
-then the same plus the hostile ones. Afterwards nothing a submission started is alive, nothing
-outside GRADES changed, and every clean student's row is the same as without the hostile
-neighbours.
+answers, the hostile corpus (hostile.py) with the honest habits of students, and a starving
+neighbour, in both sandboxes (bubblewrap and the fallback). Afterwards nothing a submission started
+is alive, nothing outside GRADES changed, every clean student's row is the same as without the
+hostile neighbours, and nothing derived from a hidden input reached what a student sees.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -22,14 +23,18 @@ import pytest
 
 import hostile
 from exercise_helpers import ROOT, ex
-from submissions import WRONG, with_answers
+from grading import sandbox
+from grading.batch import safe_name
+from grading.limits import Limits
+from submissions import WRONG, with_answers, with_cell
 
 EXS = [n for n in ex.available()
        if not os.environ.get("ONLY_EXERCISES") or n in os.environ["ONLY_EXERCISES"].split(",")]
-TIMEOUT = 120      # per submission
-CELL_LIMIT = 15    # seconds per cell and per call while grading (the machine may be busy)
+CLEAN = Limits(cell_cpu_s=30)        # solutions train networks (exercise 7): room for a busy machine
+HOSTILE = Limits(cell_cpu_s=2)       # the corpus loops and hangs: short limits keep the suite quick
 SECRET = "COURSE_GRADER_SECRET"
-SANDBOX_UIDS = range(61000, 61010)
+MODES = ["bubblewrap", "user"]
+VICTIMS = 5
 
 
 def auto_points(built, name):
@@ -62,168 +67,292 @@ def tree_digest(root: Path, skip=()) -> dict:
     return out
 
 
-def sandbox_processes(*markers: str) -> list[str]:
-    """Processes of the sandbox's users that belong to this test run (their command line names this
-    environment or one of the markers: other programs on a shared machine may grade too)."""
-    markers = (str(Path(sys.prefix).resolve()), *markers)
+def sandbox_processes(*markers: str, uids=()) -> list[str]:
+    """Live processes of the sandbox's user ids that belong to a test: one of `uids` (handed out by
+    its judges), or a command line naming one of the markers (other programs, and the other test
+    modules, may grade on the same machine at the same time)."""
     found = []
-    for p in psutil.process_iter(["uids", "cmdline"]):
+    for p in psutil.process_iter(["uids", "cmdline", "status"]):
         try:
             line = " ".join(p.info["cmdline"] or [])
-            if p.info["uids"].real in SANDBOX_UIDS and any(m in line for m in markers):
+            uid = p.info["uids"].real
+            if (uid in sandbox.UID_RANGE and p.info["status"] != psutil.STATUS_ZOMBIE
+                    and (uid in uids or any(m in line for m in markers))):
                 found.append(f"{p.pid}: {line}")
         except (psutil.Error, AttributeError):
             continue
     return found
 
 
-@pytest.fixture(scope="module")
-def runs(built, tmp_path_factory):
-    """Two batches: the clean submissions, then clean + hostile. Returns what the tests need."""
-    base = tmp_path_factory.mktemp("grading")
-    clean, mixed = base / "clean", base / "mixed"
-    clean_submissions(built, clean)
-    if "07-digits" in EXS:
-        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", clean / "07-digits")
-    clean_submissions(built, mixed, [n for n in EXS if n == "01-xor"])   # its hostile neighbours
-    grades_clean, grades_mixed = base / "grades-clean", base / "grades-mixed"
-    token = "hostile" + secrets.token_hex(4)
-    venv_site = Path(sysconfig.get_paths()["purelib"])
-    ctx = {"repo": ROOT, "submissions": mixed, "grades": grades_mixed, "venv_site": venv_site,
-           "token": token, "secret": SECRET}
-    if "01-xor" in EXS:
-        hostile.build(built / "dist" / "01-xor" / "autograder" / "01-xor.ipynb",
-                      built / "student" / "01-xor" / "01-xor.ipynb", mixed / "01-xor", ctx)
-    (mixed / "not-an-exercise").mkdir()
-    submitted_before = tree_digest(mixed)
-    s1 = ex.grade(clean, grades_clean, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
-                  progress=False)
-    repo_skip = {str(ROOT / d) for d in ("_build", ".venv", ".git")}
-    repo_before, venv_before = tree_digest(ROOT, repo_skip), tree_digest(Path(sys.prefix))
-    os.environ[SECRET] = token
-    try:
-        s2 = ex.grade(mixed, grades_mixed, jobs=2, timeout=TIMEOUT, build_dir=built,
-                      cell_limit=CELL_LIMIT, progress=False)
-    finally:
-        del os.environ[SECRET]
-    after = {"repo": tree_digest(ROOT, repo_skip), "venv": tree_digest(Path(sys.prefix)),
-             "submitted": tree_digest(mixed), "processes": sandbox_processes(hostile.sleep_marker(token))}
-    return {"clean": (clean, grades_clean, s1), "mixed": (mixed, grades_mixed, s2), "token": token,
-            "before": {"repo": repo_before, "venv": venv_before, "submitted": submitted_before},
-            "after": after}
+def uids_of(grades: Path) -> set[int]:
+    """The user ids the judges of a batch handed out (from the instructor's facts files)."""
+    out = set()
+    for path in (grades / "logs").rglob("*.facts.json"):
+        out |= set(json.loads(path.read_text() or "{}").get("uids", []))
+    return out
 
 
 def result(grades: Path, name: str, student: str) -> dict:
-    from grading.batch import safe_name
     return json.loads((grades / "results" / name / f"{safe_name(student)}.json").read_text())
+
+
+def visible(res: dict) -> str:
+    """Everything of a result that a student sees."""
+    return res.get("output", "") + "\n".join(t.get("output", "") for t in res["tests"])
 
 
 def rows(grades: Path) -> dict:
     return {r["student"]: r for r in csv.DictReader(open(grades / "grades.csv"))}
 
 
+@pytest.fixture(scope="module")
+def clean(built, tmp_path_factory):
+    """Every exercise's solution, stub and wrong answers (and exercise 7's special cases), in the
+    strongest sandbox."""
+    base = tmp_path_factory.mktemp("clean")
+    subs, grades = base / "subs", base / "grades"
+    clean_submissions(built, subs)
+    if "07-digits" in EXS:
+        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", subs / "07-digits")
+    summary = ex.grade(subs, grades, jobs=2, limits=CLEAN, build_dir=built, progress=False)
+    return subs, grades, summary
+
+
+def with_work(sol: Path, dest: Path) -> Path:
+    """The 01-xor solution with a cell that needs about a second of CPU time: honest work that a
+    starved notebook would not finish within a wall-clock limit."""
+    return with_cell(sol, "total = 0\nfor i in range(4_000_000):\n    total += i * i", dest)
+
+
+@pytest.fixture(scope="module", params=MODES)
+def mixed(request, built, clean, tmp_path_factory):
+    """01-xor's clean submissions next to the hostile corpus, graded in one sandbox mode."""
+    mode = request.param
+    if mode == "bubblewrap" and shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed")
+    if mode == "user" and os.geteuid() != 0:
+        pytest.skip("the fallback sandbox with user ids of its own needs root")
+    if "01-xor" not in EXS:
+        pytest.skip("the hostile corpus is built from 01-xor")
+    base = tmp_path_factory.mktemp(f"mixed-{mode}")
+    subs, grades = base / "subs", base / "grades"
+    clean_submissions(built, subs, ["01-xor"])
+    sol = built / "dist" / "01-xor" / "autograder" / "01-xor.ipynb"
+    token = "hostile" + secrets.token_hex(4)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    ctx = {"repo": ROOT, "submissions": subs, "grades": grades, "token": token, "secret": SECRET,
+           "venv_site": Path(sysconfig.get_paths()["purelib"]), "port": listener.getsockname()[1]}
+    hostile.build(sol, built / "student" / "01-xor" / "01-xor.ipynb", subs / "01-xor", ctx)
+    (subs / "not-an-exercise").mkdir()
+    submitted_before = tree_digest(subs)
+    repo_skip = {str(ROOT / d) for d in ("_build", ".venv", ".git")}
+    repo_before, venv_before = tree_digest(ROOT, repo_skip), tree_digest(Path(sys.prefix))
+    os.environ[SECRET] = token
+    os.environ["GRADING_SANDBOX"] = mode
+    try:
+        summary = ex.grade(subs, grades, jobs=2, limits=HOSTILE, build_dir=built, progress=False)
+    finally:
+        del os.environ[SECRET], os.environ["GRADING_SANDBOX"]
+    try:
+        connection, _ = listener.accept()
+        received = connection.recv(1000)
+    except BlockingIOError:
+        received = b""
+    listener.close()
+    after = {"repo": tree_digest(ROOT, repo_skip), "venv": tree_digest(Path(sys.prefix)),
+             "submitted": tree_digest(subs),
+             "processes": sandbox_processes(hostile.sleep_marker(token), token, uids=uids_of(grades))}
+    return {"mode": mode, "subs": subs, "grades": grades, "summary": summary, "token": token,
+            "received": received, "after": after,
+            "before": {"repo": repo_before, "venv": venv_before, "submitted": submitted_before}}
+
+
+@pytest.fixture(scope="module", params=MODES)
+def starved(request, built, clean, tmp_path_factory):
+    """A hog that fills the machine with busy processes in their own sessions, graded next to five
+    copies of an honest notebook that needs real CPU time."""
+    mode = request.param
+    if mode == "user" and os.geteuid() != 0:
+        pytest.skip("the fallback sandbox with user ids of its own needs root")
+    base = tmp_path_factory.mktemp(f"starved-{mode}")
+    folder = base / "subs" / "01-xor"
+    folder.mkdir(parents=True)
+    sol = built / "dist" / "01-xor" / "autograder" / "01-xor.ipynb"
+    stub = built / "student" / "01-xor" / "01-xor.ipynb"
+    hog = with_cell(stub, hostile.BUSY, folder / "a-hog.ipynb", before="q1")
+    with_cell(hog, "import time\ntime.sleep(600)", hog, before="q1")
+    for i in range(VICTIMS):
+        with_work(sol, folder / f"victim-{i}.ipynb")
+    alone = base / "alone" / "01-xor"
+    alone.mkdir(parents=True)
+    with_work(sol, alone / "victim-alone.ipynb")
+    os.environ["GRADING_SANDBOX"] = mode
+    try:
+        ex.grade(alone.parent, base / "grades-alone", jobs=1, limits=HOSTILE, build_dir=built, progress=False)
+        ex.grade(base / "subs", base / "grades", jobs=2, limits=HOSTILE, build_dir=built, progress=False)
+    finally:
+        del os.environ["GRADING_SANDBOX"]
+    return base
+
+
 # ------------------------------------------------------------------------------------------------
 # the clean batch
 @pytest.mark.parametrize("name", EXS)
-def test_solution_scores_full_marks_with_and_without_neighbours(runs, built, name):
-    for run in ("clean", "mixed") if name == "01-xor" else ("clean",):
-        res = result(runs[run][1], name, "solution")
-        assert res["extra_data"]["status"] == "graded", res["extra_data"]
-        assert res["score"] == pytest.approx(auto_points(built, name)), json.dumps(res, indent=1)[:3000]
-        assert res["extra_data"]["sandbox"] == "bubblewrap"
+def test_solution_scores_full_marks(clean, built, name):
+    res = result(clean[1], name, "solution")
+    assert res["extra_data"]["status"] == "graded", res["extra_data"]
+    assert res["score"] == pytest.approx(auto_points(built, name)), json.dumps(res, indent=1)[:3000]
+    assert res["extra_data"]["sandbox"].startswith("bubblewrap")
+    manual = [t for t in res["tests"] if t.get("status") == "manual"]
+    assert manual and all("to be graded by hand" in t["output"] for t in manual), \
+        "the hand-graded questions are listed with their points"
 
 
 @pytest.mark.parametrize("name", EXS)
-def test_untouched_student_notebook_scores_zero(runs, name):
-    res = result(runs["clean"][1], name, "stub")
+def test_untouched_student_notebook_scores_zero(clean, name):
+    res = result(clean[1], name, "stub")
     assert res["extra_data"]["status"] == "graded"
     assert res["score"] == 0
-    assert all(t["score"] == 0 for t in res["tests"])
-    assert sum("not answered yet" in t["output"] for t in res["tests"]) >= len(res["tests"]) // 2
+    auto = [t for t in res["tests"] if t.get("status") != "manual"]
+    assert sum("not answered yet" in t["output"] for t in auto) >= len(auto) // 2
 
 
 @pytest.mark.parametrize("name,q", [(n, q) for n in EXS if n in WRONG for q in WRONG[n]])
-def test_wrong_answer_loses_points_with_hint(runs, built, name, q):
-    res = result(runs["clean"][1], name, "wrong")
+def test_wrong_answer_loses_points_with_hint(clean, built, name, q):
+    res = result(clean[1], name, "wrong")
     hint = WRONG[name][q][1]
     points = {x["name"]: x["points"] for x in ex._questions_of(name, built)}
     entry = next(t for t in res["tests"] if t["name"] == q)
     assert entry["score"] < points[q], f"{name} {q}: the wrong answer kept all its points"
     assert hint in entry["output"], entry["output"]
-    # the diagnosis comes first, before any code; the other questions keep their points
     assert entry["output"].splitlines()[0].startswith(f"{q}: ")
     assert res["score"] >= auto_points(built, name) - sum(points[k] for k in WRONG[name])
 
 
 @pytest.mark.skipif("07-digits" not in EXS, reason="exercise 7 is not built")
-def test_digits_points_come_only_from_held_out_accuracy(runs):
-    """Random weights read digits at chance level, and a network trained on the held-out digits
-    cannot be trained in the sandbox (scikit-learn's copy is hidden): no points for question 2."""
+def test_digits_points_come_only_from_held_out_accuracy(clean):
+    """Random weights read digits at chance level, and a network cannot be trained on the held-out
+    digits in the sandbox: the grading environment has no scikit-learn, whose copy holds them."""
     for student in hostile.DIGITS:
-        res = result(runs["clean"][1], "07-digits", student)
+        res = result(clean[1], "07-digits", student)
         q2 = next(t for t in res["tests"] if t["name"] == "q2")
         assert res["extra_data"]["status"] == "graded" and q2["score"] == 0, (student, q2["output"])
-    log = (runs["clean"][1] / "logs" / "07-digits" / "trained-on-heldout.txt").read_text()
-    assert "FileNotFoundError" in log and "digits.csv.gz" in log, log[:800]
+    res = result(clean[1], "07-digits", "trained-on-heldout")
+    assert "ModuleNotFoundError" in json.dumps(res["extra_data"]["cell_errors"]), res["extra_data"]
 
 
 @pytest.mark.skipif("07-digits" not in EXS, reason="exercise 7 is not built")
-def test_digits_log_shows_held_out_accuracy_for_the_instructor(built, runs):
-    """The limit the README states: weights trained at home on all of scikit-learn's digits and
-    pasted in as numbers score like trained ones, but the instructor's log shows their 100%
-    held-out accuracy (a network that never saw the digits gets about 97%). Students never see it."""
-    grades = runs["clean"][1]
-    pasted = (grades / "logs" / "07-digits" / "pasted-from-home.txt").read_text()
+def test_digits_log_shows_held_out_accuracy_for_the_instructor(built, clean):
+    grades = clean[1]
+    pasted = (grades / "logs" / "07-digits" / f"{safe_name('pasted-from-home')}.txt").read_text()
     assert "held-out accuracy 100.0% of 300 digits" in pasted, pasted[:800]
     assert result(grades, "07-digits", "pasted-from-home")["score"] == auto_points(built, "07-digits")
-    solution = (grades / "logs" / "07-digits" / "solution.txt").read_text()
+    solution = (grades / "logs" / "07-digits" / f"{safe_name('solution')}.txt").read_text()
     accuracy = float(re.search(r"held-out accuracy ([\d.]+)% of 300 digits", solution).group(1))
     assert 95 <= accuracy < 100, solution[:800]
     for student in ("solution", "pasted-from-home"):
-        visible = json.dumps(result(grades, "07-digits", student))
-        assert "held-out accuracy" not in visible, f"{student}: the remark reached the student's results"
+        assert "held-out accuracy" not in json.dumps(result(grades, "07-digits", student)), \
+            f"{student}: the remark reached the student's results"
+    report = (grades / "report.html").read_text()
+    assert "too good" in report and "100.0%" in report
 
 
-def test_clean_rows_identical_with_hostile_neighbours(runs):
-    clean, mixed = rows(runs["clean"][1]), rows(runs["mixed"][1])
-    columns = [c for c in next(iter(clean.values())) if c == "student" or c.startswith("01-xor:")]
-    neighbours = [s for s in clean if s in mixed]      # 01-xor's clean submissions are in both runs
-    assert {"solution", "stub"} <= set(neighbours)
-    for student in neighbours:
-        assert {c: mixed[student][c] for c in columns} == {c: clean[student][c] for c in columns}, f"{student}'s row changed when hostile submissions were graded"
+def test_hidden_tests_never_reach_students(clean, built):
+    """No hidden test's source, messages or reference values in any visible field, even for the
+    wrong answers that fail them."""
+    seen = []
+    for name in EXS:
+        hidden_lines = set()
+        for f in (built / "autograder" / name / "tests").glob("*.py"):
+            for chunk in f.read_text().split("@test_case(")[1:]:
+                if "hidden=True" in chunk.split(")", 1)[0]:
+                    hidden_lines |= {ln.strip() for ln in chunk.splitlines()[2:] if len(ln.strip()) > 25}
+        for path in (clean[1] / "results" / name).glob("*.json"):
+            text = visible(json.loads(path.read_text()))
+            seen += [(path.name, ln) for ln in hidden_lines if ln in text]
+            assert "hidden=True" not in text and "def test_" not in text
+    assert seen == []
+    blob = "".join(visible(json.loads(p.read_text())) for p in (clean[1] / "results").rglob("*.json"))
+    assert "0.17558364378984087" not in blob and "E1 after one step" not in blob
 
 
 # ------------------------------------------------------------------------------------------------
-# the hostile corpus
-@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile corpus is built from 01-xor")
+# the hostile corpus, in both sandboxes
 def test_corpus_is_large_enough():
-    assert len(hostile.CORPUS) >= 30
+    assert len(hostile.CORPUS) >= 50
 
 
-@pytest.mark.skipif("01-xor" not in EXS, reason="the hostile corpus is built from 01-xor")
 @pytest.mark.parametrize("student", sorted(hostile.CORPUS), ids=lambda s: s[:30])
-def test_hostile_submission(runs, student):
+def test_hostile_submission(mixed, student):
     what, total, status, note = hostile.CORPUS[student]
-    res = result(runs["mixed"][1], "01-xor", student)
-    assert res["extra_data"]["status"] == status, (what, res["extra_data"])
-    assert res["score"] == pytest.approx(total), (what, json.dumps(res, indent=1)[:2000])
+    res = result(mixed["grades"], "01-xor", student)
+    assert res["extra_data"]["status"] == status, (mixed["mode"], what, res["extra_data"])
+    assert res["score"] == pytest.approx(total), (mixed["mode"], what, json.dumps(res, indent=1)[:2000])
     if status != "graded":
         assert res["extra_data"]["reason"], "the reason must be recorded"
-    row = rows(runs["mixed"][1])[student if not student.startswith("=") else "'" + student]
+    row = rows(mixed["grades"])[student if not student.startswith("=") else "'" + student]
     assert row["01-xor:status"] == status
     if note:
-        assert note in row["01-xor:notes"] + " ".join(res["extra_data"].get("notes", [])) + res["output"], \
-            (what, row["01-xor:notes"], res["output"])
+        assert note in row["01-xor:notes"] + res["output"], (what, row["01-xor:notes"], res["output"])
+    for text in hostile.NEVER_SHOWN.get(student, []):
+        assert text not in visible(res), f"{student}: {text!r} reached what the student sees"
 
 
-def test_nothing_left_running(runs):
-    assert runs["after"]["processes"] == [], "processes started by submissions are still alive"
+def test_sandbox_mode_is_the_one_asked_for(mixed):
+    res = result(mixed["grades"], "01-xor", "solution")
+    assert res["extra_data"]["sandbox"].startswith(mixed["mode"])
+    if os.path.exists("/sys/fs/cgroup"):
+        assert "cgroup v" in res["extra_data"]["sandbox"], res["extra_data"]["sandbox"]
 
 
-def test_nothing_outside_grades_changed(runs):
-    token = runs["token"]
+def test_hidden_exceptions_are_not_named(mixed):
+    """An exception class chosen by the hidden input would carry its bits: hidden tests only say
+    that the code raised."""
+    import builtins
+    names = {n for n in dir(builtins) if n.endswith("Error")}
+    q4 = next(t for t in result(mixed["grades"], "01-xor", "exception-names")["tests"] if t["name"] == "q4")
+    hidden_part = q4["output"].split("hidden tests", 1)[1]
+    assert "raised an exception" in hidden_part
+    assert not [n for n in names if n in hidden_part], hidden_part
+
+
+def test_log_lines_cannot_be_forged(mixed):
+    log = (mixed["grades"] / "logs" / "01-xor" / f"{safe_name('log-forgery')}.txt").read_text()
+    assert "FORGED" in log, "the message is in the instructor's log"
+    assert not [ln for ln in log.splitlines() if ln.lstrip().startswith(("FORGED", "q4 - 2 (hidden): passed"))]
+
+
+def test_restarts_carry_nothing_over(mixed):
+    """The submission stored its inputs everywhere it could and ended its process: the restarted
+    notebook found none of them (q4 failed every time), and the notes show nothing."""
+    log = (mixed["grades"] / "logs" / "01-xor" / f"{safe_name('restart-leak')}.txt").read_text()
+    assert "LEAK" not in log and "notebook started" in log
+    starts = result(mixed["grades"], "01-xor", "restart-leak")["extra_data"]["notebook_starts"]
+    assert starts >= 2, "q4's calls ended the process, and the notebook ran again"
+
+
+def test_no_network_from_the_sandbox(mixed):
+    assert mixed["received"] == b"", mixed["received"]
+
+
+def test_clean_rows_identical_with_hostile_neighbours(clean, mixed):
+    before, after = rows(clean[1]), rows(mixed["grades"])
+    columns = [c for c in before["solution"] if c == "student" or (c.startswith("01-xor:") and c != "01-xor:notes")]
+    for student in ("solution", "stub", "wrong"):
+        assert {c: after[student][c] for c in columns} == {c: before[student][c] for c in columns}, \
+            f"{student}'s row changed when hostile submissions were graded beside it ({mixed['mode']})"
+
+
+def test_nothing_left_running(mixed):
+    assert len(uids_of(mixed["grades"])) >= len(hostile.CORPUS) - 10, "the judges list their user ids"
+    assert mixed["after"]["processes"] == [], "processes started by submissions are still alive"
+
+
+def test_nothing_outside_grades_changed(mixed):
+    token = mixed["token"]
     for what in ("repo", "venv", "submitted"):
-        before, after = runs["before"][what], runs["after"][what]
+        before, after = mixed["before"][what], mixed["after"][what]
         changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
         if what == "repo":   # other tests may write tests' own caches; the corpus writes nothing
             changed = [p for p in changed if token in p or not p.endswith((".pyc",))]
@@ -232,80 +361,104 @@ def test_nothing_outside_grades_changed(runs):
     assert leaks == [], f"submissions wrote to the host's /tmp: {leaks}"
 
 
-def test_hidden_tests_never_reach_students(runs, built):
-    """No hidden test's source, inputs, messages or reference values in any visible field."""
-    secrets_seen = []
-    for name in EXS:
-        tests = built / "autograder" / name / "tests"
-        hidden_lines = set()
-        for f in tests.glob("*.py"):
-            text = f.read_text()
-            for chunk in text.split("@test_case(")[1:]:
-                if "hidden=True" in chunk.split(")", 1)[0]:
-                    hidden_lines |= {ln.strip() for ln in chunk.splitlines()[2:] if len(ln.strip()) > 25}
-        for path in (runs["mixed"][1] / "results" / name).glob("*.json"):
-            res = json.loads(path.read_text())
-            visible = res.get("output", "") + "".join(t.get("output", "") for t in res["tests"])
-            secrets_seen += [(path.name, ln) for ln in hidden_lines if ln in visible]
-            assert "hidden=True" not in visible and "def test_" not in visible
-    assert secrets_seen == []
-    # a known reference value of a hidden test (exercise 4, q4) is nowhere in the results
-    blob = "".join(p.read_text() for p in (runs["clean"][1] / "results").rglob("*.json"))
-    assert "0.17558364378984087" not in blob and "E1 after one step" not in blob
+def test_summary_counts(mixed):
+    summary = mixed["summary"]
+    assert summary.get("invalid", 0) == sum(1 for v in hostile.CORPUS.values() if v[2] == "invalid")
+    assert summary.get("error", 0) == 0, "no submission was graded an error: none overloaded the machine"
 
 
-def test_summary_counts(runs):
-    summary = runs["mixed"][2]
-    invalid = sum(1 for v in hostile.CORPUS.values() if v[2] == "invalid") if "01-xor" in EXS else 0
-    assert summary.get("invalid", 0) == invalid
-    assert summary.get("error", 0) == 0 and summary.get("timeout", 0) == 0
-
-
-def test_formula_names_escaped_and_long_names_shortened(runs):
-    text = (runs["mixed"][1] / "grades.csv").read_text()
+def test_formula_names_escaped_and_long_names_shortened(mixed):
+    text = (mixed["grades"] / "grades.csv").read_text()
     assert "\n=1+2," not in text and "\n'=1+2," in text
-    files = [p.name for p in (runs["mixed"][1] / "results" / "01-xor").iterdir()]
+    files = [p.name for p in (mixed["grades"] / "results" / "01-xor").iterdir()]
     assert all(len(n) <= 100 for n in files), [n for n in files if len(n) > 100]
     assert ".hidden" not in " ".join(files)
 
 
+def test_the_autograder_is_unreadable_to_others(built):
+    assert built.stat().st_mode & 0o077 == 0, "_build/exercises is the instructor's only"
+    for name in EXS:
+        assert (built / "autograder" / f"{name}.zip").stat().st_mode & 0o077 == 0
+        assert (built / "autograder" / name).stat().st_mode & 0o077 == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# a starving neighbour
+def test_a_starving_neighbour_changes_no_grade(starved):
+    alone = json.loads(next((starved / "grades-alone" / "results" / "01-xor").glob("*.json")).read_text())
+    assert alone["score"] == 12, alone
+    scores = {}
+    for i in range(VICTIMS):
+        res = result(starved / "grades", "01-xor", f"victim-{i}")
+        scores[i] = (res["score"], res["extra_data"]["status"], res["extra_data"].get("skipped_cells"))
+    assert all(v == (12.0, "graded", {}) for v in scores.values()), scores
+    hog = result(starved / "grades", "01-xor", "a-hog")
+    assert hog["extra_data"]["notebook_starts"] >= 2 and hog["score"] == 0
+
+
 # ------------------------------------------------------------------------------------------------
 # batch grading's bookkeeping
-def test_rerun_resumes_and_a_changed_autograder_regrades(runs, built, tmp_path):
-    subs, grades, _ = runs["clean"]
+def test_rerun_resumes_regrades_errors_and_moves_removed_rows(clean, built, tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(clean[0], subs)
     copy = tmp_path / "grades"
-    shutil.copytree(grades, copy)
+    shutil.copytree(clean[1], copy)
     csv_before = (copy / "grades.csv").read_text()
-    victim = next((copy / "results" / EXS[0]).glob("*.json"))
+    name = EXS[0]
+    victim = copy / "results" / name / f"{safe_name('stub')}.json"
     victim.unlink()                                    # as if the run had stopped before it
-    (victim.parent / "stub.json.tmp").write_text("{partial")   # a half-written file
-    summary = ex.grade(subs, copy, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
-                       progress=False)
+    (victim.parent / "x.json.tmp").write_text("{partial")
+    summary = ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False)
     n_files = sum(1 for p in subs.rglob("*.ipynb"))
-    assert summary["skipped"] == n_files - 1 and summary["graded_now"] == 1
+    assert summary["kept"] == n_files - 1 and summary["graded_now"] == 1
     assert victim.is_file() and (copy / "grades.csv").read_text() == csv_before
-    # an autograder with another fingerprint (a changed test) regrades its exercise
+    # a result that is not `graded` (the grader was killed, the machine overloaded) is graded again
     res = json.loads(victim.read_text())
-    res["extra_data"]["fingerprint"] = "0" * 64
+    res["extra_data"]["status"] = "error"
     victim.write_text(json.dumps(res))
-    summary = ex.grade(subs, copy, jobs=2, timeout=TIMEOUT, build_dir=built, cell_limit=CELL_LIMIT,
+    assert ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False)["graded_now"] == 1
+    # ONLY regrades one student whatever its result
+    summary = ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False, only="wrong")
+    assert summary["graded_now"] == sum(1 for p in subs.rglob("wrong.ipynb"))
+    # a file that is gone takes its row with it
+    (subs / name / "stub.ipynb").unlink()
+    summary = ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False)
+    assert summary["removed"] == 1 and summary["graded_now"] == 0
+    assert (copy / "removed" / "results" / name / victim.name).is_file()
+    table = rows(copy)
+    assert f"{name}:status" in table["stub"] and table["stub"][f"{name}:status"] in ("missing", "")
+
+
+def test_names_never_collide_and_any_bytes_are_a_name(built, tmp_path):
+    sol = built / "dist" / EXS[0] / "autograder" / f"{EXS[0]}.ipynb"
+    folder = tmp_path / "subs" / EXS[0]
+    folder.mkdir(parents=True)
+    twin = safe_name("José")                  # a classmate whose file name is José's results' name
+    for stem in ("José", twin):
+        shutil.copy(sol, folder / f"{stem}.ipynb")
+    raw = os.fsencode(str(folder)) + b"/caf\xe9.ipynb"       # Latin-1, not UTF-8
+    shutil.copy(sol, raw.decode("utf-8", "surrogateescape"))
+    summary = ex.grade(tmp_path / "subs", tmp_path / "grades", jobs=2, limits=CLEAN, build_dir=built,
                        progress=False)
-    assert summary["graded_now"] == 1
+    assert summary.get("graded") == 3
+    table = rows(tmp_path / "grades")
+    assert {"José", twin, "caf\\xe9"} <= set(table)
+    assert all(table[s][f"{EXS[0]}:status"] == "graded" for s in ("José", twin, "caf\\xe9"))
 
 
-def test_concurrent_runs_on_one_grades_folder_refuse(runs, built, tmp_path):
+def test_concurrent_runs_on_one_grades_folder_refuse(clean, built, tmp_path):
     from grading import batch
     grades = tmp_path / "grades"
-    fd = batch.check_grades(grades, runs["clean"][0])
+    fd = batch.check_grades(grades, clean[0])
     try:
         with pytest.raises(SystemExit, match="another `make grade` is writing"):
-            ex.grade(runs["clean"][0], grades, build_dir=built, progress=False)
+            ex.grade(clean[0], grades, build_dir=built, progress=False)
     finally:
         os.close(fd)
 
 
-def test_grades_folder_checked_before_grading(runs, built, tmp_path):
-    subs = runs["clean"][0]
+def test_grades_folder_checked_before_grading(clean, built, tmp_path):
+    subs = clean[0]
     with pytest.raises(SystemExit, match="inside the submissions folder"):
         ex.grade(subs, subs / "grades", build_dir=built, progress=False)
     (tmp_path / "file").write_text("x")
@@ -313,27 +466,31 @@ def test_grades_folder_checked_before_grading(runs, built, tmp_path):
         ex.grade(subs, tmp_path / "file", build_dir=built, progress=False)
 
 
-def test_a_grader_failure_is_recorded_and_the_run_goes_on(runs, built, tmp_path, monkeypatch):
-    """A judge that dies (here: killed from outside as soon as it starts) costs one row a reason,
-    never the batch."""
+def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeypatch):
+    """A judge killed from outside costs one row a reason (an error, not a zero), never the batch;
+    the next run grades it again."""
     from grading import submission
     subs = tmp_path / "subs" / EXS[0]
     subs.mkdir(parents=True)
-    shutil.copy(runs["clean"][0] / EXS[0] / "solution.ipynb", subs / "a.ipynb")
-    shutil.copy(runs["clean"][0] / EXS[0] / "solution.ipynb", subs / "b.ipynb")
+    shutil.copy(clean[0] / EXS[0] / "solution.ipynb", subs / "a.ipynb")
+    shutil.copy(clean[0] / EXS[0] / "solution.ipynb", subs / "b.ipynb")
     real_popen = subprocess.Popen
 
     def popen(cmd, *args, **kwargs):
         proc = real_popen(cmd, *args, **kwargs)
         if "judge.py" in " ".join(map(str, cmd)) and not popen.killed:
             popen.killed = True
-            proc.kill()           # the first judge dies at once, as if something had killed it
+            proc.kill()
         return proc
     popen.killed = False
     monkeypatch.setattr(submission.subprocess, "Popen", popen)
-    summary = ex.grade(subs.parent, tmp_path / "grades", jobs=1, build_dir=built, progress=False)
+    summary = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built, progress=False)
     assert summary.get("error") == 1 and summary.get("graded") == 1
     table = rows(tmp_path / "grades")
-    assert {table["a"][f"{EXS[0]}:status"], table["b"][f"{EXS[0]}:status"]} == {"graded", "error"}
     failed = table["a"] if table["a"][f"{EXS[0]}:status"] == "error" else table["b"]
     assert "the grader failed" in failed[f"{EXS[0]}:notes"]
+    res = result(tmp_path / "grades", EXS[0], "a" if failed is table["a"] else "b")
+    assert "grader output" not in visible(res), "the judge's own error output stays in the log"
+    monkeypatch.undo()
+    again = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built, progress=False)
+    assert again["graded_now"] == 1 and again.get("graded") == 1

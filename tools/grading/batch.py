@@ -159,10 +159,6 @@ def grade(submissions: Path, out: Path, autograders: dict[str, Path], jobs: int 
     if not submissions.is_dir():
         raise SystemExit(f"{submissions} is not a folder of submissions")
     lock = check_grades(out, submissions)
-    # The fallback sandbox covers these (bubblewrap never mounts them): the course repository
-    # (masters, history), every submission, and GRADES.
-    repo = Path(__file__).resolve().parents[2]
-    os.environ["GRADING_HIDE"] = os.pathsep.join(str(p.resolve()) for p in (repo, submissions, out))
     try:
         return _grade(submissions, out, autograders, jobs, limits or Limits(), python, progress,
                       only, roster, hand, release, site_url)
@@ -207,6 +203,9 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
     if warning:
         print(warning)
     removed = _remove_stale(out, tasks, autograders)
+    # The fallback sandbox covers these (bubblewrap never mounts them): the course repository
+    # (masters, history), every submission, and GRADES.
+    hide = [Path(__file__).resolve().parents[2], submissions.resolve(), out.resolve()]
     todo, kept = [], 0
     for t in tasks:
         dest = out / "results" / t["exercise"] / f"{t['file']}.json"
@@ -233,7 +232,7 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
                 result = results.failure(questions, "invalid", str(exc))
             else:
                 result, log, facts = submission.judge(autograders[t["exercise"]], cells, limits,
-                                                      name=t["exercise"], python=python)
+                                                      name=t["exercise"], python=python, hide=hide)
         return result, log, facts
 
     counts: dict[str, int] = {}

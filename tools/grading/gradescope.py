@@ -86,7 +86,9 @@ def grade(root: Path) -> dict:
         except submission.Invalid as exc:
             result, facts = results.failure(meta["questions"], "invalid", str(exc)), {}
         else:
-            result, _, facts = submission.judge(source, cells, limits, name="gradescope")
+            # the fallback sandbox covers /autograder (and what GRADING_HIDE names besides)
+            hide = [root, *filter(None, os.environ.get("GRADING_HIDE", "").split(os.pathsep))]
+            result, _, facts = submission.judge(source, cells, limits, name="gradescope", hide=hide)
     if notes:
         result["output"] = "\n".join(filter(None, [result.get("output", ""), *notes]))
     visibility = meta.get("hidden_visibility", "visible")

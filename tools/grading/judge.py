@@ -307,6 +307,7 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
                       f"{session.starts} time(s), {extra['cpu_seconds']} s of CPU",
                       *(f"note: {n}" for n in all_notes), *log])
     facts = {"exercise": exercise, "status": status, "cases": cases, "notes": all_notes,
+             "uids": sandbox.used_uids(),
              "visible_notes": visible["notes"], "released": released, "parts": split}
     return results.validate(result), text, facts
 

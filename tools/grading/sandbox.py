@@ -142,6 +142,11 @@ def allocate_uid() -> tuple[int, int]:
     raise RuntimeError("no free user id for the sandbox")
 
 
+def used_uids() -> list[int]:
+    """The user ids this process has handed out (the judge lists them for the instructor)."""
+    return sorted(_used_uids)
+
+
 def _environment(home: str, python: Path) -> dict:
     return {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp",
             "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib",

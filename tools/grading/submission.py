@@ -73,9 +73,10 @@ def _judge_limits(limits: Limits):
 
 
 def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
-          name: str = "submission", python: str | Path | None = None) -> tuple[dict, str, dict]:
+          name: str = "submission", python: str | Path | None = None, hide=()) -> tuple[dict, str, dict]:
     """Grade code cells in a judge process: (result, instructor log, facts). Never raises.
-    `python`: the grading environment's (default: this one's)."""
+    `python`: the grading environment's (default: this one's). `hide`: folders the fallback
+    sandbox covers (grading.isolation)."""
     limits = limits or Limits()
     questions = json.loads((exercise_dir / "exercise.json").read_text())["questions"]
     with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
@@ -87,6 +88,8 @@ def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg",
                **{k: v for k, v in os.environ.items() if k.startswith("GRADING_")}}
+        if hide:
+            env["GRADING_HIDE"] = os.pathsep.join(str(p) for p in hide)
         t0 = time.monotonic()
         with open(tmp / "stderr.txt", "w+") as err:   # a file, never a pipe that could fill up
             proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=err, stderr=err,

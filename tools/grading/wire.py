@@ -140,10 +140,17 @@ class Encoder:
         self.handle = handle
         self.ids: dict[int, int] = {}
         self.keep: list = []           # keeps encoded objects alive, so their ids stay unique
+        self.count = 0                 # elements encoded so far (an array counts its size)
+
+    def _grow(self, n: int) -> None:
+        self.count += n
+        if self.count > MAX_ELEMENTS:
+            raise ProtocolError(f"the value has more than {MAX_ELEMENTS} elements")
 
     def __call__(self, obj, depth: int = 0):
         if depth > MAX_DEPTH:
             raise ValueError(f"values nested more than {MAX_DEPTH} levels deep")
+        self._grow(1)
         if obj is None or type(obj) in (bool, int, str):
             return obj
         if type(obj) is float:
@@ -157,6 +164,7 @@ class Encoder:
         if id(obj) in self.ids:
             return {"$": "ref", "id": self.ids[id(obj)]}
         if isinstance(obj, np.ndarray) and obj.dtype.kind in NUMERIC_KINDS:
+            self._grow(obj.size)          # before the bytes are made: a huge array is refused at once
             return {"$": "nd", "id": self._remember(obj), "npy": _npy(obj)}
         if type(obj) in (tuple, list):
             tag = self._remember(obj)
