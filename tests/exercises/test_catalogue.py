@@ -81,18 +81,20 @@ def solution_notebook(built: Path, name: str) -> dict:
     return json.loads((built / "dist" / name / "autograder" / f"{name}.ipynb").read_text())
 
 
-def run_notebook(built: Path, name: str, replaced: dict | None = None) -> dict:
+def run_notebook(built: Path, name: str, replaced: dict | None = None, until: str | None = None) -> dict:
     """The namespace of the solution notebook run top to bottom in this process, with the answer
     cells of some questions replaced; cells are compiled under cell names, so they count as
     notebook code, and the setup cell's answers.forbid(...) runs (its Colab and otter lines do not).
-    A cell that raises does not stop the notebook, as in the grader; only grader.check calls go."""
+    A cell that raises does not stop the notebook, as in the grader; only grader.check calls go.
+    With `until`, the notebook stops after that question's answer cell (what its tests read)."""
     nb = solution_notebook(built, name)
     where = answer_cells(nb)
     for q, source in (replaced or {}).items():
         nb["cells"][where[q]]["source"] = source
+    last = where[until] if until else len(nb["cells"]) - 1
     answers.allow_all()
     env: dict = {"__name__": "__main__"}
-    for i, cell in enumerate(nb["cells"]):
+    for i, cell in enumerate(nb["cells"][:last + 1]):
         if cell["cell_type"] != "code":
             continue
         src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
@@ -149,7 +151,7 @@ def graded(built):
         for name in EXS:
             rows = []
             for m in CATALOGUE[name]:
-                env = run_notebook(built, name, m["answers"])
+                env = run_notebook(built, name, m["answers"], until=m["question"])
                 full = grade(built, name, env, [m["question"]])[m["question"]]
                 rows.append((m, full))
             results[name] = rows

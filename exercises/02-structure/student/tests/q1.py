@@ -26,5 +26,5 @@ def test_forward_folded(forward_folded):
     X = np.array([[0.5, -1.0], [0.0, 0.0], [2.0, 1.0], [-1.5, 0.3]])
     rng = np.random.default_rng(1)
     inputs = [(X, V, W), (rng.normal(size=(6, 4)), rng.normal(size=(5, 5)), rng.normal(size=(3, 6)))]
-    checks.check_function(forward_folded, right, inputs, 'forward_folded', mistakes=mistakes)
+    checks.check_function(forward_folded, right, inputs, 'forward_folded', mistakes=mistakes, topic='chapters/02-structure.html#zuluaga-s-2-3-2-example')
 

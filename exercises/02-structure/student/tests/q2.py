@@ -34,7 +34,7 @@ def test_forward(forward, params_232):
     def random_params(sizes):
         return [(rng.normal(size=(m, n)), rng.normal(size=m)) for n, m in zip(sizes, sizes[1:])]
     inputs = [(rng.normal(size=(5, 3)), random_params([3, 3, 3]), acts['relu'].f, acts['identity'].f), (rng.normal(size=(4, 2)), random_params([2, 5, 4, 3]), acts['tanh'].f, acts['sigmoid'].f)]
-    checks.check_function(forward, with_mlp, inputs, 'forward', mistakes=mistakes)
+    checks.check_function(forward, with_mlp, inputs, 'forward', mistakes=mistakes, topic='chapters/02-structure.html#many-layers-many-examples-the-shapes')
     checks.check_answered(params_232, 'params_232')
     if len(params_232) != 2 or any((len(pair) != 2 for pair in params_232)):
         raise AssertionError('params_232 must be a list of two pairs, [(W1, b1), (W2, b2)].')

@@ -25,7 +25,7 @@ def test_softmax(softmax):
     Z = np.array([[-5.0, -1.0, 1.0, 5.0], [2.0, 0.5, 0.5, -1.0], [0.0, 0.0, 0.0, 0.0]])
     Z2 = np.random.default_rng(0).normal(size=(5, 3))
     square = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0], [2.0, 2.5, -0.5]])
-    checks.check_function(softmax, right, [(square,), (Z,), (Z2,)], 'softmax', mistakes=mistakes)
+    checks.check_function(softmax, right, [(square,), (Z,), (Z2,)], 'softmax', mistakes=mistakes, topic='chapters/03-loss.html#softmax-and-categorical-cross-entropy')
     shift = "subtract each row's maximum before exponentiating (softmax does not change when the same number is added to every logit of a row)"
     for big in (np.array([[1000.0, 999.0, 0.0]]), np.array([[20000.0, 20000.0 - 1.0, 0.0]])):
         checks.check_stable(softmax, (big,), right(big), 'softmax', hint=shift)

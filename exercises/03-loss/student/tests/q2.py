@@ -22,7 +22,7 @@ def test_cross_entropy(cross_entropy):
     y = np.array([3, 0, 2])
     rng = np.random.default_rng(1)
     inputs = [(Z, y), (rng.normal(size=(3, 3)), np.array([0, 2, 1])), (rng.normal(size=(5, 3)), np.array([0, 2, 1, 1, 0]))]
-    checks.check_function(cross_entropy, right, inputs, 'cross_entropy', mistakes=mistakes)
+    checks.check_function(cross_entropy, right, inputs, 'cross_entropy', mistakes=mistakes, topic='chapters/03-loss.html#softmax-and-categorical-cross-entropy')
     labels = np.array([1, 2])
     for big in (np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 999.0]]), np.array([[20000.0, 0.0, -20000.0], [0.0, 20000.0, 20000.0 - 1.0]])):
         checks.check_stable(cross_entropy, (big, labels), right(big, labels), 'cross_entropy', hint='compute log softmax(z)_y as z_y - logsumexp(z) with the max shift; -log(softmax(z)_y) is log(0) once the softmax underflows')

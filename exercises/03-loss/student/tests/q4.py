@@ -26,8 +26,8 @@ def test_bce_with_logits(bce_with_logits, bce_with_logits_grad):
     grad_mistakes = {'missing the 1/N: the loss is a mean, so its gradient is (sigma(z) - y) / N.': lambda z, y: sig(z) - y, 'sign error: the gradient is (sigma(z) - y) / N, not (y - sigma(z)) / N.': lambda z, y: -grad(z, y)}
     rng = np.random.default_rng(4)
     inputs = [(np.array([-2.0, -0.5, 0.0, 0.3, 1.7, 4.0]), np.array([0, 1, 1, 0, 1, 1])), (rng.normal(scale=3.0, size=9), rng.integers(0, 2, size=9))]
-    checks.check_function(bce_with_logits, loss, inputs, 'bce_with_logits', mistakes=loss_mistakes)
-    checks.check_function(bce_with_logits_grad, grad, inputs, 'bce_with_logits_grad', mistakes=grad_mistakes)
+    checks.check_function(bce_with_logits, loss, inputs, 'bce_with_logits', mistakes=loss_mistakes, topic='chapters/03-loss.html#binary-cross-entropy-a-negative-log-likelihood')
+    checks.check_function(bce_with_logits_grad, grad, inputs, 'bce_with_logits_grad', mistakes=grad_mistakes, topic='chapters/03-loss.html#binary-cross-entropy-a-negative-log-likelihood')
     y = np.array([1, 0, 0, 1, 1])
     for z in (np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]), np.array([20000.0, -20000.0, 20000.0, -20000.0, 0.0])):
         checks.check_stable(bce_with_logits, (z, y), loss(z, y), 'bce_with_logits', hint='write the loss as softplus(z) - y z with softplus(z) = max(z, 0) + log1p(exp(-|z|)); log(sigmoid(z)) is log(0) at z = -1000')

@@ -30,7 +30,7 @@ def test_rmsprop_step(rmsprop_step):
     mistakes = {'the square root is missing: divide by sqrt(r) + eps, the root of the mean square.': lambda *a: rule(*a, root=False), 'r is a moving average of the SQUARED gradients: r <- rho r + (1 - rho) g**2.': lambda *a: rule(*a, square=False), 'eps goes outside the square root: g / (np.sqrt(r) + eps), as in mlp.optim.RMSProp.': lambda *a: rule(*a, eps_inside=True), 'update r first and divide by the root of the NEW r (you used the old one).': lambda *a: rule(*a, new_r=False), 'rho and 1 - rho are swapped: the old average keeps the weight rho (about 0.9).': lambda *a: rule(*a, swap=True), 'sign error: the step goes against the gradient, w <- w - lr g / (sqrt(r) + eps).': lambda w, r, g, lr, rho, eps: (2 * w - rule(w, r, g, lr, rho, eps)[0], rule(w, r, g, lr, rho, eps)[1])}
     rng = np.random.default_rng(1)
     inputs = [(np.array([0.5, -1.0, 2.0]), np.zeros(3), np.array([0.1, 2.0, 0.01]), 0.01, 0.9, 1e-08), (rng.normal(size=(2, 2)), rng.uniform(0.1, 1.0, size=(2, 2)), rng.normal(size=(2, 2)), 0.001, 0.95, 1e-08), (np.array([1.0, 1.0]), np.array([0.01, 0.0]), np.array([0.1, -0.05]), 0.1, 0.9, 0.1)]
-    checks.check_update_rule(rmsprop_step, reference, inputs, 'rmsprop_step', mistakes=mistakes)
+    checks.check_update_rule(rmsprop_step, reference, inputs, 'rmsprop_step', mistakes=mistakes, topic='chapters/05-optimizers.html#adaptive-learning-rates-adagrad-rmsprop-adadelta-adam')
     w, r = (np.array([-4.0, 1.0]), np.zeros(2))
     p = mlp.Parameter(w.copy())
     opt = mlp.optim.RMSProp([p], lr=0.05)

@@ -39,7 +39,7 @@ def test_error_curve(error_curve, random_features, fit_readout):
     mistakes = {'that is the training error: fit a on the training set, then measure the mean squared error on the TEST set, mean((Phi_test a - y_test)**2).': lambda *args: curve(*args, on_test=False), 'use the mean squared error, not its square root.': lambda *args: curve(*args, root=True)}
     inputs = [(X_train, y_train, X_test, y_test, W, np.array([5, 20, 40, 80, 400]))]
     try:
-        checks.check_function(error_curve, curve, inputs, 'error_curve', rtol=1e-06, atol=1e-12, mistakes=mistakes, factors={'N_test, the number of test points': 1000})
+        checks.check_function(error_curve, curve, inputs, 'error_curve', rtol=1e-06, atol=1e-12, mistakes=mistakes, topic='chapters/06-double-descent.html#model-wise-double-descent', factors={'N_test, the number of test points': 1000})
     except AssertionError as exc:
         if question_3_is_right():
             raise

@@ -35,5 +35,5 @@ def test_standardize(standardize):
         arr = np.asarray(out) if isinstance(out, np.ndarray) else None
         if arr is not None and arr.shape == right.shape and np.issubdtype(arr.dtype, np.floating) and (not np.all(np.isfinite(arr))):
             raise checks.Mistake(blank, blank, blank.topic)
-        checks.check_array(out, right, name, mistakes=mistakes(X))
+        checks.check_array(out, right, name, mistakes=mistakes(X), topic='chapters/07-digits.html#standardizing-and-the-pixels-that-are-always-blank')
 
