@@ -53,7 +53,7 @@ def test_node_backward(mul_backward, tanh_backward):
     cases = [('x * y', 'mul_backward', lambda x, y: x * y, [3.0, -2.0]), ('tanh(x)', 'tanh_backward', lambda x: x.tanh(), [0.7]), ('x * x', 'mul_backward', lambda x: x * x, [3.0]), ('tanh(x) * x', 'tanh_backward', lambda x: x.tanh() * x, [0.7]), ('tanh(w1 * x1 + w2 * x2 + b)', 'mul_backward', lambda w1, x1, w2, x2, b: (w1 * x1 + w2 * x2 + b).tanh(), [0.4, 1.5, -0.8, 0.5, 0.1])]
     for expr, answer, build, values in cases:
         expected = leaf_grads(build, values, Value)
-        wrong = {text: [leaf_grads(build, values, checks.graph_node(m, t)) for m, t in pairs] for text, pairs in known.items()}
+        wrong = {text: [leaf_grads(build, values, checks.graph_node(mul, tanh)) for mul, tanh in pairs] for text, pairs in known.items()}
         got = leaf_grads(build, values, Node)
         if all((g == 0 for g in got)):
             raise checks.Mistake(f'{answer}: {checks.NOT_ANSWERED} (after backward() on {expr}, every gradient is still 0: add your share to a.grad with +=).', f'{answer}: {checks.NOT_ANSWERED}')
