@@ -49,7 +49,7 @@ def test_adam_step(adam_step):
     except Exception:
         w1 = None
     if w1 is not None and w1.shape == (3,) and (not np.all(np.isfinite(w1))):
-        raise AssertionError('adam_step: the first step (t = 1, m = v = 0) gives NaN or inf. At t = 1 the corrections divide by 1 - beta1**1 and 1 - beta2**1; did you use t - 1, which makes them 1 - beta**0 = 0?')
+        raise checks.Mistake('adam_step: the first step (t = 1, m = v = 0) gives NaN or inf. At t = 1 the corrections divide by 1 - beta1**1 and 1 - beta2**1; did you use t - 1, which makes them 1 - beta**0 = 0?', 'adam_step: the bias correction divides by zero at the first step (t - 1 instead of t)', 'chapters/05-optimizers.html#adaptive-learning-rates-adagrad-rmsprop-adadelta-adam')
     checks.check_update_rule(adam_step, reference, inputs, 'adam_step', mistakes=mistakes, topic='chapters/05-optimizers.html#adaptive-learning-rates-adagrad-rmsprop-adadelta-adam')
     w, m, v = (np.array([-4.0, 1.0]), np.zeros(2), np.zeros(2))
     p, opt = optimizer(w, 0.1, 0.9, 0.999, 1e-08)

@@ -15,7 +15,7 @@ def test_split_train_val(split_train_val):
     out = split_train_val(X.copy(), y.copy(), 0.2, np.random.default_rng(5))
     checks.check_answered(out, 'split_train_val')
     if not (isinstance(out, (tuple, list)) and len(out) == 4):
-        raise AssertionError('split_train_val should return a tuple (X_train, y_train, X_val, y_val).')
+        raise checks.Mistake('split_train_val should return a tuple (X_train, y_train, X_val, y_val).', 'split_train_val should return (X_train, y_train, X_val, y_val)', 'split')
     X_tr, y_tr, X_va, y_va = out
     if np.ndim(X_tr) == 2 and np.ndim(X_va) == 2 and ((len(X_tr), len(X_va)) == (6, 24)):
         raise checks.Mistake('return (X_train, y_train, X_val, y_val) in that order: your first pair has the 6 validation rows and your second the 24 training rows.', 'split_train_val returns the validation set first: the order is (X_train, y_train, X_val, y_val)', 'split')

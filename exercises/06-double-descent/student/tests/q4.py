@@ -75,7 +75,7 @@ def test_p_peak(p_peak):
     mistakes = {'p_peak is a number of features, ps[i] at the position i = np.argmax(errors), not the position itself.': np.argmax(errors), 'the peak is where the test error is LARGEST (np.argmax), not the smallest.': ps[np.argmin(errors)]}
     for hint, wrong in mistakes.items():
         if value == wrong:
-            raise AssertionError(f'p_peak: {hint}')
+            raise checks.Mistake(f'p_peak: {hint}', f'p_peak: {hint}', 'double-descent')
     if value != ps[np.argmax(errors)]:
         raise AssertionError(f'p_peak = {value:g} is not the width at which the test error is largest: make error_curve pass its check (above), then take ps[np.argmax(errors)].')
 
