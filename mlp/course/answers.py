@@ -18,6 +18,7 @@ are no exercise's answer (datasets, plotting, checks) stay available everywhere.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import sys
 
@@ -112,7 +113,7 @@ def _guard(fn, exercise: str, name: str):
     """fn, refusing calls whose caller is notebook code."""
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
-        if is_notebook_code(sys._getframe(1).f_code.co_filename):
+        if is_notebook_code(inspect.currentframe().f_back.f_code.co_filename):
             raise NotAvailable(message(exercise, name))
         return fn(*args, **kwargs)
 

@@ -113,12 +113,19 @@ def relative_difference(a, b) -> float:
 _LOW_PRECISION = {np.dtype(np.float32): (1e-4, 1e-7), np.dtype(np.float16): (1e-2, 1e-4)}
 
 
+def _dtype(answer):
+    """The dtype of an array or numpy number, or the one dtype of a list of them (else None)."""
+    if isinstance(answer, (np.ndarray, np.generic)):
+        return answer.dtype
+    if isinstance(answer, (list, tuple)) and answer:
+        kinds = {_dtype(a) for a in answer}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
 def _tolerance(answer, rtol: float, atol: float) -> tuple[float, float]:
-    low = _LOW_PRECISION.get(getattr(np.asarray(answer) if not isinstance(answer, np.ndarray)
-                                     else answer, "dtype", None))
-    if low is None and isinstance(answer, (list, tuple)) and answer:
-        kinds = {getattr(a, "dtype", None) for a in answer}
-        low = _LOW_PRECISION.get(kinds.pop()) if len(kinds) == 1 else None
+    """rtol and atol for this answer: looser for float32 and float16."""
+    low = _LOW_PRECISION.get(_dtype(answer))
     return (max(rtol, low[0]), max(atol, low[1])) if low else (rtol, atol)
 
 
@@ -164,10 +171,6 @@ def _as_array(answer, name: str, label: str | None = None) -> np.ndarray:
     return arr
 
 
-def _label_of(name: str, label: str | None) -> str:
-    return label or name
-
-
 def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float = 1e-9,
                 mistakes: dict | None = None, factors=None, label: str | None = None,
                 topic: str | None = None) -> None:
@@ -181,7 +184,7 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
     (default: name); ``topic`` is the section that teaches the ``mistakes`` whose hint names none. A float32 answer is compared with float32's precision; an expected number
     accepts a one-element array.
     """
-    label = _label_of(name, label)
+    label = label or name
     rtol, atol = _tolerance(answer, rtol, atol)
     arr = _as_array(answer, name, label)
     exp = np.asarray(expected, dtype=float)
@@ -238,7 +241,7 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
 
 def check_shape(answer, shape: tuple, name: str, *, label: str | None = None) -> np.ndarray:
     """Check only the shape of an answer (and that it is numeric and finite); return it as an array."""
-    label = _label_of(name, label)
+    label = label or name
     arr = _as_array(answer, name, label)
     shape = tuple(shape)
     if arr.shape != shape:
@@ -259,7 +262,7 @@ def check_shape(answer, shape: tuple, name: str, *, label: str | None = None) ->
 
 def check_scalar(answer, expected, name: str, **kw) -> None:
     """check_array for one number; a 1-element array or a numpy scalar is accepted."""
-    label = _label_of(name, kw.get("label"))
+    label = kw.get("label") or name
     arr = _as_array(answer, name, label)
     if arr.size != 1:
         raise _mistake(f"{name} should be a single number, got an array of shape {arr.shape}.",
@@ -269,7 +272,7 @@ def check_scalar(answer, expected, name: str, **kw) -> None:
 
 def check_count(answer, expected, name: str, *, label: str | None = None) -> None:
     """A whole number: an int, a numpy integer or a float with no fractional part (12.0) pass."""
-    label = _label_of(name, label)
+    label = label or name
     check_answered(answer, name, label=label)
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
         arr = _as_array(answer, name, label)
