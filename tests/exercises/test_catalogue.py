@@ -23,6 +23,7 @@ import json
 import re
 import runpy
 import traceback
+import warnings
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,8 @@ def run_notebook(built: Path, name: str, replaced: dict | None = None, until: st
             src = "\n".join(line for line in src.splitlines() if "answers" in line)
         src = "\n".join(line for line in src.splitlines() if not line.strip().startswith("grader.check("))
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 exec(compile(src, f"<cell-{i}>", "exec"), env)
         except Exception:
             env.setdefault("__cell_errors__", []).append((i, traceback.format_exc(limit=2)))
@@ -127,7 +129,9 @@ def grade(built: Path, name: str, namespace: dict, questions, public_only: bool 
             if public_only and case.hidden:
                 continue
             try:
-                case.call(Env(namespace))
+                with warnings.catch_warnings():     # as the grader, which shows no warnings
+                    warnings.simplefilter("ignore")
+                    case.call(Env(namespace))
                 rows.append((case, True, ""))
             except Exception as exc:  # a failed test: anything the test raised
                 rows.append((case, False, visible_feedback(case, exc)))
