@@ -275,13 +275,17 @@ def _hidden_literals(function) -> set[str]:
 
 
 def hint_problems(hint: str | None, function, public: str) -> list[str]:
-    """What a hidden case's hint quotes that is not public: a number (other than a question's),
-    or a data literal of the hidden test's code."""
+    """What a hidden case's hint quotes that it must not: a number (other than a question's: a
+    formula such as step(0) or 1/N may appear when the public notebook has it), or a data literal
+    of the hidden test's code."""
     if not hint:
         return ["no failure_message"]
     problems = []
-    for token in re.findall(r"[^\s,;:()]*\d[^\s,;:()]*", re.sub(r"\bquestions? \d+( (and|to) \d+)?", "", hint)):
-        if token.strip(".") not in public:
+    for token in re.findall(r"[^\s,;:]*\d[^\s,;:]*", re.sub(r"\bquestions? \d+( (and|to) \d+)?", "", hint)):
+        token = token.strip(".")
+        if re.fullmatch(r"[-+]?\d*\.?\d+(e[-+]?\d+)?", token):
+            problems.append(f"the hint quotes the number {token!r}")     # a value, not a formula
+        elif token not in public:
             problems.append(f"the hint quotes {token!r}, which is not public")
     for literal in _hidden_literals(function):
         if len(literal) >= 2 and literal in hint and literal not in public:
@@ -307,9 +311,15 @@ def test_the_hint_check_catches_a_hidden_value(built):
         rng = seen_only_here("quokka", 0.2718)
         return rng
 
-    public = _public_text(built, EXS[0])
+    public = _public_text(built, "02-structure")
     assert hint_problems("a hidden test found a wrong value at 0.2718", hidden_case, public) == \
-        ["the hint quotes '0.2718', which is not public", "the hint quotes the hidden literal '0.2718'"]
+        ["the hint quotes the number '0.2718'", "the hint quotes the hidden literal '0.2718'"]
+    assert hint_problems("a hidden test with eps = 0 failed", hidden_case, public) == \
+        ["the hint quotes the number '0'"]
+    assert hint_problems("a hidden test found the bias x_0 = 1 missing", hidden_case, public) == \
+        ["the hint quotes the number '1'"]            # x_0 is in the notebook of exercise 2, not 1
+    assert hint_problems("a hidden test found that sigma(1) is public, w_9z not", hidden_case, public) == \
+        ["the hint quotes 'w_9z', which is not public"]
     assert hint_problems("a hidden test found that quokka is wrong", hidden_case, public) == \
         ["the hint quotes the hidden literal 'quokka'"]
     assert hint_problems(None, hidden_case, public) == ["no failure_message"]
