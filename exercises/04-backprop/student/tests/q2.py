@@ -63,5 +63,5 @@ def test_node_backward(mul_backward, tanh_backward):
             for text, values_of_mistake in wrong.items():
                 if any((np.allclose(got, w, rtol=1e-06, atol=1e-09) and (not np.allclose(w, expected)) for w in values_of_mistake)):
                     raise checks.Mistake(f'{name}: {text}', text, topic)
-        checks.check_array(got, expected, name)
+        checks.check_array(got, expected, name, label=f'the gradients of the leaves of {expr}')
 

@@ -27,7 +27,7 @@ def test_lecture_step(gd_step, E0, lecture_1, E1, backprop):
     if not isinstance(out, dict) or sorted(out) != sorted(params):
         raise checks.Mistake(f'gd_step must return a dict with the keys {sorted(params)}, got {out!r:.100}', "gd_step must return a dict with the parameters' names as keys", topic)
     for k, p in params.items():
-        checks.check_array(out[k], expected[k], f'gd_step(params, grads, lr=0.1)[{k!r}]', mistakes={ascent: p + 0.1 * grads['d' + k], checks.hint('the step is lr * dC/dp: multiply the gradient by the learning rate lr.', topic): p - grads['d' + k], checks.hint("gd_step returned the parameters unchanged: subtract lr * grads['d' + name] from each one.", topic): p})
+        checks.check_array(out[k], expected[k], f'gd_step(params, grads, lr=0.1)[{k!r}]', label=f'gd_step(params, grads, lr)[{k!r}]', mistakes={ascent: p + 0.1 * grads['d' + k], checks.hint('the step is lr * dC/dp: multiply the gradient by the learning rate lr.', topic): p - grads['d' + k], checks.hint("gd_step returned the parameters unchanged: subtract lr * grads['d' + name] from each one.", topic): p})
     net = mlp.MLP([2, 2, 2], activation='sigmoid', output='sigmoid')
     values = {'W1': [[0.15, 0.2], [0.2, 0.3]], 'b1': [0.1, 0.2], 'W2': [[0.5, 0.4], [0.55, 0.45]], 'b2': [0.2, 0.1]}
     for l in (1, 2):

@@ -33,5 +33,5 @@ def test_momentum_step(momentum_step):
         w, v = (np.asarray(a, dtype=float) for a in momentum_step(w.copy(), v.copy(), np.array([w[0], 20 * w[1]]), 0.05, 0.9))
         p.grad = np.array([p.data[0], 20 * p.data[1]])
         opt.step()
-        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned v to the next step)')
+        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned v to the next step)', label='w after several steps on the quadratic')
 

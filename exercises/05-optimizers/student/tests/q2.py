@@ -38,5 +38,5 @@ def test_rmsprop_step(rmsprop_step):
         w, r = (np.asarray(a, dtype=float) for a in rmsprop_step(w.copy(), r.copy(), np.array([w[0], 20 * w[1]]), 0.05))
         p.grad = np.array([p.data[0], 20 * p.data[1]])
         opt.step()
-        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned r to the next step; the defaults are rho=0.9, eps=1e-8)')
+        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned r to the next step; the defaults are rho=0.9, eps=1e-8)', label='w after several steps on the quadratic')
 

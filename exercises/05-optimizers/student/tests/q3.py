@@ -57,5 +57,5 @@ def test_adam_step(adam_step):
         w, m, v = (np.asarray(a, dtype=float) for a in adam_step(w.copy(), m.copy(), v.copy(), np.array([w[0], 20 * w[1]]), t, lr=0.1))
         p.grad = np.array([p.data[0], 20 * p.data[1]])
         opt.step()
-        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned m and v to the next step)')
+        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned m and v to the next step)', label='w after several steps on the quadratic')
 
