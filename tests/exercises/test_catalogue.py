@@ -119,8 +119,10 @@ class Env:
         return self.namespace.get(key)
 
 
-def grade(built: Path, name: str, namespace: dict, questions, public_only: bool = False) -> dict:
-    """question -> [(case, passed, what the student sees)] for the given questions."""
+def grade(built: Path, name: str, namespace: dict, questions, public_only: bool = False,
+          raised: list | None = None) -> dict:
+    """question -> [(case, passed, what the student sees)] for the given questions; the exceptions
+    of the failed cases are appended to `raised`, when given."""
     out = {}
     for q in questions:
         tf = load_tests(built / "autograder" / name / "tests" / f"{q}.py")
@@ -135,6 +137,8 @@ def grade(built: Path, name: str, namespace: dict, questions, public_only: bool 
                 rows.append((case, True, ""))
             except Exception as exc:  # a failed test: anything the test raised
                 rows.append((case, False, visible_feedback(case, exc)))
+                if raised is not None:
+                    raised.append(exc)
         out[q] = rows
     return out
 
@@ -149,14 +153,15 @@ def is_specific(diagnosis: str, seen: str) -> bool:
 
 @pytest.fixture(scope="module")
 def graded(built):
-    """exercise -> [(mistake, rows of its question, public rows)], graded once for all tests."""
-    results = {}
+    """exercise -> [(mistake, rows of its question)], graded once for all tests; "raised" -> every
+    exception the failed cases raised."""
+    results = {"raised": []}
     try:
         for name in EXS:
             rows = []
             for m in CATALOGUE[name]:
                 env = run_notebook(built, name, m["answers"], until=m["question"])
-                full = grade(built, name, env, [m["question"]])[m["question"]]
+                full = grade(built, name, env, [m["question"]], raised=results["raised"])[m["question"]]
                 rows.append((m, full))
             results[name] = rows
     finally:
@@ -178,7 +183,8 @@ def test_catalogue_format():
 
 def test_every_mistake_loses_points_and_the_share_of_specific_diagnoses(graded, capsys):
     lines, failures, lost = [], [], []
-    for name, rows in graded.items():
+    for name in EXS:
+        rows = graded[name]
         specific, exceptions = 0, []
         for m, full in rows:
             if all(passed for _, passed, _ in full):
@@ -211,6 +217,17 @@ def test_the_solution_passes_every_test_with_mlps_answers_forbidden(built):
                 assert all(passed for _, passed, _ in rows), (name, q, [t for *_, t in rows if t])
     finally:
         answers.allow_all()
+
+
+def test_the_diagnoses_hints_quote_no_value(graded):
+    """The class report counts Mistake.hint over a class, and a hidden test may show it: no hint
+    of the mistakes diagnosed here quotes a value (a decimal number or an array shape)."""
+    hints = {exc.hint for exc in graded["raised"] if isinstance(exc, checks.Mistake)}
+    assert len(hints) > 100
+    quoting = [h for h in hints if re.search(r"\d\.\d|\(\d+, \d+\)|\b\d{2,}\b", h)]
+    assert not quoting, quoting
+    topics = {exc.topic for exc in graded["raised"] if isinstance(exc, checks.Mistake)}
+    assert len(topics - {None}) >= 15, "most diagnoses name the section that teaches them"
 
 
 # -- every stated rule has a public check --------------------------------------------------------

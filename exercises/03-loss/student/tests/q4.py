@@ -30,6 +30,6 @@ def test_bce_with_logits(bce_with_logits, bce_with_logits_grad):
     checks.check_function(bce_with_logits_grad, grad, inputs, 'bce_with_logits_grad', mistakes=grad_mistakes, topic='chapters/03-loss.html#binary-cross-entropy-a-negative-log-likelihood')
     y = np.array([1, 0, 0, 1, 1])
     for z in (np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]), np.array([20000.0, -20000.0, 20000.0, -20000.0, 0.0])):
-        checks.check_stable(bce_with_logits, (z, y), loss(z, y), 'bce_with_logits', hint='write the loss as softplus(z) - y z with softplus(z) = max(z, 0) + log1p(exp(-|z|)); log(sigmoid(z)) is log(0) at z = -1000')
+        checks.check_stable(bce_with_logits, (z, y), loss(z, y), 'bce_with_logits', hint='write the loss as softplus(z) - y z with softplus(z) = max(z, 0) + log1p(exp(-|z|)); log(sigmoid(z)) is log(0) for very negative z')
         checks.check_stable(bce_with_logits_grad, (z, y), grad(z, y), 'bce_with_logits_grad', hint='use the sigmoid defined at the top, which never overflows')
 

@@ -33,7 +33,7 @@ def test_numerical_gradient(numerical_gradient):
     W = np.array([[0.5, -0.2, 0.1], [0.4, 0.9, -0.7]])
     exact = np.outer(1 - np.tanh(W @ c) ** 2, c)
     out = numerical_gradient(lambda M: float(np.sum(np.tanh(M @ c))), W.copy(), 1e-05)
-    checks.check_array(out, exact, 'numerical_gradient of sum(tanh(W c)) for a 2 x 3 matrix W', label='numerical_gradient of a matrix', rtol=1e-06, atol=1e-09, mistakes={checks.hint('the result must have the shape of x, here (2, 3): fill grad = np.zeros(x.shape) entry by entry, for i in np.ndindex(x.shape), without flattening it.', topic): exact.ravel()})
+    checks.check_array(out, exact, 'numerical_gradient of sum(tanh(W c)) for a 2 x 3 matrix W', label='numerical_gradient of a matrix', rtol=1e-06, atol=1e-09, mistakes={checks.hint('the result must have the shape of x: fill grad = np.zeros(x.shape) entry by entry, for i in np.ndindex(x.shape), without flattening it.', topic): exact.ravel()})
     v = np.array([0.5, -1.5, 2.0])
     cube = 3 * v ** 2 + 0.01
     out = numerical_gradient(lambda u: float(np.sum(u ** 3)), v.copy(), 0.1)
