@@ -90,8 +90,8 @@ def message(exercise: str, name: str) -> str:
 
 
 # Cell file names: IPython's "<ipython-input-3-1a2b3c>", ipykernel's ".../ipykernel_4711/123.py",
-# and "<cell-3>"-style names (otter, nbclient-free runners and the exercises' own tests).
-_NOTEBOOK = re.compile(r"^<ipython-input-|[\\/]ipykernel_\d+[\\/][^\\/]+\.py$|^<cell\b|^<cell[-_ ]")
+# and the "<cell-3>" that other runners (and the exercises' tests) give a cell's code.
+_NOTEBOOK = re.compile(r"^<ipython-input-|[\\/]ipykernel_\d+[\\/][^\\/]+\.py$|^<cell\b")
 
 
 def is_notebook_code(filename: str) -> bool:
