@@ -39,7 +39,8 @@ HERE = Path(__file__).parent
 CATALOGUE = {p.stem: runpy.run_path(str(p))["MISTAKES"] for p in sorted((HERE / "catalogue").glob("*.py"))}
 RULES = runpy.run_path(str(HERE / "rules.py"))["RULES"]
 EXS = ex.available()
-GENERIC = ("largest error", "a hidden test found a wrong result", "raised ")
+GENERIC_HIDDEN = "a hidden test found a wrong result (or one of the wrong type or shape)"
+GENERIC = ("largest error", GENERIC_HIDDEN, "raised ")
 SHARE = 0.9
 
 
@@ -63,7 +64,8 @@ def load_tests(path: Path) -> testfiles.TestFile:
     finally:
         testfiles.test_case = saved
     for case in tf.cases:
-        case.failure_message = getattr(case, "failure_message", None) or hints.get(case.function)
+        case.failure_message = (getattr(case, "failure_message", None) or getattr(case, "hint", None)
+                                or hints.get(case.function))
     return tf
 
 
@@ -75,7 +77,7 @@ def visible_feedback(case, exc: BaseException) -> str:
         return case.failure_message
     if isinstance(exc, checks.Mistake):
         return exc.hint
-    return "a hidden test found a wrong result"
+    return GENERIC_HIDDEN
 
 
 def solution_notebook(built: Path, name: str) -> dict:
@@ -351,7 +353,6 @@ def test_visible_feedback_follows_the_graders_rule():
     assert visible_feedback(case, exc) == "W1 is transposed: it has shape (2, 3)"
     case.hidden = True
     assert visible_feedback(case, exc) == "W1 is transposed"
-    assert visible_feedback(case, AssertionError("largest error 0.3 at x = 0.123")) == \
-        "a hidden test found a wrong result"
+    assert visible_feedback(case, AssertionError("largest error 0.3 at x = 0.123")) == GENERIC_HIDDEN
     case.failure_message = "a hidden test found that gd_step changed params in place"
     assert visible_feedback(case, exc) == case.failure_message
