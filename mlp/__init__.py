@@ -29,6 +29,7 @@ Course support, in mlp.course (also reachable as mlp.datasets, mlp.plotting, ...
   widgets         figure sliders that work with or without a running kernel (ipywidgets)
   double_descent  random-features regression through the interpolation threshold
   checks          diagnoses of students' answers, used by the exercises' tests
+  answers         which parts of mlp answer each exercise, refused to its notebook's code
 The core needs only numpy. matplotlib and ipywidgets, for plotting and widgets, come with the
 "plots" extra (pip install "nn-from-scratch[plots]") and load only when a figure is drawn.
 """

@@ -78,7 +78,9 @@ def run(question: str, answer: str | None = None, public_only: bool = True) -> s
 def test_the_notebook_has_the_expected_questions():
     assert sorted(TESTS) == ["q1", "q2", "q3", "q4"]
     for q, fns in TESTS.items():
-        assert [h for _, _, h in fns] == [False, True], f"{q}: expected one public and one hidden test"
+        hidden = [h for _, _, h in fns]
+        assert hidden[0] is False and hidden.count(False) == 1 and all(hidden[1:]), \
+            f"{q}: expected one public test, then the hidden ones"
 
 
 @pytest.mark.parametrize("question", ["q1", "q2", "q3", "q4"])
@@ -173,7 +175,9 @@ def node(mul_a="a.grad += b.data * out.grad", mul_b="b.grad += a.data * out.grad
      "[x.grad] for tanh(x) * x at [0.7]: gradients overwritten instead of added"),
     (node(tanh="a.grad += (1.0 - a.data ** 2) * out.grad"), "square out.data (the tanh), not a.data"),
     (node(mul_a="a.grad += a.data * out.grad", mul_b="b.grad += b.data * out.grad"),
-     "[x.grad, y.grad] for x * y at [3.0, -2.0] is wrong: largest error 5 at index (0,)"),
+     "[x.grad, y.grad] for x * y at [3.0, -2.0]: d(a * b)/da = b"),
+    (node(mul_a="a.grad += b.data * out.grad", mul_b="b.grad += a.data"),   # half a known mistake
+     "for tanh(w1 * x1 + w2 * x2 + b) at [0.4, 1.5, -0.8, 0.5, 0.1] is wrong: largest error"),
     (node(tanh="pass"), "tanh_backward: not answered yet"),
     (node(mul_a="pass", mul_b="pass", tanh="pass"), "mul_backward: not answered yet"),
 ])
@@ -184,12 +188,13 @@ def test_q2_mistakes_get_their_hint(answer, hint):
 
 def test_q2_forgetting_out_grad_is_caught():
     message = run("q2", node(tanh="a.grad += 1.0 - out.data ** 2"))   # no chain rule factor
-    assert message is not None and message.startswith("[x.grad] for tanh(x) * x at [0.7]"), message
+    assert message is not None and message.startswith("[x.grad] for tanh(x) * x at [0.7]: multiply by "
+                                                      "out.grad"), message
 
 
 # --- question 3: backprop ---------------------------------------------------------------------
 BACKPROP = """
-def backprop(X, T, W1, b1, W2, b2, activation="sigmoid", output="sigmoid"):
+def backprop(X, Y, W1, b1, W2, b2, activation="sigmoid", output="sigmoid"):
     N = X.shape[0]
     A1 = HIDDEN[activation](X @ W1.T + b1)
     Z2 = A1 @ W2.T + b2
@@ -197,14 +202,14 @@ def backprop(X, T, W1, b1, W2, b2, activation="sigmoid", output="sigmoid"):
         A2 = sigmoid(Z2)
         D2 = {out_fprime}({error}) / {N}
     else:
-        D2 = (softmax(Z2) - T) / {N}
+        D2 = (softmax(Z2) - Y) / {N}
     f_prime = A1 * (1 - A1) if activation == "sigmoid" else 1 - A1 ** 2
     D1 = {hid_fprime}(D2 @ W2)
     return {{"dW1": {dW1}, "db1": D1.sum(axis=0), "dW2": D2.T @ A1, "db2": D2.sum(axis=0)}}
 """
 
 
-def backprop(out_fprime="A2 * (1 - A2) * ", error="A2 - T", N="N", hid_fprime="f_prime * ",
+def backprop(out_fprime="A2 * (1 - A2) * ", error="A2 - Y", N="N", hid_fprime="f_prime * ",
              dW1="D1.T @ X"):
     return BACKPROP.format(out_fprime=out_fprime, error=error, N=N, hid_fprime=hid_fprime, dW1=dW1)
 
@@ -216,8 +221,8 @@ def backprop(out_fprime="A2 * (1 - A2) * ", error="A2 - T", N="N", hid_fprime="f
     (backprop(dW1="X.T @ D1"), "dW1 is transposed: it has shape (3, 5), expected (5, 3)"),
     (backprop(N="1"), "dW2 is off by a constant factor: it is 4 times the expected value "
                       "(a factor of N: missing a division by N?)"),
-    (backprop(error="T - A2"), "dW2 has the wrong sign"),
-    ("def backprop(X, T, W1, b1, W2, b2, activation='sigmoid', output='sigmoid'):\n    ...",
+    (backprop(error="Y - A2"), "dW2 has the wrong sign"),
+    ("def backprop(X, Y, W1, b1, W2, b2, activation='sigmoid', output='sigmoid'):\n    ...",
      "backprop: not answered yet"),
 ])
 def test_q3_mistakes_get_their_hint(answer, hint):
@@ -227,17 +232,17 @@ def test_q3_mistakes_get_their_hint(answer, hint):
 
 def test_q3_softmax_case_is_checked_too():
     # a backprop that treats a softmax output like a sigmoid one passes the sigmoid case only
-    wrong = backprop().replace("D2 = (softmax(Z2) - T) / N", "A2 = softmax(Z2)\n        D2 = A2 * (1 - A2) * (A2 - T) / N")
+    wrong = backprop().replace("D2 = (softmax(Z2) - Y) / N", "A2 = softmax(Z2)\n        D2 = A2 * (1 - A2) * (A2 - Y) / N")
     message = run("q3", wrong)
     assert message is not None and "activation='tanh', output='softmax'" in message, message
-    assert "dW2 is wrong: largest error" in message
+    assert "the softmax output has no element-wise g'" in message, message
 
 
 def test_q3_hidden_tests_catch_a_backprop_that_works_only_for_the_visible_shapes():
     # dividing by a hard-coded 4, the visible batch size, instead of N
     wrong = backprop(N="4")
     assert run("q3", wrong) is None
-    assert "differs from mlp.MLP's" in run("q3", wrong, public_only=False)
+    assert "is off by a constant factor" in run("q3", wrong, public_only=False)
 
 
 # --- question 4: the lecture's 2-2-2 example --------------------------------------------------
@@ -245,9 +250,9 @@ LECTURE = """
 def gd_step(params, grads, lr):
     {body}
 
-E0 = mean_loss(x_lec, t_lec, **lecture)
-lecture_1 = gd_step(lecture, backprop(x_lec, t_lec, **lecture), 0.5)
-E1 = mean_loss(x_lec, t_lec, **lecture_1)
+E0 = mean_loss(x_lec, y_lec, **lecture)
+lecture_1 = gd_step(lecture, backprop(x_lec, y_lec, **lecture), 0.5)
+E1 = mean_loss(x_lec, y_lec, **lecture_1)
 """
 
 
@@ -255,6 +260,8 @@ E1 = mean_loss(x_lec, t_lec, **lecture_1)
     ("return {k: p + lr * grads['d' + k] for k, p in params.items()}",
      "gd_step(params, grads, lr=0.1)['W1']: the update adds the gradient"),
     ("return {k: p - grads['d' + k] for k, p in params.items()}",
+     "gd_step(params, grads, lr=0.1)['W1']: the step is lr * dC/dp"),
+    ("return {k: p - 2 * lr * grads['d' + k] for k, p in params.items()}",
      "gd_step(params, grads, lr=0.1)['W1'] is wrong: largest error"),
     ("return [p - lr * grads['d' + k] for k, p in params.items()]", "gd_step must return a dict"),
     ("...", "gd_step: not answered yet"),
@@ -272,11 +279,21 @@ def test_q4_ascent_on_the_lecture_network_says_the_error_went_up():
     assert message is not None and "lecture_1['W1']: the update adds the gradient" in message, message
 
 
-def test_q4_hidden_tests_catch_an_update_in_place():
+def test_q4_an_update_in_place_is_named_by_the_public_check():
     body = "for k in params:\n        params[k] -= lr * grads['d' + k]\n    return params"
     answer = LECTURE.format(body=body)
-    assert run("q4", answer) is None, "an in-place update passes the public check"
-    assert "changed in place" in run("q4", answer, public_only=False)
+    assert "gd_step changed params in place" in run("q4", answer)
+    # a step that changes params in place AND returns new arrays is caught as well
+    body = "out = {k: p - lr * grads['d' + k] for k, p in params.items()}\n    params['W1'][0, 0] = 0.0\n    return out"
+    assert "gd_step changed params in place (W1)" in run("q4", LECTURE.format(body=body))
+
+
+def test_q4_a_step_that_zeroes_the_gradients_in_place_gets_no_points():
+    # the test's references are computed before the call and the step gets copies
+    body = ("out = {k: p - lr * grads['d' + k] for k, p in params.items()}\n"
+            "    for g in grads.values():\n        g[...] = 0.0\n    return {k: p.copy() for k, p in params.items()}")
+    message = run("q4", LECTURE.format(body=body))
+    assert message is not None and "gd_step returned the parameters unchanged" in message, message
 
 
 def test_the_lecture_numbers():

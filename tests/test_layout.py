@@ -17,7 +17,7 @@ import mlp
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ["numerics", "activations", "losses", "init", "layers", "network", "optim", "train",
         "gradcheck", "autograd"]
-SUPPORT = ["checks", "datasets", "plotting", "widgets", "double_descent"]
+SUPPORT = ["checks", "answers", "datasets", "plotting", "widgets", "double_descent"]
 
 
 def test_core_and_support_stand_apart():

@@ -187,3 +187,31 @@ def test_the_dictionary_records_the_known_conflicts():
     assert "$a_i$" in rows["pre-activation"]["Zuluaga"]           # after Bishop
     assert "$z_k$" in rows["network output"]["Zuluaga"]
     assert "$t$" in rows["target"]["Eum"]
+
+
+# ----------------------------------------------------------------------------------------------
+# exercise 4: the targets are y, as in the chapters and on this page (t is a deck's letter)
+
+def test_exercise_4_writes_y_for_the_targets():
+    """The targets of exercise 4 are y (Y for a batch of rows): in its text, its given code, its
+    solutions and its tests. The slides' t (T, t_k, t_lec) appears nowhere."""
+    def t_targets(cells: list[dict]) -> list[str]:
+        found = []
+        for cell in cells:
+            src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                found += re.findall(r"\\mathbf t\b|\bt_k\b|`T`|\(X, T\b", src)
+            elif cell["cell_type"] == "code":   # a name T, t or t_... (not a transpose, .T or ^T)
+                found += re.findall(r"(?<![\w.'\"^])(?:T|t|t_\w+|T_\w+)\b(?![(\"'])", src)
+        return found
+
+    path = ROOT / "exercises" / "04-backprop" / "04-backprop.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    assert t_targets(cells) == []
+    text = "\n".join(c["source"] for c in cells)
+    for expected in (r"\mathbf y\rVert^2", r"\sum_k y_k \log", "backprop(X, Y, W1", "y_lec = np.array"):
+        assert expected in text, expected
+    # the check sees the letters it guards against
+    planted = [{"cell_type": "markdown", "source": r"targets $\mathbf t = (0.1, 0.9)$ and $t_k$"},
+               {"cell_type": "code", "source": "def backprop(X, T, W1):\n    return X.T @ (A - T), t_lec"}]
+    assert t_targets(planted) == [r"\mathbf t", "t_k", "T", "T", "t_lec"]

@@ -170,3 +170,58 @@ def test_no_check_cell_appears_twice(built):
         cells = Counter("".join(c["source"]).strip() for c in nb["cells"]
                         if c["cell_type"] == "code" and "grader.check(" in "".join(c["source"]))
         assert {k: n for k, n in cells.items() if n > 1} == {}, name
+
+
+# -- reasonable answer types get every point, public and hidden ----------------------------------
+HONEST = [  # (exercise, {question: answer cell}): right answers in forms a test must not refuse
+    ("01-xor", {"q1": "AND = [np.array([1.0, 1.0]), np.float32(-1.5)]\nOR = (np.array([1, 1]), -0.5)\n"
+                      "NAND = (np.array([-1.0, -1.0]), np.array(1.5))",
+                "q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
+                      "    w, b, errors = np.zeros(X.shape[1]), 0.0, []\n"
+                      "    for _ in range(epochs):\n"
+                      "        errors.append(0)\n"
+                      "        for x, t in zip(X, y):\n"
+                      "            errors[-1] += int(float(np.dot(w, x) + b >= 0) != t)\n"
+                      "            w, b = perceptron_update(w, b, x, t, lr)\n"
+                      "    return [w, b, np.array(errors)]"}),
+    ("02-structure", {"q3": "def n_params(sizes):\n"
+                            "    return float(sum(m * (n + 1) for n, m in zip(sizes[:-1], sizes[1:])))"}),
+    ("03-loss", {"q1": "def softmax(Z):\n"
+                       "    Z = np.asarray(Z, dtype=np.float32)\n"
+                       "    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+                       "    return E / E.sum(axis=1, keepdims=True)",
+                 "q2": "def cross_entropy(Z, y):\n"
+                       "    m = Z.max(axis=1)\n"
+                       "    lse = m + np.log(np.exp(Z - m[:, None]).sum(axis=1))\n"
+                       "    return np.array([np.mean(lse - Z[np.arange(len(y)), y])])",
+                 "q4": "def bce_with_logits(z, y):\n"
+                       "    return np.mean(np.logaddexp(0, z) - y * z, keepdims=True).reshape(())\n\n\n"
+                       "def bce_with_logits_grad(z, y):\n"
+                       "    return (sigmoid(z) - y) / len(z)"}),
+    ("05-optimizers", {"q1": "def momentum_step(w, v, g, lr, alpha):\n"
+                             "    v = alpha * v + (1 - alpha) * g\n    return [w - lr * v, v]",
+                       "q3": "def adam_step(w, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                             "    m *= beta1\n    m += (1 - beta1) * g\n"
+                             "    v *= beta2\n    v += (1 - beta2) * g * g\n"
+                             "    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)\n"
+                             "    return [w, m, v]",
+                       "q4": "def clip_by_norm(grads, max_norm):\n"
+                             "    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+                             "    return tuple(g * min(1.0, max_norm / norm) for g in grads)"}),
+    ("06-double-descent", {"q1": "def split_train_val(X, y, val_fraction, rng):\n"
+                                 "    order = rng.permutation(len(X))\n"
+                                 "    n_val = round(val_fraction * len(X))\n"
+                                 "    return [X[order[n_val:]], y[order[n_val:]], X[order[:n_val]], y[order[:n_val]]]"}),
+]
+
+
+@pytest.mark.parametrize("name,replaced", HONEST, ids=[n for n, _ in HONEST])
+def test_reasonable_answer_types_get_every_point(built, name, replaced):
+    from test_catalogue import answers, grade, run_notebook
+    try:
+        env = run_notebook(built, name, replaced)
+        failed = {q: [text for case, passed, text in rows if not passed]
+                  for q, rows in grade(built, name, env, list(replaced)).items()}
+    finally:
+        answers.allow_all()
+    assert all(not f for f in failed.values()), failed

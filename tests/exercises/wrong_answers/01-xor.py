@@ -4,7 +4,7 @@ feedback must contain). Each replaces that question's solution cell in the solut
 WRONG = {
     "q1": ("AND = (np.array([1.0, 1.0]), -0.5)\nOR = (np.array([1.0, 1.0]), -0.5)\n"
            "NAND = (np.array([-1.0, -1.0]), 1.5)",
-           "the AND unit is wrong on 2 of 4 inputs: (0, 1) -> 1 (expected 0)"),
+           "the AND unit computes OR instead: AND needs both inputs"),
     "q2": ("W1 = np.array([[1.0, 1.0], [-1.0, -1.0]])\nb1 = np.array([-0.5, 1.5])\n"
            "W2 = np.array([[1.0], [1.0]])\nb2 = np.array([-1.5])",
            "W2 is transposed: it has shape (2, 1), expected (1, 2)"),

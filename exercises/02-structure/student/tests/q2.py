@@ -34,10 +34,10 @@ def test_forward(forward, params_232):
     def random_params(sizes):
         return [(rng.normal(size=(m, n)), rng.normal(size=m)) for n, m in zip(sizes, sizes[1:])]
     inputs = [(rng.normal(size=(5, 3)), random_params([3, 3, 3]), acts['relu'].f, acts['identity'].f), (rng.normal(size=(4, 2)), random_params([2, 5, 4, 3]), acts['tanh'].f, acts['sigmoid'].f)]
-    checks.check_function(forward, with_mlp, inputs, 'forward', mistakes=mistakes)
+    checks.check_function(forward, with_mlp, inputs, 'forward', mistakes=mistakes, topic='chapters/02-structure.html#many-layers-many-examples-the-shapes')
     checks.check_answered(params_232, 'params_232')
     if len(params_232) != 2 or any((len(pair) != 2 for pair in params_232)):
-        raise AssertionError('params_232 must be a list of two pairs, [(W1, b1), (W2, b2)].')
+        raise checks.Mistake('params_232 must be a list of two pairs, [(W1, b1), (W2, b2)].', 'params_232 must be a list of two pairs (W, b)')
     V = np.array([[0.1, 0.8, -0.5], [-0.3, 0.4, 0.9], [0.2, -0.6, 0.3]])
     W = np.array([[0.05, 1.2, -0.7, 0.4], [-0.1, -0.8, 0.6, 1.1]])
     for l, (F, F_name, (W_l, b_l)) in enumerate(zip((V, W), ('V', 'W'), params_232), start=1):
@@ -46,5 +46,5 @@ def test_forward(forward, params_232):
     X = np.array([[0.5, -1.0], [0.0, 0.0], [2.0, 1.0], [-1.5, 0.3]])
     sigma = acts['sigmoid'].f
     folded = sigma(np.c_[np.ones(4), sigma(np.c_[np.ones(4), X] @ V.T)] @ W.T)
-    checks.check_array(forward(X, params_232, sigma, sigma), folded, 'forward(X, params_232, sigmoid, sigmoid), the network of question 1')
+    checks.check_array(forward(X.copy(), params_232, sigma, sigma), folded, 'forward(X, params_232, sigmoid, sigmoid), the network of question 1')
 

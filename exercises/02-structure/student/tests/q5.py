@@ -21,10 +21,10 @@ def test_elu(elu, elu_prime):
     inputs = [(z1, 1.0), (z2, 0.5)]
     elu_mistakes = {'for z < 0, ELU is alpha * (exp(z) - 1): the factor alpha is missing.': lambda z, a: f(z, 1.0), 'for z < 0, ELU is alpha * (exp(z) - 1), which tends to -alpha; you forgot the - 1.': lambda z, a: np.where(z >= 0, z, a * np.exp(z))}
     prime_mistakes = {'for z < 0 the derivative of alpha * (exp(z) - 1) is alpha * exp(z); you returned ELU itself.': lambda z, a: np.where(z >= 0, 1.0, f(z, a)), 'for z < 0 the derivative is alpha * exp(z): the factor alpha is missing.': lambda z, a: np.where(z >= 0, 1.0, np.exp(z)), "for z < 0 the derivative is alpha * exp(z), not 0 (0 is ReLU's derivative there).": lambda z, a: np.where(z >= 0, 1.0, 0.0), 'at z = 0 take the right-hand derivative, 1: test z >= 0, not z > 0.': lambda z, a: np.where(z > 0, 1.0, a * np.exp(z))}
-    checks.check_function(elu, f, inputs, 'elu', mistakes=elu_mistakes)
-    checks.check_function(elu_prime, df, inputs, 'elu_prime', mistakes=prime_mistakes)
-    z = np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])
-    hint = 'np.where evaluates both branches on every element, so exp(z) also runs at z = 1000: apply exp to np.minimum(z, 0)'
-    checks.check_stable(elu, (z, 1.0), f(z, 1.0), 'elu', hint=hint)
-    checks.check_stable(elu_prime, (z, 1.0), df(z, 1.0), 'elu_prime', hint=hint)
+    checks.check_function(elu, f, inputs, 'elu', mistakes=elu_mistakes, topic='chapters/02-structure.html#activation-functions')
+    checks.check_function(elu_prime, df, inputs, 'elu_prime', mistakes=prime_mistakes, topic='chapters/02-structure.html#activation-functions')
+    hint = 'np.where evaluates both branches on every element, so exp(z) also runs at large positive z: apply exp to np.minimum(z, 0)'
+    for z in (np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0]), np.array([-100000.0, 100000.0])):
+        checks.check_stable(elu, (z, 1.0), f(z, 1.0), 'elu', hint=hint)
+        checks.check_stable(elu_prime, (z, 1.0), df(z, 1.0), 'elu_prime', hint=hint)
 

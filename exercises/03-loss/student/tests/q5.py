@@ -33,8 +33,8 @@ def test_squared_losses(squared_error, squared_error_grad, mse, mse_grad):
     dJ_mistakes = {'missing the 1/N: J is a mean over the N examples, so dJ/dA = (A - Y) / N.': lambda A, Y: A - Y, 'the 1/2 cancels the 2 from the derivative of the square: dJ/dA = (A - Y) / N, without a factor 2.': lambda A, Y: 2 * dJ(A, Y), 'J divides by N, not by N * K: dJ/dA = (A - Y) / N.': lambda A, Y: dJ(A, Y) / K(A)}
     M_mistakes = {'MSE averages over all N * K numbers, not only over the N examples.': lambda A, Y: M(A, Y) * K(A), 'MSE has no 1/2: it is the plain mean of (a - y)^2.': lambda A, Y: M(A, Y) / 2}
     dM_mistakes = {'MSE has no 1/2, so its derivative keeps the factor 2 of the square: 2 (A - Y) / (N K).': lambda A, Y: dM(A, Y) / 2, 'MSE averages over all N * K numbers: its gradient is 2 (A - Y) / (N K), not divided by N only.': lambda A, Y: dM(A, Y) * K(A), 'missing the 1/(N K) of the mean: the gradient is 2 (A - Y) / (N K).': lambda A, Y: 2 * (A - Y)}
-    checks.check_function(squared_error, J, inputs, 'squared_error', mistakes=J_mistakes)
-    checks.check_function(squared_error_grad, dJ, inputs, 'squared_error_grad', mistakes=dJ_mistakes)
-    checks.check_function(mse, M, inputs, 'mse', mistakes=M_mistakes)
-    checks.check_function(mse_grad, dM, inputs, 'mse_grad', mistakes=dM_mistakes)
+    checks.check_function(squared_error, J, inputs, 'squared_error', mistakes=J_mistakes, topic='chapters/03-loss.html#squared-error-mse-and-mae')
+    checks.check_function(squared_error_grad, dJ, inputs, 'squared_error_grad', mistakes=dJ_mistakes, topic='chapters/03-loss.html#squared-error-mse-and-mae')
+    checks.check_function(mse, M, inputs, 'mse', mistakes=M_mistakes, topic='chapters/03-loss.html#squared-error-mse-and-mae')
+    checks.check_function(mse_grad, dM, inputs, 'mse_grad', mistakes=dM_mistakes, topic='chapters/03-loss.html#squared-error-mse-and-mae')
 

@@ -27,10 +27,10 @@ def test_rmsprop_step(rmsprop_step):
             rr = r_new if new_r else r
             scale = (np.sqrt(rr + eps) if eps_inside else np.sqrt(rr) + eps) if root else rr + eps
             return (w - lr * g / scale, r_new)
-    mistakes = {'the square root is missing: divide by sqrt(r) + eps, the root of the mean square.': lambda *a: rule(*a, root=False), 'r is a moving average of the SQUARED gradients: r <- rho r + (1 - rho) g**2.': lambda *a: rule(*a, square=False), 'eps goes outside the square root: g / (np.sqrt(r) + eps), as in mlp.optim.RMSProp.': lambda *a: rule(*a, eps_inside=True), 'update r first and divide by the root of the NEW r (you used the old one).': lambda *a: rule(*a, new_r=False), 'rho and 1 - rho are swapped: the old average keeps the weight rho (about 0.9).': lambda *a: rule(*a, swap=True), 'sign error: the step goes against the gradient, w <- w - lr g / (sqrt(r) + eps).': lambda w, r, g, lr, rho, eps: (2 * w - rule(w, r, g, lr, rho, eps)[0], rule(w, r, g, lr, rho, eps)[1])}
+    mistakes = {'the square root is missing: divide by sqrt(r) + eps, the root of the mean square.': lambda *a: rule(*a, root=False), 'r is a moving average of the SQUARED gradients: r <- rho r + (1 - rho) g**2.': lambda *a: rule(*a, square=False), 'eps goes outside the square root: g / (np.sqrt(r) + eps), as in mlp.optim.RMSProp.': lambda *a: rule(*a, eps_inside=True), 'update r first and divide by the root of the NEW r (you used the old one).': lambda *a: rule(*a, new_r=False), 'rho and 1 - rho are swapped: the old average keeps the weight rho, the larger one.': lambda *a: rule(*a, swap=True), 'sign error: the step goes against the gradient, w <- w - lr g / (sqrt(r) + eps).': lambda w, r, g, lr, rho, eps: (2 * w - rule(w, r, g, lr, rho, eps)[0], rule(w, r, g, lr, rho, eps)[1])}
     rng = np.random.default_rng(1)
     inputs = [(np.array([0.5, -1.0, 2.0]), np.zeros(3), np.array([0.1, 2.0, 0.01]), 0.01, 0.9, 1e-08), (rng.normal(size=(2, 2)), rng.uniform(0.1, 1.0, size=(2, 2)), rng.normal(size=(2, 2)), 0.001, 0.95, 1e-08), (np.array([1.0, 1.0]), np.array([0.01, 0.0]), np.array([0.1, -0.05]), 0.1, 0.9, 0.1)]
-    checks.check_update_rule(rmsprop_step, reference, inputs, 'rmsprop_step', mistakes=mistakes)
+    checks.check_update_rule(rmsprop_step, reference, inputs, 'rmsprop_step', mistakes=mistakes, topic='chapters/05-optimizers.html#adaptive-learning-rates-adagrad-rmsprop-adadelta-adam')
     w, r = (np.array([-4.0, 1.0]), np.zeros(2))
     p = mlp.Parameter(w.copy())
     opt = mlp.optim.RMSProp([p], lr=0.05)
@@ -38,5 +38,5 @@ def test_rmsprop_step(rmsprop_step):
         w, r = (np.asarray(a, dtype=float) for a in rmsprop_step(w.copy(), r.copy(), np.array([w[0], 20 * w[1]]), 0.05))
         p.grad = np.array([p.data[0], 20 * p.data[1]])
         opt.step()
-        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned r to the next step; the defaults are rho=0.9, eps=1e-8)')
+        checks.check_array(w, p.data, f'w after {t} steps on the quadratic (pass the returned r to the next step; the defaults are rho=0.9, eps=1e-8)', label='w after several steps on the quadratic')
 
