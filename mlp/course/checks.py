@@ -66,7 +66,7 @@ class Mistake(AssertionError):
 
     def __init__(self, message: str, hint: str, topic: str | None = None):
         super().__init__(message)
-        self.hint, self.topic = str(hint), topic
+        self.hint, self.topic = str(hint), TOPICS.get(topic, topic)
 
 
 class Hint(str):

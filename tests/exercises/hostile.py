@@ -385,3 +385,92 @@ def expected(student: str) -> tuple[float, str]:
 
 if __name__ == "__main__":  # the size of the corpus
     print(len(CORPUS), file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------------------
+# Across the exercises: honest answers of other types that must keep every point, and attacks on
+# what the tests hand to a student's function or on mlp's own answers, which must gain nothing.
+# exercise -> student -> (what, {question: the points it must lose}, answers)
+ACROSS = {
+    "02-structure": {
+        "count-as-float": ("n_params returns 12.0, a float, for a count", {}, {
+            "q3": "def n_params(sizes):\n"
+                  "    return float(sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])))"}),
+    },
+    "03-loss": {
+        "float32-softmax": ("softmax computed in float32 (and used by the gradient)", {}, {
+            "q1": "def softmax(Z):\n    E = np.exp((Z - Z.max(axis=1, keepdims=True)).astype(np.float32))\n"
+                  "    return E / E.sum(axis=1, keepdims=True)"}),
+        "loss-as-array": ("losses returned as a shape-(1,) or 0-d array", {}, {
+            "q2": "def cross_entropy(Z, y):\n    m = Z.max(axis=1)\n"
+                  "    logsumexp = m + np.log(np.exp(Z - m[:, None]).sum(axis=1))\n"
+                  "    return np.array([np.mean(logsumexp - Z[np.arange(len(y)), y])])",
+            "q5": "def squared_error(A, Y):\n    return np.sum((A - Y) ** 2) / (2 * A.shape[0])\n\n\n"
+                  "def squared_error_grad(A, Y):\n    return (A - Y) / A.shape[0]\n\n\n"
+                  "def mse(A, Y):\n    return np.array(np.mean((A - Y) ** 2))\n\n\n"
+                  "def mse_grad(A, Y):\n    return 2 * (A - Y) / A.size"}),
+        "uses-mlp": ("every answer calls mlp's own softmax and losses",
+                     {"q1": 3, "q2": 2, "q3": 3, "q4": 3, "q5": 3}, {
+            "q1": "import mlp\ndef softmax(Z):\n    return mlp.numerics.softmax(Z)",
+            "q2": "def cross_entropy(Z, y):\n    return float(mlp.SoftmaxCrossEntropy()(Z, y))",
+            "q3": "def cross_entropy_grad(Z, y):\n    return mlp.SoftmaxCrossEntropy().grad(Z, y)",
+            "q4": "def bce_with_logits(z, y):\n    return float(mlp.BCEWithLogits()(z, y))\n\n\n"
+                  "def bce_with_logits_grad(z, y):\n    return mlp.BCEWithLogits().grad(z, y)",
+            "q5": "def squared_error(A, Y):\n    return float(mlp.SquaredError()(A, Y))\n\n\n"
+                  "def squared_error_grad(A, Y):\n    return mlp.SquaredError().grad(A, Y)\n\n\n"
+                  "def mse(A, Y):\n    return float(mlp.MSE()(A, Y))\n\n\n"
+                  "def mse_grad(A, Y):\n    return mlp.MSE().grad(A, Y)"}),
+        "complex-softmax": ("softmax returns complex numbers (the real part is right); the gradient "
+                            "of question 3, which uses it, is complex too", {"q1": 3, "q3": 3}, {
+            "q1": "def softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+                  "    return (E / E.sum(axis=1, keepdims=True)).astype(complex) + 1e-3j"}),
+    },
+    "04-backprop": {
+        "zeroes-grads": ("gd_step zeroes the test's own grads in place and returns params unchanged",
+                         {"q4": 3}, {
+            "q4": "def gd_step(params, grads, lr):\n"
+                  "    for g in grads.values():\n        g[...] = 0.0\n"
+                  "    return {name: p.copy() for name, p in params.items()}\n\n\n"
+                  "E0 = mean_loss(x_lec, y_lec, **lecture)\n"
+                  "lecture_1 = gd_step(lecture, backprop(x_lec, y_lec, **lecture), 0.5)\n"
+                  "E1 = mean_loss(x_lec, y_lec, **lecture_1)"}),
+        "uses-mlp": ("numerical_gradient and backprop call mlp's own (question 4's gd_step is "
+                     "right, and keeps its own hidden half point)", {"q1": 3, "q3": 5, "q4": 2.5}, {
+            "q1": "import mlp\ndef numerical_gradient(f, x, eps=1e-5):\n"
+                  "    return mlp.numerical_gradient(lambda: f(x), x, eps)",
+            "q3": "def backprop(X, Y, W1, b1, W2, b2, activation='sigmoid', output='sigmoid'):\n"
+                  "    net = mlp.MLP([W1.shape[1], W1.shape[0], W2.shape[0]], activation=activation,\n"
+                  "                  output='sigmoid' if output == 'sigmoid' else 'identity')\n"
+                  "    for l, (W, b) in ((1, (W1, b1)), (2, (W2, b2))):\n"
+                  "        net.layer(l).W.data[...], net.layer(l).b.data[...] = W, b\n"
+                  "    loss = mlp.SquaredError() if output == 'sigmoid' else mlp.SoftmaxCrossEntropy()\n"
+                  "    net.loss_and_grads(X, Y, loss)\n"
+                  "    return {'dW1': net.layer(1).W.grad, 'db1': net.layer(1).b.grad,\n"
+                  "            'dW2': net.layer(2).W.grad, 'db2': net.layer(2).b.grad}"}),
+    },
+    "05-optimizers": {
+        "lists-for-tuples": ("the steps return lists [w, v] instead of tuples", {}, {
+            "q1": "def momentum_step(w, v, g, lr, alpha):\n    v = alpha * v + (1 - alpha) * g\n"
+                  "    return [w - lr * v, v]",
+            "q2": "def rmsprop_step(w, r, g, lr, rho=0.9, eps=1e-8):\n    r = rho * r + (1 - rho) * g ** 2\n"
+                  "    return [w - lr * g / (np.sqrt(r) + eps), r]",
+            "q3": "def adam_step(w, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                  "    m = beta1 * m + (1 - beta1) * g\n    v = beta2 * v + (1 - beta2) * g ** 2\n"
+                  "    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)\n"
+                  "    return [w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v]"}),
+        "uses-mlp": ("momentum_step drives mlp.optim.Momentum", {"q1": 3}, {
+            "q1": "import mlp\ndef momentum_step(w, v, g, lr, alpha):\n"
+                  "    p = mlp.Parameter(np.array(w, dtype=float))\n    p.grad = np.array(g, dtype=float)\n"
+                  "    mlp.optim.Momentum([p], lr=lr, alpha=alpha).step()\n"
+                  "    return p.data, alpha * v + (1 - alpha) * g"}),
+    },
+}
+
+
+def build_across(built: Path, folder: Path) -> None:
+    """ACROSS's notebooks into folder/<exercise>/, each exercise with its plain solution beside."""
+    for name, cases in ACROSS.items():
+        sol = built / "dist" / name / "autograder" / f"{name}.ipynb"
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        for student, (_, _, answers) in cases.items():
+            with_answers(sol, answers, folder / name / f"{student}.ipynb")

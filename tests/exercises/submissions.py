@@ -55,3 +55,29 @@ def with_cell(base: Path, source: str, dest: Path, before: str | None = None) ->
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb))
     return dest
+
+
+def catalogue_class(built: Path, folder: Path, names) -> dict:
+    """A class made of the catalogue of real mistakes (catalogue/<exercise>.py): each student's
+    notebook is the solution with one catalogued mistake in each of several questions, the way a
+    student makes mistakes. Returns {exercise: {student: [mistake ids]}}."""
+    out = {}
+    for name in names:
+        mistakes = runpy.run_path(str(Path(__file__).parent / "catalogue" / f"{name}.py"))["MISTAKES"]
+        students: list[dict] = []
+        for m in mistakes:
+            for s in students:                  # the first student who has not answered those questions
+                if not set(s["answers"]) & set(m["answers"]):
+                    break
+            else:
+                s = {"answers": {}, "ids": []}
+                students.append(s)
+            s["answers"].update(m["answers"])
+            s["ids"].append(m["id"])
+        sol = built / "dist" / name / "autograder" / f"{name}.ipynb"
+        out[name] = {}
+        for i, s in enumerate(students):
+            student = f"class-{i:02d}"
+            with_answers(sol, s["answers"], folder / name / f"{student}.ipynb")
+            out[name][student] = s["ids"]
+    return out

@@ -140,6 +140,10 @@ def corpus(request, built, installed, tmp_path_factory):
         if not p.name.startswith("."):
             by_student.setdefault(os.path.splitext(p.name)[0], {})[p.name] = p
     jobs = [(student, "01-xor", files, mode, HOSTILE) for student, files in by_student.items()]
+    hostile.build_across(built, subs)
+    for name, cases in hostile.ACROSS.items():
+        jobs += [((name, student), name, {f"{name}.ipynb": subs / name / f"{student}.ipynb"}, mode, HOSTILE)
+                 for student in cases]
     results = run_all(built, installed, jobs, tmp_path_factory)
     return results, sandbox_processes(str(installed.resolve()), hostile.sleep_marker(token), token)
 
@@ -273,6 +277,15 @@ def test_hostile_submission_scored_as_make_grade_scores_it(corpus, student):
     assert "hidden=True" not in res["_stdout"] and "def test_" not in res["_stdout"]
     for text in hostile.NEVER_SHOWN.get(student, []):
         assert text not in visible(res)
+
+
+@pytest.mark.parametrize("name,student", [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
+def test_honest_variants_and_attacks_as_in_make_grade(corpus, built, name, student):
+    what, lost, _ = hostile.ACROSS[name][student]
+    points = {q["name"]: q["points"] for q in ex._questions_of(name, built)}
+    res = corpus[0][(name, student)]
+    assert res["score"] == pytest.approx(auto_points(built, name) - sum(lost.values())), what
+    assert all(points[q] >= n for q, n in lost.items())
 
 
 def test_several_files_one_graded_others_noted(corpus):

@@ -26,7 +26,7 @@ from exercise_helpers import ROOT, ex
 from grading import sandbox
 from grading.batch import safe_name
 from grading.limits import Limits
-from submissions import WRONG, with_answers, with_cell
+from submissions import WRONG, catalogue_class, with_answers, with_cell
 
 EXS = [n for n in ex.available()
        if not os.environ.get("ONLY_EXERCISES") or n in os.environ["ONLY_EXERCISES"].split(",")]
@@ -114,8 +114,12 @@ def clean(built, tmp_path_factory):
     clean_submissions(built, subs)
     if "07-digits" in EXS:
         hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", subs / "07-digits")
+    CLASS.update(catalogue_class(built, subs, EXS))
     summary = ex.grade(subs, grades, jobs=2, limits=CLEAN, build_dir=built, progress=False)
     return subs, grades, summary
+
+
+CLASS: dict = {}     # exercise -> class student -> the catalogued mistakes in their notebook
 
 
 def with_work(sol: Path, dest: Path) -> Path:
@@ -144,6 +148,7 @@ def mixed(request, built, clean, tmp_path_factory):
     ctx = {"repo": ROOT, "submissions": subs, "grades": grades, "token": token, "secret": SECRET,
            "venv_site": Path(sysconfig.get_paths()["purelib"]), "port": listener.getsockname()[1]}
     hostile.build(sol, built / "student" / "01-xor" / "01-xor.ipynb", subs / "01-xor", ctx)
+    hostile.build_across(built, subs)
     (subs / "not-an-exercise").mkdir()
     submitted_before = tree_digest(subs)
     repo_skip = {str(ROOT / d) for d in ("_build", ".venv", ".git")}
@@ -297,6 +302,22 @@ def test_hostile_submission(mixed, student):
         assert note in row["01-xor:notes"] + res["output"], (what, row["01-xor:notes"], res["output"])
     for text in hostile.NEVER_SHOWN.get(student, []):
         assert text not in visible(res), f"{student}: {text!r} reached what the student sees"
+
+
+@pytest.mark.parametrize("name,student", [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
+def test_honest_variants_keep_every_point_and_attacks_gain_none(mixed, built, name, student):
+    """A list for a tuple, float32, a loss as an array, 12.0 for a count: the plain solution's
+    points. Zeroing the test's own arrays, complex numbers or calling mlp's own answers: nothing."""
+    what, lost, _ = hostile.ACROSS[name][student]
+    points = {q["name"]: q["points"] for q in ex._questions_of(name, built)}
+    res = result(mixed["grades"], name, student)
+    assert res["extra_data"]["status"] == "graded", res["extra_data"]
+    assert res["score"] == pytest.approx(auto_points(built, name) - sum(lost.values())), \
+        (mixed["mode"], what, json.dumps(res["tests"], indent=1)[:3000])
+    for q, n in lost.items():
+        assert next(t for t in res["tests"] if t["name"] == q)["score"] == pytest.approx(points[q] - n), (what, q)
+    if student == "uses-mlp":
+        assert "is not available here" in visible(res), visible(res)[:2000]
 
 
 def test_sandbox_mode_is_the_one_asked_for(mixed):
@@ -494,3 +515,138 @@ def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeyp
     monkeypatch.undo()
     again = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built, progress=False)
     assert again["graded_now"] == 1 and again.get("graded") == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# a term: roster, hand scores, exports, the class report
+ROSTER = [("Sol Ution", "s001", "solution@uni.edu"),      # matched by the email's local part
+          ("Wrong", "s002", "w2@uni.edu"),                 # by the name
+          ("Stub Student", "stub", "stub.student@uni.edu"),  # by the id
+          ("Never Submitted", "s004", "never@uni.edu")]
+
+
+@pytest.fixture(scope="module")
+def term(clean, built, tmp_path_factory):
+    base = tmp_path_factory.mktemp("term")
+    grades = base / "grades"
+    shutil.copytree(clean[1], grades)
+    roster = base / "roster.csv"
+    roster.write_text("name,id,email\n" + "".join(f"{n},{i},{e}\n" for n, i, e in ROSTER))
+    first = ex.grade(clean[0], grades, jobs=2, limits=CLEAN, build_dir=built, progress=False, roster=roster)
+    template = list(csv.DictReader(open(grades / "hand-scores-template.csv")))
+    hand = base / "hand-scores.csv"
+    with open(hand, "w", newline="") as f:
+        writer = csv.DictWriter(f, template[0].keys())
+        writer.writeheader()
+        for row in template:
+            if row["student"] == "s001":       # Sol Ution gets every hand-graded point
+                writer.writerow({**row, "points": row["max_points"], "comment": "good"})
+    second = ex.grade(clean[0], grades, jobs=2, limits=CLEAN, build_dir=built, progress=False,
+                      roster=roster, hand=hand)
+    return {"grades": grades, "roster": roster, "hand": hand, "template": template,
+            "runs": (first, second), "base": base}
+
+
+def test_a_rerun_with_a_roster_grades_nothing_again(term):
+    assert term["runs"][0]["graded_now"] == 0 and term["runs"][1]["graded_now"] == 0
+
+
+def test_gradebook_has_points_possible_missing_and_roster_columns(term, built):
+    lines = list(csv.DictReader(open(term["grades"] / "grades.csv")))
+    top = lines[0]
+    assert top["student"] == "(points possible)"
+    for name in EXS:
+        assert float(top[f"{name}:total"]) == sum(q["points"] for q in ex._questions_of(name, built))
+    table = {r["student"]: r for r in lines[1:]}
+    never = table["Never Submitted"]
+    assert all(never[f"{n}:status"] == "missing" for n in EXS) and never["total"] == "0"
+    assert table["Sol Ution"]["id"] == "s001" and table["Stub Student"]["email"] == "stub.student@uni.edu"
+    assert table["Wrong"]["id"] == "s002"
+    assert "class-00" in table and table["class-00"]["id"] == "", "a file that matches nobody keeps its row"
+
+
+def test_hand_scores_are_merged_into_the_totals(term, built):
+    table = rows(term["grades"])
+    for name in EXS:
+        manual = [q for q in ex._questions_of(name, built) if q["manual"]]
+        for q in manual:
+            assert table["Sol Ution"][f"{name}:{q['name']} (manual)"] == f"{q['points']:g}"
+        total = sum(q["points"] for q in ex._questions_of(name, built))
+        assert float(table["Sol Ution"][f"{name}:total"]) == total, "automatic and hand points together"
+    merged = list(csv.DictReader(open(term["grades"] / "hand-scores-template.csv")))
+    assert any(r["student"] == "s001" and r["points"] for r in merged), "the next template carries them"
+
+
+def test_a_bad_hand_score_file_stops_with_the_row(term, clean, built):
+    bad = term["base"] / "bad-hand.csv"
+    row = next(r for r in term["template"] if r["student"] == "s002")
+    bad.write_text("student,exercise,question,points\n"
+                   f"s002,{row['exercise']},{row['question']},{float(row['max_points']) + 5}\n"
+                   f"nobody,{row['exercise']},{row['question']},1\n")
+    with pytest.raises(SystemExit) as info:
+        ex.grade(clean[0], term["grades"], jobs=2, limits=CLEAN, build_dir=built, progress=False,
+                 roster=term["roster"], hand=bad)
+    message = str(info.value)
+    assert "row 2" in message and "outside 0 to" in message and "row 3" in message and "'nobody'" in message
+
+
+def test_canvas_export_matches_the_gradebook_import_layout(term, built):
+    """Canvas: Student, ID, SIS User ID, SIS Login ID, Section, then one column per assignment,
+    and a Points Possible row; students are matched by SIS User ID / SIS Login ID."""
+    from grading import gradebook
+    lines = list(csv.reader(open(term["grades"] / "canvas.csv")))
+    assert lines[0] == gradebook.CANVAS_HEADER + [f"Exercise {n}" for n in EXS]
+    assert lines[1][0] == "Points Possible" and lines[1][1:5] == ["", "", "", ""]
+    assert [float(x) for x in lines[1][5:]] == [sum(q["points"] for q in ex._questions_of(n, built)) for n in EXS]
+    body = {r[0]: r for r in lines[2:]}
+    assert set(body) == {n for n, _, _ in ROSTER}, "only students on the roster (Canvas matches those)"
+    sol = body["Sol Ution"]
+    assert sol[2:4] == ["s001", "solution@uni.edu"]
+    assert [float(x) for x in sol[5:]] == [sum(q["points"] for q in ex._questions_of(n, built)) for n in EXS]
+    assert all(float(x) == 0 for x in body["Never Submitted"][5:])
+
+
+def test_moodle_export_matches_its_grade_export_layout(term):
+    from grading import gradebook
+    lines = list(csv.reader(open(term["grades"] / "moodle.csv")))
+    assert lines[0] == gradebook.MOODLE_HEADER + [f"Exercise {n}" for n in EXS]
+    body = {(r[0], r[1]): r for r in lines[1:]}
+    assert ("Sol", "Ution") in body and ("Never", "Submitted") in body and ("Wrong", "") in body
+    assert body[("Sol", "Ution")][2:4] == ["s001", "solution@uni.edu"]
+    assert all(float(x) >= 0 for r in body.values() for x in r[4:])
+
+
+def test_notes_name_skipped_cells_and_timeouts(mixed):
+    table = rows(mixed["grades"])
+    assert "TimeoutError" in table["loops"]["01-xor:notes"], table["loops"]["01-xor:notes"]
+    assert "skipped" in table["loops-no-alarm"]["01-xor:notes"]
+    assert "skipped" in table["os-exit"]["01-xor:notes"]
+
+
+def test_the_class_report(clean, built):
+    """The catalogue of real mistakes graded as a class: the report counts what the checks
+    recognised, links where each is taught, and needs no network."""
+    text = (clean[1] / "report.html").read_text()
+    assert "<script" not in text and 'src="http' not in text and "@import" not in text
+    assert "<html lang=\"en\">" in text and "<main>" in text
+    sections = text.split("<section>")[1:]
+    assert len(sections) == len(EXS)
+    site = ex.colab_cell.site_url().rstrip("/")
+    for name, section in zip(EXS, sections):
+        auto = [q for q in ex._questions_of(name, built) if not q["manual"]]
+        assert section.count("<svg") == len(auto), f"{name}: a histogram per question"
+        assert section.count('role="img"') == len(auto) and "aria-label=" in section
+        table = section.split("Most frequent mistakes", 1)[1].split("</table>", 1)[0]
+        counted = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(\d+)</td><td>(\d+)%</td><td>(.*?)</td></tr>", table)
+        assert len(counted) >= min(5, len(CLASS[name])), f"{name}: {len(counted)} mistakes listed"
+        graded = sum(1 for p in (clean[1] / "results" / name).glob("*.json")
+                     if json.loads(p.read_text())["extra_data"]["status"] == "graded")
+        facts = [json.loads(p.read_text()) for p in (clean[1] / "logs" / name).glob("*.facts.json")]
+        for hint, _, n, share, where in counted:
+            import html as _html
+            seen = sum(1 for f in facts if any((c.get("diagnosis") or {}).get("hint") == _html.unescape(hint)
+                                               for c in f.get("cases", [])))
+            assert int(n) == seen and int(share) == round(100 * seen / graded), (name, hint)
+            if where != "—":
+                assert f'href="{site}/' in where and "#" in where, where
+    assert "too good" in text, "exercise 7's pasted weights are flagged"
