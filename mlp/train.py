@@ -57,19 +57,26 @@ class History:
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
     def __repr__(self) -> str:
+        """The numbers of the epoch whose weights the network holds: the last epoch, or, after early
+        stopping, the best epoch, whose weights fit restored (e.g. 'restored from epoch 100: ...')."""
         if not self.epoch:
             return "History(empty)"
-        parts = [f"epochs={self.epoch[-1]}", f"train_loss={self.train_loss[-1]:.4g}"]
+        restored = self.stopped_early and self.best_epoch is not None
+        i = self.epoch.index(self.best_epoch) if restored and self.best_epoch in self.epoch else -1
+        parts = [f"epochs={self.epoch[-1]}"]
+        if restored:
+            parts.append(f"stopped early; restored from epoch {self.best_epoch}: "
+                         f"train_loss={self.train_loss[i]:.4g}")
+        else:
+            parts.append(f"train_loss={self.train_loss[i]:.4g}")
         if self.val_loss:
-            parts.append(f"val_loss={self.val_loss[-1]:.4g}")
-        if self.train_acc and self.train_acc[-1] is not None:
-            parts.append(f"train_acc={self.train_acc[-1]:.3f}")
-        if self.val_acc and self.val_acc[-1] is not None:
-            parts.append(f"val_acc={self.val_acc[-1]:.3f}")
-        if self.best_epoch is not None:
+            parts.append(f"val_loss={self.val_loss[i]:.4g}")
+        if self.train_acc and self.train_acc[i] is not None:
+            parts.append(f"train_acc={self.train_acc[i]:.3f}")
+        if self.val_acc and self.val_acc[i] is not None:
+            parts.append(f"val_acc={self.val_acc[i]:.3f}")
+        if self.best_epoch is not None and not restored:
             parts.append(f"best_epoch={self.best_epoch}")
-        if self.stopped_early:
-            parts.append("stopped_early=True")
         parts.append(f"time={self.time[-1]:.2f}s")
         return "History(" + ", ".join(parts) + ")"
 

@@ -6,6 +6,21 @@ W[k, j]), terms are defined where a chapter first uses them, and a lecture is na
 meant. The chapters may quote a slide's own letters, but only inside the boxes made for that:
 admonitions titled "Notation in the slides" or "Slip ...". notation.md keeps a dictionary with a
 column for each lecture deck.
+
+One meaning per letter (the promise at the top of notation.md), checked in the maths of every
+chapter and of notation.md's own text (the deck dictionary and the slip list quote the decks; so
+does the appendix of corrected slides, which is not checked here):
+
+- a loss is C for a batch (the mean) and E for one example; J, L, calligraphic L, ell, H and R_N
+  are not losses in the book's own words, and L is only the number of layers;
+- alpha is the momentum constant (chapter 5) and eta the learning rate, everywhere;
+- delta^(l) = dE/dz^(l) is the error of one example (the batch's rows are Delta = dC/dZ);
+- phi and Phi are feature maps, never weights (deck 003's theta, psi and phi weights are quoted
+  in notation boxes only), and theta is the vector of all parameters;
+- chapter 2: h is a hidden unit, never the function being approximated;
+- chapter 3 (and everywhere): the output minus the target is y-hat - y, never z - y;
+- chapter 6: the model's output is y-hat (f is an activation), its readout weights w (a is an
+  activation, b a bias), and the number of training samples N (n_l counts units).
 """
 from __future__ import annotations
 
@@ -147,18 +162,40 @@ def test_the_patterns_catch_what_they_guard():
 DECKS = ["Zuluaga", "Eum", "deck 003", "deck 004"]
 
 
+def dictionary_tables() -> list[list[str]]:
+    """The lines of every table whose header starts with | quantity | (two decks per table, so
+    that each fits the page's text column)."""
+    lines = NOTATION.splitlines()
+    tables, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("| quantity |"):
+            j = i
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            tables.append(lines[i:j])
+            i = j
+        i += 1
+    return tables
+
+
 def dictionary() -> dict[str, dict[str, str]]:
-    """{quantity: {column: entry}} from the table whose header starts with | quantity |."""
-    lines = [ln for ln in NOTATION.splitlines() if ln.startswith("|")]
-    start = next(i for i, ln in enumerate(lines) if ln.startswith("| quantity |"))
-    header = [h.strip() for h in lines[start].strip("|").split("|")]
-    rows = {}
-    for ln in lines[start + 2:]:
-        cells = [c.strip() for c in ln.strip("|").split("|")]
-        if len(cells) != len(header):
-            break
-        rows[cells[0]] = dict(zip(header, cells))
+    """{quantity: {column: entry}}, merged over the dictionary's tables."""
+    rows: dict[str, dict[str, str]] = {}
+    for table in dictionary_tables():
+        header = [h.strip() for h in table[0].strip("|").split("|")]
+        for ln in table[2:]:
+            cells = [c.strip() for c in ln.strip("|").split("|")]
+            assert len(cells) == len(header), f"notation.md: a row with {len(cells)} cells: {ln[:60]}"
+            rows.setdefault(cells[0], {}).update(zip(header, cells))
     return rows
+
+
+def test_the_dictionary_fits_the_text_column():
+    """The page's column is 688 px wide: each table holds the book and at most two decks."""
+    tables = dictionary_tables()
+    assert len(tables) >= 2
+    for table in tables:
+        assert table[0].count("|") - 1 <= 4, f"notation.md: a dictionary table too wide: {table[0]}"
 
 
 def test_notation_has_a_dictionary_with_a_column_per_deck():
@@ -187,6 +224,138 @@ def test_the_dictionary_records_the_known_conflicts():
     assert "$a_i$" in rows["pre-activation"]["Zuluaga"]           # after Bishop
     assert "$z_k$" in rows["network output"]["Zuluaga"]
     assert "$t$" in rows["target"]["Eum"]
+    assert "source first" in rows["weights"]["deck 004"]        # the nonlinear-separation slide
+    assert "$J$" in rows["loss"]["Zuluaga"] and "$\\alpha$" in rows["learning rate"]["Zuluaga"]
+
+
+# ----------------------------------------------------------------------------------------------
+# one meaning per letter
+
+PAGES = {p.stem: p for p in CHAPTERS}
+OWN_NOTATION = NOTATION.split("## The four lecture decks")[0]     # before the deck dictionary
+
+
+def page_text(stem: str) -> str:
+    """The book's own words on a page: a chapter's markdown without the slide-quoting boxes, or
+    notation.md up to its deck dictionary."""
+    if stem == "notation":
+        return OWN_NOTATION
+    return "\n".join(book_text(t) for t in _cells(PAGES[stem], "markdown"))
+
+
+def maths(text: str) -> list[str]:
+    """The maths of a markdown text: display blocks $$...$$ and inline $...$ (which may span lines)."""
+    display = re.findall(r"\$\$.*?\$\$", text, re.S)
+    rest = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    return display + rest.split("$")[1::2]
+
+
+LETTER_PAGES = [*PAGES, "notation"]
+
+# a loss written with a letter other than C (batch) and E (one example)
+LOSS_LETTERS = {
+    "J": r"(?<![\w\\])J(?![\w])",
+    "L as a loss": (r"\\(partial|nabla)\s*L(?![\w])|(?<![\w\\{(^])L\s*\(|(?<![\w\\{(^])L\s*=(?!\s*\d)"
+                    r"|\\frac\{d\s*L"),
+    "calligraphic L": r"\\mathcal\s*\{?\s*L",
+    "ell": r"\\ell(?![\w])",
+    "H": r"(?<![\w\\])H\s*[(=]|\\partial\s*H(?![\w])",
+    "R_N": r"R_N",
+}
+ALPHA = r"\\alpha(?![\w])"
+ALPHA_AS_LEARNING_RATE = r"\\alpha\s*(\\nabla|\\frac\s*\{\s*\\partial|\\partial)"
+DELTA_OF_C = r"\\delta[^=$]{0,30}=\s*\\partial\s*C"
+PHI_THETA_PSI_AS_WEIGHTS = r"\\phi_\{?\d|\\phi_\{1\.\.|\\phi'|\\theta_|\\psi"
+OUTPUT_AS_Z = r"(?<![\w\\])z\s*-\s*y(?![\w])"
+CH2_H_AS_FUNCTION = r"(?<![\w\\])h\s*\(\s*x"
+CH6_LETTERS = {
+    "f(x) for the model's output": r"(?<![\w\\])f\s*\(\s*x\s*\)\s*=",
+    "a for the readout weights": r"\\Phi\s*\\?\s*a(?![\w])|\\\|\s*a\s*\\\||\\lVert\s*a|(?<![\w\\])a\s*=\s*\\Phi|(?<![\w\\])a_\{?\\min",
+    "b for a weight vector": r"(?<![\w\\])b\s*=\s*0",
+    "n for the sample count": r"(?<![\w\\{])n(?![\w])",
+}
+
+
+def letter_breaks(pattern: str, text: str) -> list[str]:
+    return [m for m in maths(text) if re.search(pattern, m)]
+
+
+@pytest.mark.parametrize("stem", LETTER_PAGES)
+def test_a_loss_is_C_for_a_batch_and_E_for_one_example(stem):
+    text = page_text(stem)
+    for name, pattern in LOSS_LETTERS.items():
+        found = letter_breaks(pattern, text)
+        assert found == [], (f"{stem}: a loss written {name}: {found[:3]}; the book writes C for the "
+                             "batch mean and E for one example (L is the number of layers)")
+
+
+@pytest.mark.parametrize("stem", LETTER_PAGES)
+def test_alpha_is_the_momentum_constant_and_eta_the_learning_rate(stem):
+    text = page_text(stem)
+    assert letter_breaks(ALPHA_AS_LEARNING_RATE, text) == [], f"{stem}: alpha used as a learning rate (eta)"
+    assert not re.search(r"learning rate[^.$]{0,20}\$\\alpha|\$\\alpha\$[^|.]{0,5}\(learning rate", text), (
+        f"{stem}: alpha called a learning rate")
+    if stem not in ("05-optimizers", "notation"):
+        found = letter_breaks(ALPHA, text)
+        assert found == [], (f"{stem}: alpha outside the momentum of chapter 5: {found[:3]}; give this "
+                             "quantity another letter")
+
+
+@pytest.mark.parametrize("stem", LETTER_PAGES)
+def test_delta_is_the_error_of_one_example(stem):
+    found = letter_breaks(DELTA_OF_C, page_text(stem))
+    assert found == [], f"{stem}: delta defined from C {found}; delta^(l) = dE/dz^(l), Delta = dC/dZ"
+
+
+@pytest.mark.parametrize("stem", LETTER_PAGES)
+def test_phi_is_a_feature_map_and_never_weights(stem):
+    found = letter_breaks(PHI_THETA_PSI_AS_WEIGHTS, page_text(stem))
+    assert found == [], (f"{stem}: deck 003's theta/psi/phi weights in the book's own words {found[:3]}; "
+                         "phi is a feature map, theta all parameters: write w, b and nu")
+
+
+@pytest.mark.parametrize("stem", LETTER_PAGES)
+def test_the_output_minus_the_target_is_y_hat_minus_y(stem):
+    found = letter_breaks(OUTPUT_AS_Z, page_text(stem))
+    assert found == [], f"{stem}: {found} writes z for the output; the output is y-hat"
+
+
+def test_chapter_2_h_is_a_hidden_unit_not_the_target_function():
+    text = page_text("02-structure")
+    assert letter_breaks(CH2_H_AS_FUNCTION, text) == []
+    assert not re.search(r"function \$h\$", text), "chapter 2 calls the approximated function h"
+
+
+@pytest.mark.parametrize("name", CH6_LETTERS)
+def test_chapter_6_letters(name):
+    found = letter_breaks(CH6_LETTERS[name], page_text("06-double-descent"))
+    assert found == [], f"06-double-descent: {name}: {found[:3]}"
+
+
+def test_the_letter_patterns_catch_what_they_guard():
+    text = (r"Take $L = z_1 z_2$, so $\partial L/\partial z_1 = z_2$; $J = \frac1N \sum L(\hat y_n, y_n)$;"
+            r" $\mathcal L = (y - \bar y)^2$; the hinge $\ell(y, z)$; $\partial H/\partial z$; $R_N(\theta)$;"
+            r" $w \leftarrow w - \alpha \nabla J$; $\delta^{(l)} = \partial C / \partial z^{(l)}$;"
+            r" $\hat y = \phi_0 + \phi_1 h_1$ with $\theta_{i0}$; residuals $z - y = (1, 0)$")
+    for name, pattern in LOSS_LETTERS.items():
+        assert letter_breaks(pattern, text), name
+    for pattern in (ALPHA_AS_LEARNING_RATE, DELTA_OF_C, PHI_THETA_PSI_AS_WEIGHTS, OUTPUT_AS_Z):
+        assert letter_breaks(pattern, text), pattern
+    fine = (r"The input is layer 0 and $L$ counts layers, $L = 2$; $\delta^{(L)} = f'(z^{(L)}) \odot"
+            r" \nabla_{a} E$ with $E = \tfrac12 \lVert \hat y - y \rVert^2$ and $C = \frac1N \sum_n E_n$;"
+            r" $\delta^{(l)} = \partial E / \partial z^{(l)}$; features $\phi_i(x)$, $\Phi(x)$;"
+            r" $\mathbf v \leftarrow \alpha \mathbf v + (1 - \alpha) \nabla C$; $\partial C/\partial z = \hat y - y$")
+    for name, pattern in LOSS_LETTERS.items():
+        assert letter_breaks(pattern, fine) == [], name
+    for pattern in (ALPHA_AS_LEARNING_RATE, DELTA_OF_C, PHI_THETA_PSI_AS_WEIGHTS, OUTPUT_AS_Z):
+        assert letter_breaks(pattern, fine) == [], pattern
+    assert maths("a $x$ b $$y = 1$$ c $z\nw$") == ["$$y = 1$$", "x", "z\nw"]
+    assert letter_breaks(CH2_H_AS_FUNCTION, r"$|F(x) - h(x)|$") and not letter_breaks(
+        CH2_H_AS_FUNCTION, r"$h_i = a^{(1)}_i$ and $\sigma'(z) = h(1 - h)$")
+    six = r"$f(x) = \phi(x)^\top a$, from $b = 0$, $p = n$, $\|a\|$"
+    assert all(letter_breaks(p, six) for p in CH6_LETTERS.values())
+    assert not any(letter_breaks(p, r"$\hat y(x) = \mathbf w^\top \phi(x)$, $p = N$, $n_l$")
+                   for p in CH6_LETTERS.values())
 
 
 # ----------------------------------------------------------------------------------------------

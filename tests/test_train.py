@@ -52,6 +52,31 @@ def test_fit_records_every_epoch_and_learns(rng):
     assert repr(History()) == "History(empty)"
 
 
+def test_repr_shows_the_epoch_whose_weights_were_kept():
+    """After early stopping the network holds the best epoch's weights, and repr says so, with that
+    epoch's numbers (not those of the last epoch, which were thrown away)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + 0.8 * rng.normal(size=60) > 0).astype(int)
+    Xv = rng.normal(size=(60, 2))
+    yv = (Xv[:, 0] + 0.8 * rng.normal(size=60) > 0).astype(int)
+    net = mlp.MLP([2, 32, 1], activation="relu", rng=0)
+    loss = mlp.losses.BCEWithLogits()
+    hist = fit(net, loss, mlp.optim.Adam(net.parameters(), lr=0.05), X, y, epochs=200,
+               validation=(Xv, yv), early_stopping=10, rng=0)
+    best = hist.best_epoch
+    assert hist.stopped_early and best < hist.epoch[-1]
+    assert hist.val_acc[best] != hist.val_acc[-1]            # the case where it matters
+    kept = mlp.losses.accuracy(loss, net.predict(Xv), yv)     # the restored weights, measured
+    text = repr(hist)
+    assert f"restored from epoch {best}: " in text and f"epochs={hist.epoch[-1]}" in text
+    assert f"val_acc={kept:.3f}" in text and f"val_acc={hist.val_acc[-1]:.3f}" not in text
+    assert f"val_loss={loss(net.predict(Xv), yv):.4g}" in text
+    # without early stopping the last epoch's weights are kept, and repr shows the last epoch
+    hist = fit(net, loss, mlp.optim.SGD(net.parameters(), lr=0.01), X, y, epochs=3, validation=(Xv, yv))
+    assert "restored" not in repr(hist) and f"val_acc={hist.val_acc[-1]:.3f}" in repr(hist)
+
+
 def test_full_batch_fit_equals_hand_written_gradient_descent(rng):
     X, y = _blobs(rng, 12)
     a = mlp.MLP([2, 3, 1], activation="tanh", rng=0)
