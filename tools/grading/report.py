@@ -19,6 +19,15 @@ import re
 
 TOO_GOOD = 99.5       # % of the held-out digits: trained on them at home, most likely
 ACCURACY = re.compile(r"held-out accuracy ([\d.]+)%")
+NOT_ANSWERED = "not answered yet"      # mlp.checks' words for a stub: not a mistake
+
+
+def section_name(topic: str) -> str:
+    """'chapters/04-backprop.html#gradient-checking-as-a-habit' -> '04-backprop: gradient checking
+    as a habit'."""
+    page, _, anchor = topic.partition("#")
+    page = page.rsplit("/", 1)[-1].removesuffix(".html")
+    return f"{page}: {anchor.replace('-', ' ')}" if anchor else page
 
 
 def _histogram(values: list[float], maximum: float, title: str) -> str:
@@ -59,7 +68,9 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
              "h1,h2,h3{line-height:1.2}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}",
              "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}",
              "th{background:#e8eef5}.figures{display:flex;flex-wrap:wrap;gap:0.5rem}",
-             ".flag{color:#8a1c00;font-weight:bold}a{color:#0b4f8a}",
+             ".flag{color:#8a1c00;font-weight:bold}a{color:#0b4f8a}svg{background:#fff}",
+             "@media (prefers-color-scheme: dark){body{color:#e8e8e8;background:#151515}"
+             "th{background:#2a3440}a{color:#8cc4ff}.flag{color:#ff9d7a}}",
              "</style></head><body><main>", "<h1>Class report</h1>"]
     by_exercise = collections.defaultdict(list)
     for t in tasks:
@@ -81,13 +92,17 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                 figures.append(_histogram(scores, q["points"], f"{name} {q['name']} (of {q['points']:g})"))
         if figures:
             parts.append("<h3>Scores per question</h3><div class=\"figures\">" + "".join(figures) + "</div>")
-        mistakes = collections.Counter()
+        mistakes, unanswered = collections.Counter(), collections.Counter()
         topics, questions = {}, collections.defaultdict(set)
         for t in graded:
             seen = set()
             for case in t["facts"].get("cases", []):
                 d = case.get("diagnosis")
-                if d and d.get("hint") and d["hint"] not in seen:
+                if d and NOT_ANSWERED in (d.get("hint") or ""):
+                    if case["question"] not in seen:
+                        seen.add(case["question"])
+                        unanswered[case["question"]] += 1
+                elif d and d.get("hint") and d["hint"] not in seen:
                     seen.add(d["hint"])
                     mistakes[d["hint"]] += 1
                     topics[d["hint"]] = d.get("topic")
@@ -99,13 +114,16 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                          "<th scope=\"col\">where it is taught</th></tr></thead><tbody>")
             for hint, n in mistakes.most_common(15):
                 topic = topics.get(hint)
-                where = (f'<a href="{e(site_url.rstrip("/") + "/" + topic.lstrip("/"))}">{e(topic)}</a>'
-                         if topic and site_url else e(topic or "—"))
+                where = (f'<a href="{e(site_url.rstrip("/") + "/" + topic.lstrip("/"))}">{e(section_name(topic))}</a>'
+                         if topic and site_url else e(section_name(topic) if topic else "—"))
                 parts.append(f"<tr><td>{e(hint)}</td><td>{e(', '.join(sorted(questions[hint])))}</td>"
                              f"<td>{n}</td><td>{100 * n / len(graded):.0f}%</td><td>{where}</td></tr>")
             parts.append("</tbody></table>")
         else:
             parts.append("<p>No recognised mistake.</p>")
+        if unanswered:
+            parts.append("<p>Not answered: " + ", ".join(f"{e(q)} by {n}" for q, n in sorted(unanswered.items()))
+                         + " submission(s) (not counted as mistakes).</p>")
         trouble = []
         for t in group:
             extra = t["result"].get("extra_data", {})
