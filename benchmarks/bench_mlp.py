@@ -289,6 +289,7 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
     for other in ("torch", "sklearn"):
         if other in med:
             res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
+            res["ratios"][f"best mlp/{other}"] = best["mlp"] / best[other]
     return res
 
 
@@ -334,10 +335,12 @@ def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 3
     if torch is not None:
         res["torch_build"] = torch_build(torch)
     med = {k: v["median"] for k, v in res["us_per_step"].items()}
+    best = {k: v["min"] for k, v in res["us_per_step"].items()}
     res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"], "mlp/numpy": med["mlp"] / med["numpy"]}
     for other in ("torch", "sklearn"):
         if other in med:
             res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
+            res["ratios"][f"best mlp/{other}"] = best["mlp"] / best[other]
     return res
 
 
