@@ -137,7 +137,15 @@ sandbox:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap > /dev/null) \
 	    || echo "bubblewrap is not installed (Debian package 'bubblewrap'): grading will use its fallback sandbox"; }
 
-bench: install-test
+# The bench extra (PyTorch for the comparisons, line_profiler) goes on top of the locked test
+# environment, outside the lock. PyPI's torch for Linux is a CUDA build of several GB; to get the
+# CPU build (about 190 MB) install it first:
+#   .venv/bin/python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+$(VENV)/.bench-installed: $(VENV)/.test-installed pyproject.toml
+	$(PY) -m pip install -q -e ".[bench]"
+	touch $@
+
+bench: install-test $(VENV)/.bench-installed
 	$(PY) benchmarks/run.py
 
 serve:

@@ -14,18 +14,25 @@ Every implementation is measured against two references, interleaved in the same
   Python structure around them (`_numpy_epoch`): the least work any numpy implementation does
   besides the products. mlp / numpy is mlp's own overhead; numpy / floor is numpy's.
 
-PyTorch and scikit-learn are optional: each comparison is skipped, with a note, when the
-package is not installed. PyTorch gets the same number of threads as numpy's BLAS.
+PyTorch and scikit-learn are optional (the `bench` extra installs PyTorch): each comparison is
+skipped, with a note, when the package is not installed. PyTorch gets the same number of threads
+as numpy's BLAS, and every timed call starts after a pause (common.SETTLE_S) so that no library
+runs while another one's idle threads still spin. `profile` shows where mlp's epoch spends its
+time, line by line (line_profiler, also in the `bench` extra).
 """
 from __future__ import annotations
 
 import contextlib
+import linecache
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 
 import mlp
-from common import baseline_mlp, interleaved, numpy_blas_threads, optional, summary
+from common import (SETTLE_S, baseline_mlp, interleaved, numpy_blas, numpy_blas_threads, optional,
+                    summary)
 
 BIG_SIZES = [784, 256, 128, 10]
 SMALL_SIZES = [2, 16, 1]
@@ -198,6 +205,17 @@ def _torch_epoch(torch, X, y, sizes, hidden, batch_size, lr, threads, binary=Fal
     return epoch
 
 
+def torch_build(torch) -> dict:
+    """What PyTorch computes with: its version, threads, the CPU kernels it dispatches to and its
+    BLAS (linked into torch, so threadpoolctl does not list it)."""
+    show = torch.__config__.show()
+    mkl = re.search(r"Math Kernel Library Version ([\d.]+)", show)
+    blas = f"MKL {mkl.group(1)}" if mkl else re.search(r"BLAS_INFO=(\w+)", show)
+    return {"version": torch.__version__, "threads": torch.get_num_threads(),
+            "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "blas": blas if isinstance(blas, str) else (blas.group(1) if blas else "unknown")}
+
+
 def _sklearn_epoch(neural_network, X, y, hidden_sizes, activation, batch_size, lr, classes):
     clf = neural_network.MLPClassifier(
         hidden_layer_sizes=hidden_sizes, activation=activation, solver="sgd", batch_size=batch_size,
@@ -208,12 +226,15 @@ def _sklearn_epoch(neural_network, X, y, hidden_sizes, activation, batch_size, l
 
 
 def _optional_extras(enabled=True):
-    torch = optional("torch") if enabled else None
-    sk = optional("sklearn.neural_network") if enabled else None
+    """(torch, sklearn.neural_network, notes): enabled is True (both), False (neither) or a tuple
+    of the names to compare with, e.g. ("torch",)."""
+    wanted = {"torch", "sklearn"} if enabled is True else set(enabled or ())
+    torch = optional("torch") if "torch" in wanted else None
+    sk = optional("sklearn.neural_network") if "sklearn" in wanted else None
     notes = {}
-    if enabled and torch is None:
+    if "torch" in wanted and torch is None:
         notes["torch"] = "PyTorch not installed: comparison skipped (pip install torch)"
-    if enabled and sk is None:
+    if "sklearn" in wanted and sk is None:
         notes["sklearn"] = "scikit-learn not installed: comparison skipped (pip install scikit-learn)"
     return torch, sk, notes
 
@@ -223,10 +244,12 @@ def _summaries(times: dict, scale: float, clock: str, skip=()) -> dict:
 
 
 def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: int | None = None,
-            clock: str = "wall", extras: bool = True) -> dict:
+            clock: str = "wall", extras: bool | tuple = True) -> dict:
     """784-256-128-10 ReLU, softmax cross-entropy, batch 128, float32, plain SGD: ms per epoch.
 
-    threads limits numpy's BLAS (None: as found); clock is "wall" or "cpu" (see interleaved).
+    threads limits numpy's BLAS (None: as found), and torch gets as many; clock is "wall" or
+    "cpu" (see interleaved); extras: compare with torch and scikit-learn (True), neither, or
+    the ones named, e.g. ("torch",).
     """
     X, y = _big_data(n, np.float32)
     net = mlp.MLP(BIG_SIZES, activation="relu", rng=0, dtype=np.float32)
@@ -243,7 +266,7 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
             fns["torch"] = _torch_epoch(torch, X, y, BIG_SIZES, "relu", batch_size, 0.01, used)
         if sk is not None:
             fns["sklearn"] = _sklearn_epoch(sk, X, y, (256, 128), "relu", batch_size, 0.01, np.arange(10))
-        times = interleaved(fns, repeats)
+        times = interleaved(fns, repeats, settle=SETTLE_S if torch or sk else 0.0)
     # fit(epochs=1) evaluates all of X before and after its epoch
     times["floor_fit"] = {c: [a + 2 * b for a, b in zip(times["floor"][c], times["floor_eval"][c])]
                           for c in ("wall", "cpu")}
@@ -255,7 +278,10 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
         "clock": clock,
         "ms_per_epoch": _summaries(times, 1e3, clock, skip=("floor_eval",)),
         "notes": notes,
+        "numpy_blas": {k: v for k, v in (numpy_blas() or {}).items() if k != "filepath"},
     }
+    if torch is not None:
+        res["torch_build"] = torch_build(torch)
     if clock != "wall":
         res["wall_ms_per_epoch"] = _summaries(times, 1e3, "wall", skip=("floor_eval",))
     med = {k: v["median"] for k, v in res["ms_per_epoch"].items()}
@@ -268,6 +294,7 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
     for other in ("torch", "sklearn"):
         if other in med:
             res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
+            res["ratios"][f"best mlp/{other}"] = best["mlp"] / best[other]
     return res
 
 
@@ -290,14 +317,17 @@ def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 3
     torch, sk, notes = _optional_extras(extras)
     threads = numpy_blas_threads() or 1
     if torch is not None:
-        t_one = _torch_epoch(torch, X, y, SMALL_SIZES, "sigmoid", batch_size, 0.1, threads, binary=True)
+        # one thread: numpy runs products this small on one thread too, and so torch is at its
+        # fastest (measured here: 148 us per step with 1 thread, 150 with 2); CPU time then
+        # measures both fairly on a busy machine
+        t_one = _torch_epoch(torch, X, y, SMALL_SIZES, "sigmoid", batch_size, 0.1, 1, binary=True)
         fns["torch"] = lambda: [t_one() for _ in range(E)]
     if sk is not None:
         s_one = _sklearn_epoch(sk, X, y, (16,), "logistic", batch_size, 0.1, np.array([0, 1]))
         fns["sklearn"] = lambda: [s_one() for _ in range(E)]
     bare_calls = 1000
     fns["bare_call"] = _bare_call(calls=bare_calls)
-    times = interleaved(fns, repeats)
+    times = interleaved(fns, repeats, settle=SETTLE_S if torch or sk else 0.0)
     steps = E * -(-len(X) // batch_size)
     res = {
         "what": f"2-16-1 sigmoid, BCE on logits, batch {batch_size}, float32, SGD, {len(X)} XOR "
@@ -310,11 +340,19 @@ def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 3
         "numpy_calls_per_step": 42,
         "notes": notes,
     }
+    if torch is not None:
+        res["torch_build"] = torch_build(torch)
     med = {k: v["median"] for k, v in res["us_per_step"].items()}
+    best = {k: v["min"] for k, v in res["us_per_step"].items()}
+    cpu = {k: v["median"] for k, v in res["cpu_us_per_step"].items()}
+    cpu_best = {k: v["min"] for k, v in res["cpu_us_per_step"].items()}
     res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"], "mlp/numpy": med["mlp"] / med["numpy"]}
     for other in ("torch", "sklearn"):
         if other in med:
             res["ratios"]["mlp/" + other] = med["mlp"] / med[other]
+            res["ratios"][f"best mlp/{other}"] = best["mlp"] / best[other]
+            res["ratios"][f"cpu mlp/{other}"] = cpu["mlp"] / cpu[other]
+            res["ratios"][f"best cpu mlp/{other}"] = cpu_best["mlp"] / cpu_best[other]
     return res
 
 
@@ -381,3 +419,66 @@ def against_baseline(repeats: int = 7, n: int = 10_000, batch_size: int = 128,
         res["ratios"][f"{net} new/old"] = summary([a / b for a, b in zip(new, prev)])
         res["ratios"][f"{net} new/old (ratio of medians)"] = summary(new)["median"] / summary(prev)["median"]
     return res
+
+
+# -- where the time goes: a line profile of mlp's big epoch ---------------------------------------
+
+def _profiled_functions(net, loss, opt) -> list:
+    """The functions a training epoch runs through, outermost first (a line that calls one of
+    them is not counted again: its time is in that function's own lines)."""
+    return [mlp.train.train_epoch, mlp.train.minibatches, type(net).backprop, type(net).propagate,
+            type(net.layers[0]).pre_activation, type(loss).mean_and_dC_da, type(net).backward,
+            type(opt).step, type(opt).update]
+
+
+def profile(epochs: int = 3, n: int = 10_000, batch_size: int = 128, threads: int | None = None,
+            min_share: float = 0.01) -> dict:
+    """Line profile (line_profiler) of the big MLP's training epoch, as `fit` runs it.
+
+    Every line of the step that does work itself (calls none of the other profiled functions)
+    with its time per step and its share of the profiled epoch; lines under `min_share` are
+    summed into one row. Lines with a matrix product (`@`) are marked: their sum is the epoch's
+    share of the floor, the rest is what mlp spends around the products. The profiler adds
+    about a microsecond per line executed, so the epoch is slower here than in `big_mlp`.
+    """
+    lp_module = optional("line_profiler")
+    if lp_module is None:
+        return {"note": "line_profiler not installed: profile skipped (pip install line_profiler, "
+                        "or the bench extra)"}
+    X, y = _big_data(n, np.float32)
+    net = mlp.MLP(BIG_SIZES, activation="relu", rng=0, dtype=np.float32)
+    loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.01)
+    epoch = _mlp_epoch(net, loss, opt, X, y, batch_size)
+    functions = _profiled_functions(net, loss, opt)
+    profiler = lp_module.LineProfiler(*functions)
+    with _blas_threads(threads):
+        used = numpy_blas_threads() or 1
+        epoch()                                                        # warm-up, not profiled
+        for _ in range(epochs):
+            profiler.runcall(epoch)
+    stats = profiler.get_stats()
+    steps = epochs * -(-n // batch_size)
+    calls = [f.__name__ + "(" for f in functions] + ["step()"]
+    rows = []
+    for (filename, _, name), lines in stats.timings.items():
+        for lineno, _hits, t in lines:
+            seconds = t * stats.unit
+            code = linecache.getline(filename, lineno).strip()
+            if any(c in code for c in calls):
+                continue                                               # counted in the callee
+            rows.append({"where": f"{Path(filename).name}:{lineno} {name}", "code": code,
+                         "product": " @ " in code, "us_per_step": 1e6 * seconds / steps})
+    epoch_fn = next(k for k in stats.timings if k[2] == "train_epoch")
+    total = sum(t for _, _, t in stats.timings[epoch_fn]) * stats.unit * 1e6 / steps
+    rows.sort(key=lambda r: -r["us_per_step"])
+    for r in rows:
+        r["share"] = r["us_per_step"] / total
+    shown = [r for r in rows if r["share"] >= min_share]
+    rest = [r for r in rows if r["share"] < min_share]
+    products = sum(r["us_per_step"] for r in rows if r["product"])
+    return {"what": f"mlp's big MLP training epoch under line_profiler, {epochs} epochs "
+                    f"({steps} steps) after one unprofiled, {used} BLAS thread{'s' if used != 1 else ''}",
+            "threads": used, "us_per_step": total, "products_us_per_step": products,
+            "lines": shown,
+            "other_lines": {"count": len(rest), "us_per_step": sum(r["us_per_step"] for r in rest)},
+            "unattributed_us_per_step": total - sum(r["us_per_step"] for r in rows)}

@@ -34,9 +34,20 @@ def summary(seconds: list[float], scale: float = 1.0) -> dict:
     }
 
 
-def interleaved(fns: dict, repeats: int, warmup: int = 1) -> dict[str, dict[str, list[float]]]:
+# Seconds to wait before each timed call when libraries with thread pools of their own share the
+# process. OpenBLAS's worker threads keep spinning for a while after numpy's last product; torch's
+# OpenMP threads started in that window share both cores with them. Measured on this machine:
+# torch's big epoch took 174 ms straight after numpy's, 128 ms after a 0.05 s pause and 78 ms
+# (as in a process of its own) after 0.2 s or 0.5 s.
+SETTLE_S = 0.2
+
+
+def interleaved(fns: dict, repeats: int, warmup: int = 1,
+                settle: float = 0.0) -> dict[str, dict[str, list[float]]]:
     """Time each function `repeats` times, round-robin, after `warmup` untimed calls each.
 
+    settle: seconds to sleep before every timed call (see SETTLE_S), so that no call pays for
+    the threads the previous one left spinning.
     Returns {name: {"wall": [...], "cpu": [...]}}: wall-clock seconds, and the CPU seconds of
     this process. With one thread the CPU time leaves out the time spent waiting for a core
     that other programs hold, so on a shared machine it is the steadier of the two; with
@@ -48,6 +59,8 @@ def interleaved(fns: dict, repeats: int, warmup: int = 1) -> dict[str, dict[str,
     times = {name: {"wall": [], "cpu": []} for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
+            if settle:
+                time.sleep(settle)
             c0, t0 = time.process_time(), time.perf_counter()
             fn()
             t1, c1 = time.perf_counter(), time.process_time()
@@ -142,14 +155,21 @@ def blas_info() -> list[dict]:
     return [{k: lib.get(k) for k in keep if k in lib} for lib in tpc.threadpool_info()]
 
 
-def numpy_blas_threads() -> int | None:
-    """How many threads numpy's own BLAS uses (torch is given the same number)."""
+def numpy_blas() -> dict | None:
+    """threadpoolctl's entry for numpy's own BLAS (scipy, loaded by scikit-learn, brings another):
+    its version, the kernels it chose ("architecture") and its threads. None without threadpoolctl."""
     tpc = optional("threadpoolctl")
     if tpc is None:
         return None
     blas = [lib for lib in tpc.threadpool_info() if lib.get("user_api") == "blas"]
     mine = [lib for lib in blas if "numpy" in lib.get("filepath", "")] or blas
-    return mine[0].get("num_threads") if mine else None
+    return mine[0] if mine else None
+
+
+def numpy_blas_threads() -> int | None:
+    """How many threads numpy's own BLAS uses (torch is given the same number)."""
+    lib = numpy_blas()
+    return lib.get("num_threads") if lib else None
 
 
 def environment() -> dict:

@@ -6,7 +6,8 @@ A loss is two formulas, written by each class on checked arrays a (N, K) and Y (
 so the 1/N lives here and nowhere else. The public calls check their arguments once, in the base
 class: `loss(output, y)` returns C and `loss.grad(output, y)` returns dC/da, for targets of the
 output's shape, of shape (N,) when K = 1, or class labels. The training step, on data that fit
-checked once, calls `loss.mean(a, Y)` and `loss.dC_da(a, Y)` directly.
+checked once, calls `loss.mean_and_dC_da(a, Y)` directly: both formulas at once, which lets
+softmax cross-entropy compute its exponentials once for the value and the gradient.
 Losses marked `expects_logits` want the raw pre-activation z^(L) (output activation
 'identity'): they apply sigmoid/softmax inside, in a form that cannot overflow.
 """
@@ -33,6 +34,11 @@ class Loss:
     def grad(self, output, y) -> np.ndarray:
         a, Y = self.check(output, y)
         return self.dC_da(a, Y)
+
+    def mean_and_dC_da(self, a, Y) -> tuple[float, np.ndarray]:
+        """(C, dC/da) on checked arrays: what a training step needs. The two formulas, unless a
+        loss computes both from shared work (SoftmaxCrossEntropy: one softmax)."""
+        return self.mean(a, Y), self.dC_da(a, Y)
 
     def check(self, output, y) -> tuple[np.ndarray, np.ndarray]:
         """(a, Y): the output as a float array (N, K) and y in the form the formulas take."""
@@ -191,6 +197,12 @@ class SoftmaxCrossEntropy(Loss):
 
     def dC_da(self, z, Y):
         return (numerics.softmax(z, axis=1) - Y) / len(z)
+
+    def mean_and_dC_da(self, z, Y):
+        """Both from one log-softmax: with log p = z - logsumexp(z),
+        C = -(1/N) sum_n Y_n . log p_n  and  dC/dz = (p - Y) / N."""
+        log_p = numerics.log_softmax(z, axis=1)
+        return -float(np.vdot(Y, log_p)) / len(z), (np.exp(log_p) - Y) / len(z)
 
     def predict_labels(self, output):
         return np.argmax(np.asarray(output), axis=1)

@@ -187,12 +187,12 @@ class MLP:
         """One step of backpropagation on arrays checked by `check_data`: forward, the loss C,
         backward, and the L2 gradient 2 lambda W^(l) added to every W.grad.
         Returns C, the batch mean of the loss without the penalty. `fit` runs this per batch."""
-        a = self.propagate(X)
-        self.backward(loss.dC_da(a, Y))
+        C, dC_da = loss.mean_and_dC_da(self.propagate(X), Y)
+        self.backward(dC_da)
         if self.l2:
             for layer in self.layers:
                 layer.W.grad += 2.0 * self.l2 * layer.W.data
-        return loss.mean(a, Y)
+        return C
 
     def loss_and_grads(self, X, y, loss: Loss) -> float:
         """Forward, loss and backward in one call: returns C(a^(L), y) + L2 penalty, fills grads."""

@@ -1,5 +1,6 @@
 """Guards for mlp's speed and precision: float32 stays float32, every speed trick computes the
-same numbers as the plain formula, and no gross slowdown creeps in.
+same numbers as the plain formula, the memory a step uses is what it must use (measured with
+tracemalloc, which sees every numpy array), and no gross slowdown creeps in.
 
 Timing tests compare ratios measured in the same process (mlp against the bare matrix
 products it cannot avoid, or against a minimal hand-written numpy step), with generous margins
@@ -9,9 +10,9 @@ Absolute times live in `make bench` (benchmarks/), never in tests.
 """
 from __future__ import annotations
 
-import gc
 import time
-import weakref
+import tracemalloc
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -121,23 +122,127 @@ def test_minibatches_are_the_rows_of_the_shuffled_order():
     assert X.min() == 0.0
 
 
+# -- memory, measured: tracemalloc counts every numpy array's data --------------------------
+
+@pytest.fixture
+def traced():
+    """Trace allocations for the whole test, so that frees of arrays made before a measured block
+    count too (tracemalloc ignores blocks allocated while it was off)."""
+    tracemalloc.start()
+    yield
+    tracemalloc.stop()
+
+
+@contextmanager
+def _allocations():
+    """{"held": bytes allocated at the end above the start, "peak": the most allocated at once
+    above the start}: what the block costs in memory, whatever it does inside."""
+    assert tracemalloc.is_tracing(), "use the traced fixture"
+    start = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    found = {}
+    yield found
+    now, peak = tracemalloc.get_traced_memory()
+    found.update(held=now - start, peak=peak - start)
+
+
+def _big_first_layer(dtype=np.float64, N=64):
+    """A net whose W^(1) (64 x 2000) dwarfs everything else, and a batch for it."""
+    rng = np.random.default_rng(0)
+    net = mlp.MLP([2000, 64, 3], activation="tanh", rng=0, dtype=dtype)
+    return net, rng.normal(size=(N, 2000)).astype(dtype), rng.integers(0, 3, N)
+
+
 @pytest.mark.parametrize("opt_name", sorted(OPTIMIZERS))
-def test_optimizer_state_is_allocated_once_and_updated_in_place(opt_name, monkeypatch):
-    net = mlp.MLP([3, 4, 2], rng=0)
+def test_a_step_updates_the_weights_in_place_and_holds_no_new_memory(opt_name, traced):
+    # The arrays a user holds (W = net.layer(1).W.data, the optimizer's state) are the ones that
+    # change: no step hands back new ones, and once the state exists a step keeps nothing.
+    net, X, y = _big_first_layer()
+    loss = mlp.losses.SoftmaxCrossEntropy()
     opt = OPTIMIZERS[opt_name](net.parameters())
-    X, y = np.random.default_rng(0).normal(size=(6, 3)), np.zeros((6, 2))
-    net.loss_and_grads(X, y, mlp.losses.MSE())
-    opt.step()
-    arrays = {(i, k): arr for i, st in enumerate(opt.state) for k, arr in st.items()}
-    zeros_like = []
-    real = np.zeros_like
-    monkeypatch.setattr(np, "zeros_like", lambda *a, **k: zeros_like.append(1) or real(*a, **k))
-    for _ in range(3):
-        net.loss_and_grads(X, y, mlp.losses.MSE())
+    net.loss_and_grads(X, y, loss)
+    opt.step()                                                     # the state is made here
+    W = net.layer(1).W.data
+    before = W.copy()
+    arrays = [p.data for p in net.parameters()] + [a for s in opt.state for a in s.values()]
+    net.loss_and_grads(X, y, loss)
+    with _allocations() as used:
         opt.step()
-    assert not zeros_like, "the optimizer allocated fresh zero state during later steps"
-    assert {(i, k): arr for i, st in enumerate(opt.state) for k, arr in st.items()}.keys() == arrays.keys()
-    assert all(opt.state[i][k] is arr for (i, k), arr in arrays.items())
+    assert net.layer(1).W.data is W and not np.array_equal(W, before), "W^(1) was not updated in place"
+    now = [p.data for p in net.parameters()] + [a for s in opt.state for a in s.values()]
+    assert len(now) == len(arrays) and all(a is b for a, b in zip(now, arrays))
+    assert used["held"] < 4096, f"{opt_name}.step() kept {used['held']} bytes"
+    # numpy needs a temporary for each product in a formula (it has no fused multiply-add), so a
+    # step holds a few arrays of one parameter's size at a time: one for SGD and the momentum
+    # rules, five for Adam's lecture form with m_hat and v_hat; never more than that
+    largest = W.nbytes
+    assert used["peak"] <= 5 * largest + 65536, \
+        f"{opt_name}.step() peaked at {used['peak'] / largest:.1f} times W^(1)'s size"
+
+
+def test_sgd_step_needs_one_temporary_at_most(traced):
+    """w <- w - lr g in place: the one temporary numpy needs for lr * g, nothing else."""
+    net, X, y = _big_first_layer()
+    opt = mlp.optim.SGD(net.parameters(), lr=0.1)
+    net.loss_and_grads(X, y, mlp.losses.SoftmaxCrossEntropy())
+    with _allocations() as used:
+        opt.step()
+    assert used["held"] < 4096
+    assert used["peak"] <= net.layer(1).W.data.nbytes + 4096, used
+
+
+def test_backward_allocates_its_results_and_no_copies(traced):
+    # A transposed copy of the batch (X.T is 64 x 2000 here, 1 MB) or of a weight matrix would
+    # show up: backward needs room for the gradients and the deltas, and for nothing larger.
+    net, X, y = _big_first_layer()
+    loss = mlp.losses.SoftmaxCrossEntropy()
+    dC_da = loss.grad(net.forward(X), y)
+    with _allocations() as used:
+        net.backward(dC_da)
+    results = sum(p.grad.nbytes for p in net.parameters()) + sum(d.nbytes for d in net.delta.values())
+    assert used["peak"] <= 1.5 * results + 8192, f"backward peaked at {used['peak']} bytes for " \
+                                                 f"{results} bytes of gradients and deltas"
+
+
+def test_training_memory_does_not_grow_with_the_steps(traced):
+    # per step: one batch's caches, deltas and gradients, which the next step replaces
+    net, X, y = _big_first_layer(N=256)
+    loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.Adam(net.parameters(), lr=1e-3)
+    Xp, Y = net.check_data(X, y, loss)
+    rng = np.random.default_rng(0)
+    mlp.train.train_epoch(net, loss, opt, Xp, Y, 32, rng)          # state and caches exist now
+    with _allocations() as one:
+        mlp.train.train_epoch(net, loss, opt, Xp, Y, 32, rng)
+    with _allocations() as five:
+        for _ in range(5):
+            mlp.train.train_epoch(net, loss, opt, Xp, Y, 32, rng)
+    assert abs(one["held"]) < 65536 and abs(five["held"]) < 65536, (one, five)
+    assert five["peak"] <= one["peak"] + 65536, (one, five)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss_name", sorted(LOSS_SETUPS))
+def test_the_training_steps_loss_and_gradient_are_the_two_formulas(loss_name, dtype):
+    # backprop takes C and dC/da from loss.mean_and_dC_da, which may share work between them
+    # (SoftmaxCrossEntropy: one log-softmax); it must give what mean and dC_da give apart.
+    output, K, make_y = LOSS_SETUPS[loss_name]
+    rng = np.random.default_rng(1)
+    loss = LOSSES[loss_name]()
+    z = rng.normal(scale=3.0, size=(40, K))
+    if loss.expects_logits:
+        z[:4] *= 400                                         # logits up to about +-1000
+    a = mlp.numerics.sigmoid(z) if output == "sigmoid" else z
+    a = a.astype(dtype)
+    Y = loss.targets(make_y(rng, 40, K), a.shape, dtype)
+    value, grad = loss.mean_and_dC_da(a, Y)
+    assert isinstance(value, float) and grad.dtype == dtype and grad.shape == a.shape
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert value == pytest.approx(loss.mean(a, Y), rel=tol, abs=tol)
+    np.testing.assert_allclose(grad, loss.dC_da(a, Y), rtol=tol, atol=tol / len(a))
+    # and the value the training step reports is that loss
+    net = mlp.MLP([3, K], activation="tanh", output=output, rng=0, dtype=dtype)
+    Xb = rng.normal(size=(40, 3))
+    assert net.loss_and_grads(Xb, Y, loss) == pytest.approx(loss(net.predict(Xb), Y), rel=tol, abs=tol)
 
 
 def test_optimizer_state_set_by_hand_is_used():
@@ -204,32 +309,6 @@ def test_divergence_still_names_epoch_and_batch():
         with np.errstate(all="ignore"):
             mlp.fit(net, mlp.losses.SquaredError(), opt, X, X @ [1.0, 2.0, 3.0], epochs=5,
                     batch_size=1, rng=0)
-
-
-def test_no_batch_arrays_outlive_the_next_step():
-    # Keeping every batch's activations alive costs fresh memory (page faults) on every step.
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(64, 5)), rng.integers(0, 3, 64)
-    net = mlp.MLP([5, 16, 3], rng=0)
-    loss, opt = mlp.losses.SoftmaxCrossEntropy(), mlp.optim.SGD(net.parameters(), lr=0.1)
-    net.loss_and_grads(X[:32], y[:32], loss)
-    refs = [weakref.ref(arr) for cache in (net.z, net.a, net.delta)
-            for l, arr in cache.items() if l > 0]
-    refs += [weakref.ref(p.grad) for p in net.parameters()]
-    opt.step()
-    net.loss_and_grads(X[32:], y[32:], loss)
-    gc.collect()
-    alive = sum(r() is not None for r in refs)
-    assert alive == 0, f"{alive} arrays of the previous batch are still referenced"
-
-
-def test_backward_uses_transposed_views_not_copies(monkeypatch):
-    calls = []
-    real = np.ascontiguousarray
-    monkeypatch.setattr(np, "ascontiguousarray", lambda *a, **k: calls.append(1) or real(*a, **k))
-    net = mlp.MLP([4, 3, 2], rng=0)
-    net.loss_and_grads(np.ones((5, 4)), np.zeros((5, 2)), mlp.losses.SquaredError())
-    assert not calls
 
 
 # -- timing guards (ratios in one process, best of interleaved repeats, generous margins) -----
