@@ -173,11 +173,15 @@ def mixed(request, built, clean, tmp_path_factory):
             "before": {"repo": repo_before, "venv": venv_before, "submitted": submitted_before}}
 
 
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="module", params=[*MODES, "user-without-cgroups"])
 def starved(request, built, clean, tmp_path_factory):
     """A hog that fills the machine with busy processes in their own sessions, graded next to five
-    copies of an honest notebook that needs real CPU time."""
-    mode = request.param
+    copies of an honest notebook that needs real CPU time. Without cgroups, grading goes one
+    notebook at a time (as the README says to), and a notebook's processes die by its user id."""
+    mode, jobs = request.param, 2
+    if mode == "user-without-cgroups":
+        mode, jobs = "user", 1
+        os.environ["GRADING_CGROUPS"] = "off"
     if mode == "user" and os.geteuid() != 0:
         pytest.skip("the fallback sandbox with user ids of its own needs root")
     base = tmp_path_factory.mktemp(f"starved-{mode}")
@@ -195,9 +199,10 @@ def starved(request, built, clean, tmp_path_factory):
     os.environ["GRADING_SANDBOX"] = mode
     try:
         ex.grade(alone.parent, base / "grades-alone", jobs=1, limits=HOSTILE, build_dir=built, progress=False)
-        ex.grade(base / "subs", base / "grades", jobs=2, limits=HOSTILE, build_dir=built, progress=False)
+        ex.grade(base / "subs", base / "grades", jobs=jobs, limits=HOSTILE, build_dir=built, progress=False)
     finally:
         del os.environ["GRADING_SANDBOX"]
+        os.environ.pop("GRADING_CGROUPS", None)
     return base
 
 
@@ -415,6 +420,7 @@ def test_a_starving_neighbour_changes_no_grade(starved):
     assert all(v == (12.0, "graded", {}) for v in scores.values()), scores
     hog = result(starved / "grades", "01-xor", "a-hog")
     assert hog["extra_data"]["notebook_starts"] >= 2 and hog["score"] == 0
+    assert sandbox_processes(uids=uids_of(starved / "grades")) == [], "the hog's processes are all dead"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -466,3 +466,87 @@ def test_seccomp_program_denies_in_a_forked_child():
     proc = subprocess.run([shutil.which("python3") or "python3", "-I", "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"keyctl": True, "unshare": True, "fork": True}
+
+
+# ------------------------------------------------------------------------------------------------
+# the test files: read without otter, resolved as otter resolves them
+POINT_CASES = [  # (the file's points, each case's own points)
+    (None, [None, None]), (None, [2, None]), (None, [0, None, None]), (3, [None, None]), (3, [1, None, None]),
+    (3, [1, 2]), (4, [2, 2, None]), ([1, 0.5, 2], [None, None, None]), (None, [1.5, 2.5]), (2, []),
+]
+
+
+@pytest.mark.parametrize("total,given", POINT_CASES)
+def test_points_resolve_as_otter_resolves_them(total, given, tmp_path):
+    from otter.test_files.exception_test import ExceptionTestFile
+
+    from grading import testfiles
+
+    lines = ["from otter.test_files import test_case", "OK_FORMAT = False", 'name = "q1"',
+             *([f"points = {total!r}"] if total is not None else [])]
+    for i, points in enumerate(given):
+        args = ", ".join(a for a in (f"points={points!r}" if points is not None else "", f"hidden={i % 2 == 1}") if a)
+        lines += [f"@test_case({args})", f"def test_{i}(x):", "    assert x"]
+    path = tmp_path / "q1.py"
+    path.write_text("\n".join(lines) + "\n")
+    theirs = [(c.name, float(c.points), bool(c.hidden)) for c in ExceptionTestFile.from_file(str(path)).test_cases]
+    ours = [(c.name, c.points, c.hidden) for c in testfiles.load(path).cases]
+    assert ours == theirs
+
+
+def test_points_beyond_the_total_are_refused_as_otter_refuses_them():
+    from grading import testfiles
+    with pytest.raises(ValueError, match="more than the file's"):
+        testfiles.resolve_points(2, [1, 2])
+    with pytest.raises(ValueError, match="point values for"):
+        testfiles.resolve_points([1, 2], [None])
+
+
+def test_every_exercise_test_file_reads_as_otter_reads_it(built):
+    from otter.test_files.exception_test import ExceptionTestFile
+
+    from grading import testfiles
+
+    files = sorted(built.glob("autograder/*/tests/q*.py"))
+    assert len(files) >= 25
+    for path in files:
+        theirs = [(c.name, float(c.points), bool(c.hidden), c.failure_message)
+                  for c in ExceptionTestFile.from_file(str(path)).test_cases]
+        ours = [(c.name, c.points, c.hidden, c.hint) for c in testfiles.load(path).cases]
+        assert ours == theirs, path
+
+
+def test_cgroup_v2_files_written_as_the_kernel_expects(tmp_path, monkeypatch):
+    """cgroup v2 on a fake /sys/fs/cgroup (this machine mounts v1, where the tests above run for
+    real): the controllers enabled for the grader's groups, each group's limits in the v2 files,
+    a process joined through cgroup.procs, CPU time from cpu.stat, cgroup.kill to end it."""
+    root = tmp_path / "cgroup"
+    own = root / "grader.slice"
+    own.mkdir(parents=True)
+    (root / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
+    (own / "cgroup.controllers").write_text("cpu memory pids\n")
+    (own / "cgroup.subtree_control").write_text("")
+    (own / "cgroup.procs").write_text("")
+    monkeypatch.setattr(cgroups, "ROOT", root)
+    monkeypatch.setattr(cgroups, "_own_paths", lambda: {"": "/grader.slice"})
+    monkeypatch.setattr(cgroups, "_hierarchy", None)
+    monkeypatch.delenv("GRADING_CGROUPS", raising=False)
+    if os.geteuid() != 0:
+        pytest.skip("cgroups are used only as root")
+    assert cgroups.status() == "v2"
+    group = cgroups.create("sub-1", cores=0.5, memory_mb=100, pids=10)
+    parent = own / f"{cgroups.BASE}-{os.getpid()}"
+    assert (own / "cgroup.subtree_control").read_text() == "+cpu +memory +pids"
+    assert (parent / "cgroup.subtree_control").read_text() == "+cpu +memory +pids"
+    d = parent / "sub-1"
+    assert (d / "cpu.max").read_text() == "50000 100000"
+    assert (d / "memory.max").read_text() == str(100 * 2**20) and (d / "pids.max").read_text() == "10"
+    group.join()
+    assert (d / "cgroup.procs").read_text() == str(os.getpid())
+    (d / "cpu.stat").write_text("usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n")
+    assert group.cpu_seconds() == 2.5
+    (d / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert group.out_of_memory()
+    (d / "cgroup.kill").write_text("")
+    (d / "cgroup.procs").write_text("")          # as the kernel empties it once everything is dead
+    assert group.kill(timeout=1) is True

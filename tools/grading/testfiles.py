@@ -4,8 +4,8 @@ A test file defines `name`, optionally `points`, and functions decorated with
 ``@test_case(points=..., hidden=..., success_message=...)`` whose parameters name the notebook's
 variables. ``import otter`` costs seconds (it loads pandas), which would dominate the time to grade
 a submission, so the judge gives the files a stand-in ``otter.test_files.test_case`` instead.
-Points are resolved as otter resolves them: a case's own points, or an equal share of what the
-file's `points` leaves over.
+Points are resolved as otter resolves them (``resolve_points``; tested against otter itself): a
+case's own points, or an equal share of what the file's `points` leaves over.
 """
 from __future__ import annotations
 
@@ -72,10 +72,29 @@ def load(path: Path) -> TestFile:
     cases = [Case(d.name or f"{env['name']} - {i}", d.function, d.points, bool(d.hidden),
                   str(d.hint) if d.hint else None)
              for i, d in enumerate(decorated, start=1)]
-    given = sum(c.points for c in cases if c.points is not None)
-    rest = [c for c in cases if c.points is None]
-    total = env.get("points")
-    share = ((total - given) / len(rest) if total is not None else 0.0) if rest else 0.0
-    for c in rest:
-        c.points = share
+    for case, points in zip(cases, resolve_points(env.get("points"), [c.points for c in cases])):
+        case.points = points
     return TestFile(env["name"], cases, bool(env.get("all_or_nothing", False)))
+
+
+def resolve_points(total, given: list) -> list[float]:
+    """Each case's points, as otter-grader resolves them: a list `total` gives each case its own;
+    otherwise the cases' own points, and what `total` leaves over shared equally among the cases
+    without any (1 point shared when neither says anything, 0 when only the cases do)."""
+    if isinstance(total, list):
+        if len(total) != len(given):
+            raise ValueError(f"the test file gives {len(total)} point values for {len(given)} test cases")
+        given, total = list(total), None
+    elif total is not None and not isinstance(total, (int, float)):
+        raise TypeError(f"the test file's points must be a number or a list, got {type(total).__name__}")
+    specified = sum(p for p in given if p is not None)
+    unspecified = sum(1 for p in given if p is None)
+    if total is not None:
+        if specified > total:
+            raise ValueError(f"the test cases give {specified:g} points, more than the file's {total:g}")
+        share = (total - specified) / unspecified if unspecified else 0.0
+    elif specified == 0:
+        share = 1 / unspecified if unspecified else 0.0
+    else:
+        share = 0.0
+    return [float(p) if p is not None else share for p in given]
