@@ -22,7 +22,8 @@ class Value:
 
     Operations: + - * / with Values or numbers (either side), unary -, ``** k`` for a number k,
     exp(), log(), tanh(), sigmoid(), relu(). Each operation creates a new Value and one closure
-    that ADDS (local derivative) * out.grad into each parent's .grad.
+    that ADDS (local derivative) * out.grad into each parent's .grad. (The new node is of
+    type(self), so that a subclass, such as exercise 4's graph nodes, keeps its class.)
 
     >>> x = Value(3.0, label="x")
     >>> y = x ** 3 + 2 * x
@@ -53,7 +54,7 @@ class Value:
     # -- binary operations: d(a+b) = da + db, d(a*b) = b da + a db ----------------------------
     def __add__(self, other) -> Value:
         other = self._lift(other)
-        out = Value(self.data + other.data, (self, other), "+")
+        out = type(self)(self.data + other.data, (self, other), "+")
 
         def _backward():
             self.grad += out.grad
@@ -63,7 +64,7 @@ class Value:
 
     def __mul__(self, other) -> Value:
         other = self._lift(other)
-        out = Value(self.data * other.data, (self, other), "*")
+        out = type(self)(self.data * other.data, (self, other), "*")
 
         def _backward():
             self.grad += other.data * out.grad
@@ -82,7 +83,7 @@ class Value:
         if self.data < 0 and k != int(k):
             raise ValueError(f"Value {self._name()}is {self.data} < 0 and cannot be raised to the "
                              f"non-integer power {k} (the result is not real).")
-        out = Value(self.data ** k, (self,), f"**{k:g}")
+        out = type(self)(self.data ** k, (self,), f"**{k:g}")
 
         def _backward():
             self.grad += k * self.data ** (k - 1) * out.grad
@@ -110,7 +111,7 @@ class Value:
     # -- functions of one Value ---------------------------------------------------------------
     def _unary(self, value: float, local_derivative: float, op: str) -> Value:
         """out = g(self) with the local derivative g'(self) known at this point."""
-        out = Value(value, (self,), op)
+        out = type(self)(value, (self,), op)
 
         def _backward():
             self.grad += local_derivative * out.grad
@@ -190,11 +191,3 @@ def topological_order(root: Value) -> list[Value]:
             stack.append((node, True))
             stack.extend((p, False) for p in node.parents if id(p) not in seen)
     return order
-
-
-def __getattr__(name):
-    """ScalarMLP, squared_error and mean_loss moved to mlp.gradcheck; their old names still work."""
-    if name in ("ScalarMLP", "squared_error", "mean_loss"):
-        from . import gradcheck
-        return getattr(gradcheck, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -64,6 +64,41 @@ class MLP:
         self.a: dict[int, np.ndarray] = {}
         self.delta: dict[int, np.ndarray] = {}
 
+    @classmethod
+    def from_weights(cls, weights, activation="relu", output="identity", dtype=np.float64) -> "MLP":
+        """The network with these weights, [(W^(1), b^(1)), ..., (W^(L), b^(L))]: W^(l) of shape
+        (n_l, n_(l-1)) and b^(l) of shape (n_l,), each layer feeding the next. The arrays are
+        copied. The inverse of ``weights()``."""
+        where = "MLP.from_weights"
+        if not isinstance(weights, (list, tuple)) or not weights:
+            raise TypeError(f"{where}: weights must be a non-empty list of (W, b) pairs, one per layer; "
+                            f"got {type(weights).__name__}.")
+        pairs = []
+        for l, pair in enumerate(weights, start=1):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise TypeError(f"{where}: layer {l} must be a pair (W, b); got {type(pair).__name__}.")
+            W = as_float_array(pair[0], f"W^({l})", where, dtype=dtype)
+            b = as_float_array(pair[1], f"b^({l})", where, dtype=dtype)
+            n_prev = pairs[-1][0].shape[0] if pairs else None
+            if W.ndim != 2 or (n_prev is not None and W.shape[1] != n_prev):
+                raise ValueError(f"{where}: W^({l}) has shape {W.shape}; expected (n_{l}, n_{l - 1})"
+                                 + (f" with n_{l - 1} = {n_prev}, the size of layer {l - 1}" if n_prev else "")
+                                 + ". W^(l) has one row per unit of layer l (transpose it if it is the "
+                                 "other way round).")
+            if b.shape != (W.shape[0],):
+                raise ValueError(f"{where}: b^({l}) has shape {b.shape}; expected ({W.shape[0]},), one "
+                                 f"bias per unit of layer {l}.")
+            pairs.append((W, b))
+        net = cls([pairs[0][0].shape[1], *(W.shape[0] for W, _ in pairs)], activation=activation,
+                  output=output, rng=0, dtype=dtype)
+        for layer, (W, b) in zip(net.layers, pairs):
+            layer.W.data[...], layer.b.data[...] = W, b
+        return net
+
+    def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of [(W^(1), b^(1)), ..., (W^(L), b^(L))]: what ``MLP.from_weights`` takes."""
+        return [(layer.W.data.copy(), layer.b.data.copy()) for layer in self.layers]
+
     # -- structure ---------------------------------------------------------------------------
     @property
     def L(self) -> int:

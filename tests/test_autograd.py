@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp.autograd import ScalarMLP, Value, mean_loss, squared_error, topological_order
+from mlp.autograd import Value, topological_order
+from mlp.gradcheck import ScalarMLP, mean_loss, squared_error
 
 # name -> (operation on a Value, the same on a float, analytic derivative, point)
 UNARY = {

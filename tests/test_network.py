@@ -192,3 +192,34 @@ def test_one_forward_loop_for_forward_predict_and_training(rng):
     np.testing.assert_array_equal(net.predict(X[:2]), out[:2])
     assert net.a.keys() == cached.keys() and all(net.a[k] is cached[k] for k in cached)
     np.testing.assert_array_equal(net.propagate(X, cache=False), out)
+
+
+def test_from_weights_and_weights_round_trip(rng):
+    """A network handed around as [(W, b), ...]: MLP.from_weights builds it, net.weights() gives it
+    back (copies), and the forward pass is the lecture's a^(l) = f(W^(l) a^(l-1) + b^(l))."""
+    pairs = [(rng.normal(size=(4, 3)), rng.normal(size=4)), (rng.normal(size=(2, 4)), rng.normal(size=2))]
+    net = mlp.MLP.from_weights(pairs, activation="tanh", output="sigmoid")
+    assert net.sizes == [3, 4, 2]
+    X = rng.normal(size=(5, 3))
+    by_hand = 1 / (1 + np.exp(-(np.tanh(X @ pairs[0][0].T + pairs[0][1]) @ pairs[1][0].T + pairs[1][1])))
+    np.testing.assert_allclose(net.forward(X), by_hand, rtol=1e-12)
+    back = net.weights()
+    for (W, b), (W2, b2) in zip(pairs, back):
+        assert np.array_equal(W, W2) and np.array_equal(b, b2)
+    back[0][0][0, 0] += 1.0
+    assert net.layer(1).W.data[0, 0] == pairs[0][0][0, 0], "weights() hands out copies"
+    pairs[0][0][0, 0] += 1.0
+    assert net.layer(1).W.data[0, 0] != pairs[0][0][0, 0], "from_weights copies its input"
+
+
+@pytest.mark.parametrize("weights,message", [
+    ([], r"non-empty list of \(W, b\) pairs"),
+    ([np.ones((2, 2))], "layer 1 must be a pair"),
+    ([(np.ones((2, 3)), np.ones(3))], r"b\^\(1\) has shape \(3,\); expected \(2,\)"),
+    ([(np.ones((2, 3)), np.ones(2)), (np.ones((2, 3)), np.ones(2))], r"W\^\(2\) has shape \(2, 3\); expected \(n_2, n_1\) with n_1 = 2"),
+    ([(np.ones(3), np.ones(1))], r"W\^\(1\) has shape \(3,\)"),
+    ([(np.ones((2, 3)) * 1j, np.ones(2))], "complex"),
+])
+def test_from_weights_names_what_is_wrong(weights, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        mlp.MLP.from_weights(weights)

@@ -14,7 +14,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: 
 
 import mlp  # noqa: E402
 from mlp import plotting as P  # noqa: E402
-from mlp.autograd import ScalarMLP, Value, squared_error, topological_order  # noqa: E402
+from mlp.autograd import Value, topological_order  # noqa: E402
+from mlp.gradcheck import ScalarMLP, squared_error  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

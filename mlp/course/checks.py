@@ -33,10 +33,13 @@ import copy
 
 import numpy as np
 
+from ..gradcheck import relative_error
+from ..network import MLP
+
 __all__ = ["NOT_ANSWERED", "Mistake", "hint", "TOPICS", "check_answered", "check_array",
            "check_shape", "check_scalar", "check_count", "check_gradient", "check_update_rule",
            "check_function", "check_stable", "check_truth_table", "check_split",
-           "check_least_squares", "relative_difference"]
+           "check_least_squares"]
 
 NOT_ANSWERED = "not answered yet"
 
@@ -100,12 +103,6 @@ def check_answered(value, name: str, *, label: str | None = None) -> None:
     if isinstance(value, (tuple, list)) and value and any(_is_blank(v) for v in value):
         raise _mistake(f"{name}: {NOT_ANSWERED} (some parts are still `...` or None).",
                        f"{label}: {NOT_ANSWERED}")
-
-
-def relative_difference(a, b) -> float:
-    """max |a - b| / max(|b|, tiny): the size of an error relative to the expected values."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300)) if b.size else 0.0
 
 
 # float32 (and float16) answers are compared with a tolerance their precision can meet: rounding
@@ -236,7 +233,7 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
     at = f" at index {tuple(int(i) for i in where)}" if where else ""
     raise AssertionError(f"{name} is wrong: largest error {err.max():.3g}{at} (got "
                          f"{arr[where]:.6g}, expected {exp[where]:.6g}); relative error "
-                         f"{relative_difference(arr, exp):.2g}.")
+                         f"{relative_error(arr, exp):.2g}.")
 
 
 def check_shape(answer, shape: tuple, name: str, *, label: str | None = None) -> np.ndarray:
@@ -623,62 +620,28 @@ def check_least_squares(fit, inputs: list, name: str, *, rtol: float = 1e-6) -> 
 
 
 def graph_node(mul_backward, tanh_backward):
-    """The class ``Node`` of exercise 4 (a scalar in a computation graph, like
-    ``mlp.autograd.Value``), with the backward steps of ``*`` and ``tanh`` supplied by the caller.
-
-    The exercise's tests build graphs with it and compare the leaves' ``.grad`` after
-    ``backward()`` with ``mlp.autograd.Value``. ``mul_backward(a, b, out)`` must add
+    """The class ``Node`` of exercise 4: ``mlp.autograd.Value`` whose ``*`` and ``tanh`` send the
+    gradient on with the caller's backward steps. ``mul_backward(a, b, out)`` must add
     d(out)/da * out.grad to a.grad (and the same for b); ``tanh_backward(a, out)`` adds
-    tanh'(a) * out.grad to a.grad. Only ``.data`` and ``.grad`` are public attributes.
-    """
-    import math
+    tanh'(a) * out.grad to a.grad. The exercise's tests build graphs with it and compare the
+    leaves' ``.grad`` after ``backward()`` with ``Value``'s own."""
+    from ..autograd import Value
 
-    class Node:
-        def __init__(self, data, parents=()):
-            self.data, self.grad = float(data), 0.0
-            self._parents, self._backward = parents, lambda: None
-
-        def _wrap(self, other):
-            return other if isinstance(other, Node) else Node(other)
-
-        def __add__(self, other):
-            other = self._wrap(other)
-            out = Node(self.data + other.data, (self, other))
-
-            def add_backward():
-                self.grad += out.grad
-                other.grad += out.grad
-            out._backward = add_backward
-            return out
+    class Node(Value):
+        __slots__ = ()
 
         def __mul__(self, other):
-            other = self._wrap(other)
-            out = Node(self.data * other.data, (self, other))
-            out._backward = lambda: mul_backward(self, other, out)
+            out = Value.__mul__(self, other)
+            a, b = out.parents
+            out._backward = lambda: mul_backward(a, b, out)
             return out
+
+        __rmul__ = __mul__
 
         def tanh(self):
-            out = Node(math.tanh(self.data), (self,))
+            out = Value.tanh(self)
             out._backward = lambda: tanh_backward(self, out)
             return out
-
-        __radd__, __rmul__ = __add__, __mul__
-
-        def backward(self):
-            order, seen = [], set()
-
-            def visit(node):
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    for parent in node._parents:
-                        visit(parent)
-                    order.append(node)
-            visit(self)
-            for node in order:
-                node.grad = 0.0
-            self.grad = 1.0
-            for node in reversed(order):
-                node._backward()
 
     return Node
 
@@ -726,16 +689,15 @@ def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 1
     if n_prev != n_out:
         raise _mistake(f"the last layer has {n_prev} units; it needs {n_out}, one score per digit.",
                        "the last layer needs one unit per class")
+    try:
+        MLP.from_weights(weights, activation=activation)
+    except (TypeError, ValueError) as exc:       # anything the diagnoses above did not name
+        raise _mistake(f"weights cannot make a network: {exc}", "the weights do not make a network",
+                       "shapes") from None
 
 
 def classify(weights, activation, mean, std, X) -> np.ndarray:
-    """The label a handed-in network gives each row of X: the index of its largest output, after
-    x' = (x - mean) / std and a^(l) = f(W^(l) a^(l-1) + b^(l)) (the last layer without f)."""
-    from ..activations import get_activation
-
-    f = get_activation(activation).f
-    A = (np.asarray(X, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(std, dtype=float)
-    for l, (W, b) in enumerate(weights, start=1):
-        Z = A @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float)
-        A = Z if l == len(weights) else f(Z)
-    return np.argmax(A, axis=1)
+    """The label a handed-in network gives each row of X: the index of its largest output a^(L),
+    after x' = (x - mean) / std (the last layer without f)."""
+    net = MLP.from_weights(weights, activation=activation, output="identity")
+    return np.argmax(net.predict((np.asarray(X, dtype=float) - mean) / std), axis=1)

@@ -199,9 +199,10 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
     manual = {(t["who"]["key"], t["exercise"], q["name"]): q["points"] for t in tasks
               for q in meta[t["exercise"]]["questions"] if q["manual"]}
     hand_scores = gradebook.read_hand_scores(Path(hand_path), manual) if hand_path else {}
-    warning = sandbox_warning(python, next(iter(autograders.values())) / "grader")
+    mode, warning = probe_sandbox(python, next(iter(autograders.values())) / "grader")
     if warning:
         print(warning)
+    checked = {"GRADING_SANDBOX": mode, "GRADING_SANDBOX_CHECKED": mode}
     removed = _remove_stale(out, tasks, autograders)
     # The fallback sandbox covers these (bubblewrap never mounts them): the course repository
     # (masters, history), every submission, and GRADES.
@@ -232,7 +233,8 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
                 result = results.failure(questions, "invalid", str(exc))
             else:
                 result, log, facts = submission.judge(autograders[t["exercise"]], cells, limits,
-                                                      name=t["exercise"], python=python, hide=hide)
+                                                      name=t["exercise"], python=python, hide=hide,
+                                                      env=checked)
         return result, log, facts
 
     counts: dict[str, int] = {}
@@ -298,15 +300,17 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
     return summary
 
 
-def sandbox_warning(python, grader_dir: Path) -> str:
-    """The sandbox's warning as the judges will see it: asked of the grading environment's Python
-    (the mode depends on which Python runs the notebooks)."""
+def probe_sandbox(python, grader_dir: Path) -> tuple[str, str]:
+    """(mode, warning) as the judges will see them: asked of the grading environment's Python (the
+    mode depends on which Python runs the notebooks), once for the whole batch."""
     code = (f"import sys; sys.path.insert(0, {str(grader_dir)!r}); from grading import sandbox; "
-            "print(sandbox.warning(sandbox.detect_mode()) or '')")
+            "m = sandbox.detect_mode(); print(m); print(sandbox.warning(m) or '')")
     proc = subprocess.run([str(python or sys.executable), "-I", "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": ""})
-    return (proc.stdout.strip() or proc.stderr.strip()[-500:]) if proc.returncode == 0 else \
-        f"warning: the sandbox could not be checked: {proc.stderr.strip()[-300:]}"
+    if proc.returncode != 0:
+        raise SystemExit(f"the sandbox cannot be used: {proc.stderr.strip()[-500:]}")
+    mode, _, warning = proc.stdout.partition("\n")
+    return mode.strip(), warning.strip()
 
 
 def _remove_stale(out: Path, tasks: list[dict], autograders) -> list[str]:

@@ -73,10 +73,11 @@ def _judge_limits(limits: Limits):
 
 
 def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
-          name: str = "submission", python: str | Path | None = None, hide=()) -> tuple[dict, str, dict]:
+          name: str = "submission", python: str | Path | None = None, hide=(),
+          env: dict | None = None) -> tuple[dict, str, dict]:
     """Grade code cells in a judge process: (result, instructor log, facts). Never raises.
     `python`: the grading environment's (default: this one's). `hide`: folders the fallback
-    sandbox covers (grading.isolation)."""
+    sandbox covers (grading.isolation). `env`: more GRADING_* settings for the judge."""
     limits = limits or Limits()
     questions = json.loads((exercise_dir / "exercise.json").read_text())["questions"]
     with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
@@ -85,11 +86,13 @@ def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         cmd = [str(python or sys.executable), "-I", str(exercise_dir / "grader" / "grading" / "judge.py"),
                str(exercise_dir), str(tmp / "cells.json"), str(tmp), "--limits", limits.to_json(),
                "--name", name, "--uid-log", str(tmp / "uids")]
+        extra_env = env or {}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg",
                **{k: v for k, v in os.environ.items() if k.startswith("GRADING_")}}
         if hide:
             env["GRADING_HIDE"] = os.pathsep.join(str(p) for p in hide)
+        env.update(extra_env)
         t0 = time.monotonic()
         with open(tmp / "stderr.txt", "w+") as err:   # a file, never a pipe that could fill up
             proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
