@@ -15,14 +15,12 @@ def test_error_curve(error_curve, random_features, fit_readout):
     X_train, y_train, _ = mlp.datasets.make_teacher_student(40, d, noise=0.5, rng=6)
     X_test, _, y_test = mlp.datasets.make_teacher_student(1000, d, noise=0.5, rng=99)
     W = np.random.default_rng(56).normal(0.0, 1.0 / np.sqrt(d), size=(400, d))
-
-    def features(X, W):
-        return np.maximum(X @ W.T, 0.0) / np.sqrt(W.shape[0])
+    features = mlp.double_descent.random_features
 
     def curve(X_train, y_train, X_test, y_test, W, ps, on_test=True, root=False):
         out = []
         for p in ps:
-            a = np.linalg.lstsq(features(X_train, W[:p]), y_train, rcond=None)[0]
+            a = mlp.double_descent.min_norm_fit(features(X_train, W[:p]), y_train)
             X, y = (X_test, y_test) if on_test else (X_train, y_train)
             mse = np.mean((features(X, W[:p]) @ a - y) ** 2)
             out.append(np.sqrt(mse) if root else mse)
@@ -33,7 +31,7 @@ def test_error_curve(error_curve, random_features, fit_readout):
             rng = np.random.default_rng(0)
             Xs, Ws = (rng.normal(size=(6, 3)), rng.normal(size=(4, 3)))
             Phi, y = (rng.normal(size=(5, 8)), rng.normal(size=5))
-            return np.allclose(np.asarray(random_features(Xs.copy(), Ws.copy()), dtype=float), features(Xs, Ws)) and np.allclose(np.asarray(fit_readout(Phi.copy(), y.copy()), dtype=float), np.linalg.pinv(Phi) @ y)
+            return np.allclose(np.asarray(random_features(Xs.copy(), Ws.copy()), dtype=float), features(Xs, Ws)) and np.allclose(np.asarray(fit_readout(Phi.copy(), y.copy()), dtype=float), mlp.double_descent.min_norm_fit(Phi, y))
         except Exception:
             return False
     mistakes = {'that is the training error: fit a on the training set, then measure the mean squared error on the TEST set, mean((Phi_test a - y_test)**2).': lambda *args: curve(*args, on_test=False), 'use the mean squared error, not its square root.': lambda *args: curve(*args, root=True)}
