@@ -23,21 +23,19 @@ The core: read these. One concept per module, in the order the course meets them
   gradcheck    numerical_gradient, relative_error, check_gradients, ScalarMLP
 (_validation holds the checks that give bad input a clear error at the public calls.)
 
-Course support, in mlp.course (also reachable as mlp.datasets, mlp.plotting, ...):
+Course support: what the chapters and exercises use around the core (no core module imports them):
   datasets        XOR, gates, moons, blobs, regression sets, splits, standardize
   plotting        decision boundaries, learning curves, loss surfaces, diagrams (matplotlib)
   widgets         figure sliders that work with or without a running kernel (ipywidgets)
   double_descent  random-features regression through the interpolation threshold
   checks          diagnoses of students' answers, used by the exercises' tests
+  answers         the functions of mlp that are an exercise's answers, switched off while it runs
   answers         which parts of mlp answer each exercise, refused to its notebook's code
 The core needs only numpy. matplotlib and ipywidgets, for plotting and widgets, come with the
 "plots" extra (pip install "nn-from-scratch[plots]") and load only when a figure is drawn.
 """
-import sys
-
 from . import activations, autograd, gradcheck, init, losses, numerics, optim, train
-from . import course
-from .course import checks, datasets, double_descent, plotting, widgets
+from . import answers, checks, datasets, double_descent, plotting, widgets
 from .activations import get_activation
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Dense, Parameter
@@ -48,16 +46,11 @@ from .train import History, fit, minibatches
 
 __version__ = "0.1.0"
 
-# The course modules used to sit next to the core; notebooks already handed out import them by
-# their old names (import mlp.datasets, from mlp.checks import ...), so those names stay valid.
-for _name in course.__all__:
-    sys.modules[f"{__name__}.{_name}"] = getattr(course, _name)
-del _name
 
 __all__ = [
     "MLP", "Dense", "Parameter", "get_activation",
     "Loss", "SquaredError", "MSE", "MAE", "BCE", "BCEWithLogits", "SoftmaxCrossEntropy", "Hinge",
     "fit", "History", "minibatches", "check_gradients", "numerical_gradient", "relative_error",
     "activations", "autograd", "checks", "datasets", "double_descent", "gradcheck", "init",
-    "losses", "numerics", "optim", "plotting", "train", "widgets", "course",
+    "losses", "numerics", "optim", "plotting", "train", "widgets", "answers",
 ]

@@ -1,4 +1,4 @@
-"""mlp.course.answers: each exercise's mlp answers are refused to notebook code, with a message
+"""mlp.answers: each exercise's mlp answers are refused to notebook code, with a message
 that says so, and stay available to mlp itself and to the tests."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp.course import answers
+from mlp import answers
 
 CELL_NAMES = ["<ipython-input-3-1a2b3c4d5e6f>", "/tmp/ipykernel_4711/2215871238.py", "<cell-7>"]
 NOT_CELLS = ["/work/mlp/train.py", "tests/q3.py", "/autograder/tests/q1.py", "<string>", "<stdin>"]

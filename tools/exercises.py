@@ -59,7 +59,7 @@ def setup_cell_source(name: str) -> str:
     """The student's first cell: on Colab, install mlp and otter and fetch the public tests, all at
     the release tag of _config.yml (the tests then match the notebook the student opened). Then
     mlp's own versions of this exercise's answers are put out of reach of the notebook's code
-    (mlp.course.answers), as they are when the notebook is graded, so that grader.check already
+    (mlp.answers), as they are when the notebook is graded, so that grader.check already
     says so when an answer calls one of them."""
     url, _ = colab_cell.repository()
     tag = colab_cell.release()
@@ -74,7 +74,7 @@ def setup_cell_source(name: str) -> str:
         '    TESTS_DIR = "tests"  # the public tests next to this notebook',
         "import otter",
         "grader = otter.Notebook(tests_dir=TESTS_DIR)",
-        "from mlp.course import answers",
+        "from mlp import answers",
         f'answers.forbid("{name}")  # mlp\'s own code for this exercise\'s answers is not available here',
     ])
 

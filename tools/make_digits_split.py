@@ -2,13 +2,13 @@
 
     python tools/make_digits_split.py      # writes the two files below (run once; committed)
 
-- mlp/course/data/digits-course.npz: 1,497 digits, shipped inside the course package, so that
+- mlp/data/digits-course.npz: 1,497 digits, shipped inside the course package, so that
   exercise 7 needs no scikit-learn (`mlp.datasets.load_course_digits()`);
 - exercises/07-digits/heldout-digits.npz: the other 300 (30 of each digit, chosen with a fixed
   seed), which only the autograder holds: grading scores a student's network on digits that are
   not in the student's notebook, package or sandbox.
 Pixels are stored as the integers 0..16 they are, with the labels, in the file's original order.
-tests/exercises/test_digits_exercise.py checks that the two parts are disjoint and make up
+tests/exercises/test_digits_data.py checks that the two parts are disjoint and make up
 scikit-learn's data exactly.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE = ROOT / "mlp" / "course" / "data" / "digits-course.npz"
+COURSE = ROOT / "mlp" / "data" / "digits-course.npz"
 HELDOUT = ROOT / "exercises" / "07-digits" / "heldout-digits.npz"
 PER_DIGIT, SEED = 30, 2026
 

@@ -1,13 +1,14 @@
-"""Course support: what the chapters and exercises use around the core of `mlp`.
-
-  checks          diagnoses of students' answers, called by the exercises' tests
-  datasets        XOR, gates, moons, blobs, regression sets, splits
-  plotting        decision boundaries, learning curves, loss surfaces, diagrams (matplotlib)
-  widgets         figure sliders that work with or without a running kernel (ipywidgets)
-  double_descent  random-features regression through the interpolation threshold
-
-They are also reachable under their old names (`mlp.datasets`, `from mlp import checks`, ...).
+"""The old spelling of the course modules: use mlp.checks, mlp.datasets, mlp.double_descent,
+mlp.plotting, mlp.widgets and mlp.answers. `mlp.course.<name>` still imports them, with a
+DeprecationWarning, until REMOVE_AFTER; then this package goes.
 """
-from . import checks, datasets, double_descent, plotting, widgets
+import warnings
 
-__all__ = ["checks", "datasets", "double_descent", "plotting", "widgets"]
+REMOVE_AFTER = "2027-06-30"      # the end of the 2026/27 term: notebooks handed out before then
+MODULES = ("answers", "checks", "datasets", "double_descent", "plotting", "widgets")
+
+
+def deprecated(name: str) -> None:
+    warnings.warn(f"mlp.course.{name} is now mlp.{name}; the old name works until {REMOVE_AFTER}. "
+                  f"Write `from mlp import {name}` (or mlp.{name}) instead.", DeprecationWarning,
+                  stacklevel=3)

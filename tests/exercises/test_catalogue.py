@@ -33,7 +33,7 @@ from grading import testfiles
 from submissions import answer_cells
 
 from mlp import checks
-from mlp.course import answers
+from mlp import answers
 
 HERE = Path(__file__).parent
 CATALOGUE = {p.stem: runpy.run_path(str(p))["MISTAKES"] for p in sorted((HERE / "catalogue").glob("*.py"))}

@@ -72,10 +72,10 @@ def public_message(exc: BaseException) -> str:
 
 
 def canonical_messages(exercise: str) -> set[str]:
-    """The fixed texts of mlp.course.answers ("in this exercise you write ... yourself"): shown even
+    """The fixed texts of mlp.answers ("in this exercise you write ... yourself"): shown even
     for a hidden test, since they say nothing of its inputs."""
     try:
-        from mlp.course import answers
+        from mlp import answers
     except ImportError:
         return set()
     return {answers.message(exercise, name) for name in answers.ANSWERS.get(exercise, ())}

@@ -11,7 +11,7 @@ arguments. Everything it sends back is plain data (grading.wire); the grader com
 own references in a process that never imports student code. Whatever this process says, it can
 only hand in answers: it never decides a score.
 
-Before the first cell, the exercise's answers in `mlp` (mlp.course.answers) are made unavailable
+Before the first cell, the exercise's answers in `mlp` (mlp.answers) are made unavailable
 to notebook code, as the exercise's setup cell does on the student's computer.
 """
 from __future__ import annotations
@@ -241,7 +241,7 @@ def make_shell():
 def forbid_answers(exercise: str) -> None:
     """The exercise's answers in mlp raise a clear error when notebook code calls them."""
     try:
-        from mlp.course import answers
+        from mlp import answers
     except ImportError:          # a course package without the list: nothing to forbid
         return
     if exercise:
