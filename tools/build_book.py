@@ -15,7 +15,7 @@ cell does not execute anything again. What the notebooks import is not in that k
 `mlp/`, its data or the kernel settings (tools/project.py) change, the cache is emptied.
 
 The site build runs `jupyter-book build -W --keep-going` and fails if the log shows any
-warning. Sphinx rebuilds only the pages whose source changed, so when `_ext/`, the
+warning. Sphinx rebuilds only the pages whose source changed, so when `_ext/`, `_static/`, the
 configuration or the bibliography changed since the last build, every page is written again.
 """
 from __future__ import annotations
@@ -52,8 +52,9 @@ def _fingerprint(files) -> str:
 
 def inputs_fingerprint() -> str:
     """A hash of what every page depends on besides its own source."""
-    return _fingerprint([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), ROOT / "_config.yml",
-                         ROOT / "_toc.yml", ROOT / "references.bib", Path(__file__)])
+    return _fingerprint([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), *ROOT.glob("_static/*"),
+                         ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "references.bib",
+                         Path(__file__)])
 
 
 def execution_fingerprint() -> str:

@@ -1,0 +1,178 @@
+"""Lighter pages: what a reader's browser downloads for each page of the website.
+
+- The ipywidgets embed manager (require.js and embed-amd.js, 3.7 MB) and the widget state are
+  kept only on pages that show a widget. The book's figure sliders do not need them: on the
+  site they are plain HTML (mlp.widgets), picked before the widget view by
+  `nb_mime_priority_overrides` in _config.yml. Likewise _static/figure-slider.js only where
+  there is a slider, and _static/mathjax2-shim.js only where there is a widget (first, as it
+  must see MathJax arrive).
+- A slider's pictures become files in _images/ instead of data: URLs inside the page, so the
+  browser loads a picture only when it is shown (<img loading="lazy">).
+- Font Awesome's script (fontawesome.js, 1.5 MB, which turns icon elements into SVG) is not
+  loaded: the theme's CSS draws the same icons from web fonts, and those fonts are cut down to
+  the glyphs this site uses (fontTools), 275 kB to a few kB; _static/site.css points at them.
+- Figures are stored as palette PNGs where that is faithful (mlp.widgets.compress_png: about
+  a third of the bytes); the compressed files are kept in _build/.png-cache by content.
+- Every figure carries its own width as --mlp-natural-width, which _static/site.css uses on
+  phones so that a figure is never shrunk below three quarters of its size.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+
+from site_fixes import rewrite_pages, written_pages
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+SLIDER_CLASS = 'class="mlp-figure-slider"'
+FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*?) '
+                   r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+FIGURE_SIZE = re.compile(r'(<img\b[^>]*? style="width: (\d+)px; height: \d+px;)(")')
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+ICON_FONTS = {"fa-solid-900": "Font Awesome 6 Free", "fa-brands-400": "Font Awesome 6 Brands"}
+
+
+def _filename(script) -> str:
+    return getattr(script, "filename", None) or ""
+
+
+def page_scripts(app, pagename, templatename, context, doctree):
+    """Per page: the widget manager and its state only with a widget view, the slider script
+    only with a slider, the MathJax 2 shim only with a widget and before everything else."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = context.get("body", "")
+    has_widget, has_slider = WIDGET_VIEW in body, SLIDER_CLASS in body
+    # Sphinx files a script added as "x.js" under "_static/x.js"
+    widget_js = {posixpath.join("_static", f) for f in getattr(app.config, "nb_ipywidgets_js", {}) or {}}
+    kept = []
+    for script in context.get("script_files", []):
+        name = str(_filename(script))
+        is_widget = (name in widget_js or
+                     getattr(script, "attributes", {}).get("type") == WIDGET_STATE)
+        if (is_widget and not has_widget) or (name.endswith("figure-slider.js") and not has_slider):
+            continue
+        if name.endswith("mathjax2-shim.js"):
+            if not has_widget:
+                continue
+            # before MathJax's configuration (priority 500): Sphinx sorts by priority after this
+            script = _JavaScript(name, priority=1, **getattr(script, "attributes", {}))
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def frames_as_files(app, pagename, templatename, context, doctree):
+    """A slider's pictures as files in _images/ (named by their content), not data: URLs; and
+    every figure's width as a CSS variable."""
+    body = context.get("body")
+    if not body:
+        return
+    images = Path(app.outdir) / "_images"
+
+    def to_file(m):
+        data = base64.b64decode(m.group(3))
+        name = hashlib.sha256(data).hexdigest() + ".png"
+        images.mkdir(exist_ok=True)
+        target = images / name
+        if not target.is_file():
+            target.write_bytes(data)
+        url = context["pathto"](f"_images/{name}", 1)
+        return f'{m.group(1)} style="--mlp-natural-width: {m.group(2)}px" src="{url}"'
+
+    body = FRAME.sub(to_file, body)
+    body = FIGURE_SIZE.sub(lambda m: f"{m.group(1)} --mlp-natural-width: {m.group(2)}px;{m.group(3)}",
+                           body)
+    context["body"] = body
+
+
+def compress_figures(app) -> None:
+    """Replace each PNG in _images/ by its compressed version (kept in a cache by the content
+    of the original, since Sphinx copies the originals again on every build)."""
+    from mlp.widgets import compress_png
+
+    cache = Path(app.outdir).parent / ".png-cache"
+    cache.mkdir(exist_ok=True)
+    for png in (Path(app.outdir) / "_images").glob("*.png"):
+        data = png.read_bytes()
+        key = cache / (hashlib.sha256(data).hexdigest() + ".png")
+        if key.is_file():
+            small = key.read_bytes()
+        else:
+            small = compress_png(data)
+            key.write_bytes(small)
+            (cache / (hashlib.sha256(small).hexdigest() + ".png")).write_bytes(small)  # idempotent
+        if small != data:
+            png.write_bytes(small)
+
+
+def icons_in_use(outdir: Path, pages: list[Path]) -> set[str]:
+    """Font Awesome class names (bars, github, ...) in the pages and the theme's scripts."""
+    names = set()
+    sources = [*pages, *(outdir / "_static").glob("*.js"), *(outdir / "_static" / "scripts").glob("*.js")]
+    for path in sources:
+        if path.name != "fontawesome.js":
+            names.update(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def codepoints(css_files: list[Path], icons: set[str]) -> set[int]:
+    """The icon font's characters the site can show: those of the icon classes in use, and
+    every character the stylesheets put in `content` or a variable themselves (admonition
+    icons, the sidebar's arrows, ...)."""
+    found = set()
+    for css in css_files:
+        text = css.read_text(encoding="utf-8", errors="ignore")
+        found.update(ord(c) for c in re.findall(r"[\ue000-\uf8ff]", text))
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+            escapes = [int(h, 16) for h in re.findall(r"\\(f[0-9a-f]{3})", body)]
+            if not escapes:
+                continue
+            selectors = [s.strip() for s in selector.split(",")]
+            icon_rule = all(re.fullmatch(r"\.fa-[a-z0-9-]+:{1,2}before", s) for s in selectors)
+            if not icon_rule:
+                found.update(escapes)
+            elif any(s.split(":")[0][len(".fa-"):] in icons for s in selectors):
+                found.update(escapes)
+    return found
+
+
+def subset_icon_fonts(app, pages: list[Path]) -> None:
+    """_static/icons/<font>.woff: the theme's two icon fonts with only the glyphs in use."""
+    from fontTools import subset
+
+    outdir = Path(app.outdir)
+    fonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    css_files = [p for p in (outdir / "_static").rglob("*.css") if "vendor" not in p.parts]
+    wanted = codepoints(css_files, icons_in_use(outdir, pages))
+    target = outdir / "_static" / "icons"
+    target.mkdir(exist_ok=True)
+    for name in ICON_FONTS:
+        options = subset.Options()
+        options.flavor = "woff"          # zlib; woff2 would need the brotli module
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        font = subset.load_font(str(fonts / f"{name}.ttf"), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(wanted))
+        subsetter.subset(font)
+        subset.save_font(font, str(target / f"{name}.woff"), options)
+
+
+def lighten_site(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    pages = written_pages(app)
+    rewrite_pages(app, lambda html: FONTAWESOME_JS.sub("", html))
+    subset_icon_fonts(app, pages)
+    compress_figures(app)
+
+
+def setup(app):
+    app.connect("html-page-context", page_scripts, priority=950)
+    app.connect("html-page-context", frames_as_files, priority=950)
+    app.connect("build-finished", lighten_site)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
