@@ -13,8 +13,9 @@
   the glyphs this site uses (fontTools), 275 kB to a few kB; _static/site.css points at them.
 - Figures are stored as palette PNGs where that is faithful (mlp.widgets.compress_png: about
   a third of the bytes); the compressed files are kept in _build/.png-cache by content.
-- Every figure carries its own width as --mlp-natural-width, which _static/site.css uses on
-  phones so that a figure is never shrunk below three quarters of its size.
+- Every figure carries its width (--mlp-natural-width) and how many panels it has side by side
+  (--mlp-panels: the book's kernels count them, mlp.widgets.note_panel_columns), which
+  _static/site.css uses on phones to give every panel at least 60% of the screen's width.
 """
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ from site_fixes import rewrite_pages, written_pages
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SLIDER_CLASS = 'class="mlp-figure-slider"'
-FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*?) '
+FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*? data-panels="(\d+)"[^>]*?) '
                    r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-FIGURE_SIZE = re.compile(r'(<img\b[^>]*? style="width: (\d+)px; height: \d+px;)(")')
+FIGURE_SIZE = re.compile(r'(<img\b[^>]*? src="[^"]*_images/([0-9a-f]{64})\.png"'
+                         r' style="width: (\d+)px; height: \d+px;)(")')
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 ICON_FONTS = {"fa-solid-900": "Font Awesome 6 Free", "fa-brands-400": "Font Awesome 6 Brands"}
 
@@ -65,46 +67,78 @@ def page_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = kept
 
 
+def figure_panels(app) -> dict:
+    """{sha256 of a figure's PNG: panels side by side}, from the executed notebooks in the
+    jupyter-cache: the book's kernels write the count into each figure's text
+    (mlp.widgets.note_panel_columns). myst-nb names a figure's file by the same hash."""
+    if getattr(app, "_mlp_panels", None) is None:
+        from jupyter_cache import get_cache
+        from mlp.widgets import PANELS
+
+        panels = {}
+        folder = Path(app.srcdir) / (app.config.nb_execution_cache_path or "_build/.jupyter_cache")
+        if folder.is_dir():
+            cache = get_cache(str(folder))
+            for record in cache.list_cache_records():
+                for cell in cache.get_cache_bundle(record.pk).nb.cells:
+                    for out in cell.get("outputs", []):
+                        data = out.get("data", {})
+                        m = PANELS.search(str(data.get("text/plain", "")))
+                        if m and "image/png" in data:
+                            png = base64.b64decode(data["image/png"])
+                            panels[hashlib.sha256(png).hexdigest()] = int(m.group(1))
+        app._mlp_panels = panels
+    return app._mlp_panels
+
+
 def frames_as_files(app, pagename, templatename, context, doctree):
-    """A slider's pictures as files in _images/ (named by their content), not data: URLs; and
-    every figure's width as a CSS variable."""
+    """A slider's pictures as compressed files in _images/ (named by their content), not data:
+    URLs; and every figure's width and panels side by side as CSS variables."""
     body = context.get("body")
     if not body:
         return
     images = Path(app.outdir) / "_images"
 
     def to_file(m):
-        data = base64.b64decode(m.group(3))
+        data = compressed(app, base64.b64decode(m.group(4)))
         name = hashlib.sha256(data).hexdigest() + ".png"
         images.mkdir(exist_ok=True)
         target = images / name
         if not target.is_file():
             target.write_bytes(data)
         url = context["pathto"](f"_images/{name}", 1)
-        return f'{m.group(1)} style="--mlp-natural-width: {m.group(2)}px" src="{url}"'
+        return (f'{m.group(1)} style="--mlp-natural-width: {m.group(2)}px; '
+                f'--mlp-panels: {m.group(3)}" src="{url}"')
 
-    body = FRAME.sub(to_file, body)
-    body = FIGURE_SIZE.sub(lambda m: f"{m.group(1)} --mlp-natural-width: {m.group(2)}px;{m.group(3)}",
-                           body)
-    context["body"] = body
+    def sized(m):
+        panels = figure_panels(app).get(m.group(2), 1)
+        return f"{m.group(1)} --mlp-natural-width: {m.group(3)}px; --mlp-panels: {panels};{m.group(4)}"
+
+    context["body"] = FIGURE_SIZE.sub(sized, FRAME.sub(to_file, body))
 
 
-def compress_figures(app) -> None:
-    """Replace each PNG in _images/ by its compressed version (kept in a cache by the content
-    of the original, since Sphinx copies the originals again on every build)."""
+def compressed(app, data: bytes) -> bytes:
+    """mlp.widgets.compress_png(data), kept in _build/.png-cache by the content of the original
+    (and of the result, so compressing a compressed picture finds it too)."""
     from mlp.widgets import compress_png
 
     cache = Path(app.outdir).parent / ".png-cache"
     cache.mkdir(exist_ok=True)
+    key = cache / (hashlib.sha256(data).hexdigest() + ".png")
+    if key.is_file():
+        return key.read_bytes()
+    small = compress_png(data)
+    key.write_bytes(small)
+    (cache / (hashlib.sha256(small).hexdigest() + ".png")).write_bytes(small)
+    return small
+
+
+def compress_figures(app) -> None:
+    """Replace each PNG in _images/ by its compressed version (Sphinx copies the originals
+    again on every build; the cache makes that cheap)."""
     for png in (Path(app.outdir) / "_images").glob("*.png"):
         data = png.read_bytes()
-        key = cache / (hashlib.sha256(data).hexdigest() + ".png")
-        if key.is_file():
-            small = key.read_bytes()
-        else:
-            small = compress_png(data)
-            key.write_bytes(small)
-            (cache / (hashlib.sha256(small).hexdigest() + ".png")).write_bytes(small)  # idempotent
+        small = compressed(app, data)
         if small != data:
             png.write_bytes(small)
 

@@ -7,7 +7,10 @@ In the configuration (_config.yml):
   header that `navbar_persistent` adds holds a second one. `navbar_persistent: []` leaves out
   that header; the search button it held is in the sidebar and the article header.
 
-Here, while Sphinx writes each page:
+Here, while Sphinx reads and writes each page:
+- Table headers that a screen reader finds empty are named for it (axe: empty-table-header):
+  "No." above a column of numbers, the formula as text in a header of maths only; an empty
+  corner above row names becomes a data cell. The page looks the same.
 - sphinx-thebe registers its inline config script twice; the second `const` declaration is a
   JavaScript error on every page (the duplicate is dropped).
 - The primary sidebar holds the book's title, outside every landmark (axe: region): it becomes
@@ -26,6 +29,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -75,7 +81,73 @@ def _fix_pages(app, exception):
         rewrite_pages(app, fix_page)
 
 
+def _entry_text(entry) -> str:
+    return entry.astext().strip()
+
+
+def _hidden(text: str) -> nodes.inline:
+    return nodes.inline("", text, classes=["visually-hidden"])
+
+
+class NameTableHeaders(SphinxTransform):
+    """Table header cells that a screen reader (and axe: empty-table-header) finds empty get a
+    name for screen readers only; the page looks the same. An empty cell above a column of
+    numbers (the chapters' and exercises' tables: "| | chapter | ...") is "No."; a cell holding
+    only maths ("$f(z)$"), which MathJax draws with CSS, gets the formula as text ("f(z)").
+    An empty corner above row names stays empty and becomes a data cell (empty_corners)."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs):
+        from mlp.widgets import plain_text
+
+        if self.app.builder.format != "html":       # the PDF sets maths as maths
+            return
+        for table in self.document.findall(nodes.table):
+            head = next(table.findall(nodes.thead), None)
+            body = next(table.findall(nodes.tbody), None)
+            if head is None or body is None:
+                continue
+            for row in head.findall(nodes.row):
+                for k, entry in enumerate(row.children):
+                    maths = list(entry.findall(nodes.math))
+                    words = "".join(t.astext() for t in entry.findall(nodes.Text)
+                                    if not any(isinstance(a, nodes.math) for a in _ancestors(t)))
+                    if words.strip():
+                        continue
+                    if maths:
+                        label = _hidden(" ".join(plain_text(f"${m.astext()}$") for m in maths))
+                    else:
+                        column = [r.children[k].astext().strip() for r in body.children
+                                  if len(r.children) > k]
+                        if not (column and all(re.fullmatch(r"\d+", c) for c in column)):
+                            continue
+                        label = _hidden("No.")
+                    if entry.children and isinstance(entry[0], nodes.paragraph):
+                        entry[0] += label
+                    else:
+                        entry += nodes.paragraph("", "", label)
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+EMPTY_HEADER = re.compile(r'<th class="head">(?:<p></p>)?</th>')
+
+
+def empty_corners(app, pagename, templatename, context, doctree):
+    """A header cell that is still empty (the corner above a column of row names) is a data
+    cell: a header must name its column."""
+    if context.get("body"):
+        context["body"] = EMPTY_HEADER.sub('<td class="head"></td>', context["body"])
+
+
 def setup(app):
+    app.add_transform(NameTableHeaders)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", empty_corners)
     app.connect("build-finished", _fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

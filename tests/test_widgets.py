@@ -11,8 +11,8 @@ import pytest
 pytest.importorskip("ipywidgets")
 import ipywidgets as W  # noqa: E402
 
-from mlp.widgets import (compress_png, describe, figure_slider, live_figure, plain_text,  # noqa: E402
-                         render_png)
+from mlp.widgets import (PANELS, compress_png, describe, figure_slider, live_figure,  # noqa: E402
+                         note_panel_columns, panel_columns, plain_text, render_png)
 
 
 def draw_line(fig, slope, offset=0.0):
@@ -102,17 +102,18 @@ def test_each_pictures_alt_text_describes_it_at_its_setting():
                         alt=lambda lam: f"A fit with penalty {lam}")
     alts = [alt_of(p.value) for p in box.children[1].children]
     assert alts == [
-        "A fit with penalty 0.1. At λ = 0.1: Panel 1 of 2: “λ = 0.1: ‖W‖^2 = 1.0”; output against "
-        "input x; legend: sin x (truth). Panel 2 of 2: “weight norm”; ‖W‖^2 against λ.",
-        "A fit with penalty 0.5. At λ = 0.5: Panel 1 of 2: “λ = 0.5: ‖W‖^2 = 5.0”; output against "
-        "input x; legend: sin x (truth). Panel 2 of 2: “weight norm”; ‖W‖^2 against λ."]
+        "A fit with penalty 0.1. At λ = 0.1: Panel 1 of 2: “λ = 0.1: ‖W‖² = 1.0”; output against "
+        "input x; legend: sin x (truth). Panel 2 of 2: “weight norm”; ‖W‖² against λ.",
+        "A fit with penalty 0.5. At λ = 0.5: Panel 1 of 2: “λ = 0.5: ‖W‖² = 5.0”; output against "
+        "input x; legend: sin x (truth). Panel 2 of 2: “weight norm”; ‖W‖² against λ."]
     with pytest.raises(TypeError, match="alt must be a text or a function"):
         figure_slider(draw_line, "slope", [1.0], alt=3)
 
 
 def test_plain_text_reads_mathtext_aloud():
     assert plain_text("$\\lambda$ = 0.1") == "λ = 0.1"
-    assert plain_text("$h_1 = a^{(1)}_1$ (hidden unit 1)") == "h_1 = a^(1)_1 (hidden unit 1)"
+    assert plain_text("$h_1 = a^{(1)}_1$ (hidden unit 1)") == "h₁ = a⁽¹⁾₁ (hidden unit 1)"
+    assert plain_text("$w_{ij}$ and $e^{-x}$") == "w_(ij) and e^(-x)"
     assert plain_text("$\\mathrm{MSE}$ of $\\hat y$") == "MSE of y"
     assert plain_text("no  maths\nhere") == "no maths here"
 
@@ -264,3 +265,52 @@ def test_live_figure_whose_draw_fails_displays_no_picture():
     w = live_figure(broken, slope=(0.0, 2.0, 0.5))
     data = displayed(w)
     assert WIDGET in data and "image/png" not in data
+
+
+def _figure(kind: str):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    if kind == "three":
+        fig.subplots(1, 3)
+    elif kind == "grid":
+        fig.subplots(2, 4)
+    elif kind == "stack":
+        fig.subplots(3, 1)
+    elif kind == "colorbar":
+        ax = fig.add_subplot()
+        fig.colorbar(ax.imshow([[0, 1]]), ax=ax)
+    elif kind == "subfigures":
+        for sub in fig.subfigures(1, 3):
+            sub.subplots(2, 1)
+    elif kind == "ratios":
+        fig.subplots(1, 3, width_ratios=[1.4, 1, 1])
+    return fig
+
+
+@pytest.mark.parametrize("kind, columns", [("three", 3), ("grid", 4), ("stack", 1), ("colorbar", 1),
+                                           ("subfigures", 3), ("ratios", 3)])
+def test_panel_columns_counts_panels_side_by_side(kind, columns):
+    assert panel_columns(_figure(kind)) == columns
+
+
+def test_the_kernel_notes_each_figures_panels_in_its_text():
+    """As the book's kernels run it (tools/project.py): the text of a figure says how many panels
+    it has side by side, also after pyplot's inline backend has started."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    note_panel_columns(shell)
+    text = shell.display_formatter.format(_figure("grid"))[0]["text/plain"]
+    assert PANELS.search(text).group(1) == "4", text
+    shell.events.trigger("pre_run_cell", None)          # registers again, once
+    assert PANELS.search(shell.display_formatter.format(_figure("three"))[0]["text/plain"]).group(1) == "3"
+
+
+def test_slider_pictures_say_how_many_panels_they_have():
+    def draw(fig, k):
+        fig.subplots(1, k)
+
+    box = figure_slider(draw, "k", [1, 2, 3])
+    page = displayed(box)["text/html"]
+    assert re.findall(r'data-panels="(\d+)"', page) == ["1", "2", "3"]

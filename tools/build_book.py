@@ -97,6 +97,20 @@ def open_cache(folder: Path = CACHE):
     return cache
 
 
+def executed(path: Path, cache_folder: Path = CACHE):
+    """The notebook at `path` with the outputs of its execution in the cache (what both builds
+    show), or None if it has not been executed since it last changed."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if not cache_folder.is_dir():
+        return None
+    try:
+        return get_cache(str(cache_folder)).merge_match_into_notebook(nbformat.read(path, as_version=4))[1]
+    except KeyError:
+        return None
+
+
 def error_outputs(nb) -> list[str]:
     """Error outputs of an executed notebook. An exception raised while a figure is drawn (a
     bad mathtext label, say) happens after its cell has finished, in the inline backend's

@@ -14,10 +14,10 @@ What each front end shows of a `figure_slider`:
 - The book's PDF, or a viewer with no JavaScript: the picture at the starting setting
   (`image/png`), with its caption (`text/plain`, the widget's repr): "at this setting: ...".
 
-Pictures are drawn at twice the resolution they are shown at (sharp on high-density screens)
-and stored as palette PNGs when that changes no visible pixel (about a third of the bytes).
-Each picture's alt text says what it shows at its setting: the figure's own titles and axis
-labels, after the author's description.
+Pictures are drawn at twice the resolution they are shown at (sharp on high-density screens);
+the website stores them as palette PNGs when that changes no visible pixel (compress_png, about
+a third of the bytes). Each picture's alt text says what it shows at its setting: the
+figure's own titles and axis labels, after the author's description.
 
 ipywidgets and matplotlib are imported inside the functions, so `import mlp` stays light.
 """
@@ -68,10 +68,8 @@ def compress_png(png: bytes, max_error: int = 16, min_psnr: float = 40.0) -> byt
         return png
     rgb = image.convert("RGB")
     palette = rgb.quantize(256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
-    a = np.asarray(rgb, dtype=float)
-    b = np.asarray(palette.convert("RGB"), dtype=float)
-    diff = np.abs(a - b)
-    mse = float(np.mean(diff ** 2))
+    diff = np.abs(np.asarray(rgb, dtype=np.int16) - np.asarray(palette.convert("RGB"), dtype=np.int16))
+    mse = float(np.mean(np.square(diff, dtype=np.float32)))
     psnr = float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
     faithful = np.percentile(diff.max(axis=2), 99.9) <= max_error and psnr >= min_psnr
     out = io.BytesIO()
@@ -88,6 +86,18 @@ _TEX = {r"\lambda": "λ", r"\eta": "η", r"\alpha": "α", r"\beta": "β", r"\gam
         r"\ldots": "…", r"\dots": "…", r"\|": "‖", r"\sqrt": "√", r"\pm": "±", r"\sum": "Σ"}
 
 
+_SUP = str.maketrans("0123456789+-()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿ")
+_SUB = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
+
+
+def _script(text: str, table: dict, mark: str) -> str:
+    """A sub- or superscript in Unicode when it has the characters ("x₁", "a⁽¹⁾"), else marked
+    ("w_ij", "e^(-x)")."""
+    if all(c in table for c in map(ord, text)):
+        return text.translate(table)
+    return mark + (text if len(text) == 1 or text.startswith("(") else f"({text})")
+
+
 def plain_text(text: str) -> str:
     """matplotlib text without its mathtext markup: "$\\lambda$ = 0.1" -> "λ = 0.1"."""
     if "$" not in text:
@@ -98,8 +108,8 @@ def plain_text(text: str) -> str:
         for tex, uni in sorted(_TEX.items(), key=lambda kv: -len(kv[0])):
             s = s.replace(tex, uni)
         s = re.sub(r"\\(?:mathrm|mathbf|mathit|text|operatorname|hat|bar|tilde)\s*", "", s)
-        s = re.sub(r"\^\{([^{}]*)\}|\^(\S)", lambda g: "^" + (g.group(1) or g.group(2)), s)
-        s = re.sub(r"_\{([^{}]*)\}|_(\S)", lambda g: "_" + (g.group(1) or g.group(2)), s)
+        s = re.sub(r"\^\{([^{}]*)\}|\^(\S)", lambda g: _script(g.group(1) or g.group(2), _SUP, "^"), s)
+        s = re.sub(r"_\{([^{}]*)\}|_(\S)", lambda g: _script(g.group(1) or g.group(2), _SUB, "_"), s)
         s = re.sub(r"\\([A-Za-z]+)", r"\1", s)
         return s.replace("{", "").replace("}", "").replace("\\,", " ").replace("\\", "")
 
@@ -133,6 +143,56 @@ def describe(fig) -> str:
     return " ".join(parts)
 
 
+def panel_columns(fig) -> int:
+    """How many panels a figure shows side by side: the distinct horizontal extents of its
+    axes, colorbars aside. 3 for fig.subplots(1, 3) or three subfigures, 4 for a 2 x 4 grid,
+    1 for panels stacked in one column, 1 for an axes with its colorbar."""
+    spans = []
+    for ax in fig.get_axes():
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        box = ax.get_position().transformed(ax.figure.transSubfigure)    # on the whole figure
+        spans.append((box.x0, box.x1))
+    columns = []
+    for x0, x1 in sorted(spans):
+        overlap = [c for c in columns if min(x1, c[1]) - max(x0, c[0]) > 0.5 * min(x1 - x0, c[1] - c[0])]
+        if not overlap:
+            columns.append((x0, x1))
+    return max(1, len(columns))
+
+
+def note_panel_columns(shell=None) -> None:
+    """In an IPython kernel: make the text of every matplotlib figure say how many panels it has
+    side by side ("<Figure size 1300x430 with 3 Axes; panels side by side: 3>"). The book's
+    build turns on (tools/project.py) so that the website can give each panel of a wide
+    figure enough room on a phone; a notebook looks the same without it."""
+    from IPython import get_ipython
+
+    shell = shell or get_ipython()
+    if shell is None:
+        return
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    def text(fig, printer, cycle):
+        printer.text(f"{repr(fig)[:-1]}; panels side by side: {panel_columns(fig)}>")
+
+    def register(*args):
+        formatter = shell.display_formatter.formatters["text/plain"]
+        if formatter.type_printers.get(Figure) is not text:
+            formatter.for_type(Figure, text)
+
+    # The inline backend drops every formatter registered for Figure when it starts (with the
+    # first figure) and whenever its settings change: start it now, and register again
+    # before each cell.
+    plt.close(plt.figure())
+    register()
+    shell.events.register("pre_run_cell", register)
+
+
+PANELS = re.compile(r"; panels side by side: (\d+)>")
+
+
 class _StaticPicture:
     """Mixed into a widget class: its display bundle also carries `_picture_png()`, a PNG of
     what the widget shows now (when the cell runs: its starting picture), if there is one, and
@@ -159,15 +219,16 @@ class _StaticPicture:
 
 
 class _Frame:
-    """One precomputed picture of a figure slider: PNG bytes, shown size (page pixels), alt."""
+    """One precomputed picture of a figure slider: PNG bytes, shown size (page pixels), alt,
+    and how many panels it has side by side."""
 
-    def __init__(self, png: bytes, size: tuple[int, int], alt: str):
-        self.png, self.size, self.alt = png, size, alt
+    def __init__(self, png: bytes, size: tuple[int, int], alt: str, columns: int = 1):
+        self.png, self.size, self.alt, self.columns = png, size, alt, columns
 
     def img(self, shown: bool) -> str:
         w, h = self.size
         return (f'<img class="mlp-figure" width="{w}" height="{h}" loading="lazy" decoding="async" '
-                f'alt="{html.escape(self.alt)}"{"" if shown else " hidden"} '
+                f'data-panels="{self.columns}" alt="{html.escape(self.alt)}"{"" if shown else " hidden"} '
                 f'src="data:image/png;base64,{base64.b64encode(self.png).decode()}">')
 
 
@@ -287,11 +348,12 @@ def figure_slider(draw, name: str, values, description: str | None = None, label
     frames = []
     for value, label in zip(values, labels):
         fig = _drawn(draw, figsize, {name: value, **fixed})
-        png = compress_png(_png(fig, HIDPI * dpi))
+        png = _png(fig, HIDPI * dpi)                 # the site compresses it (compress_png)
         what = alt(value) if callable(alt) else alt
         text = " ".join(t for t in (what and what.rstrip(".") + ".", f"At {description} = {label}:",
                                     describe(fig)) if t)
-        frames.append(_Frame(png, (round(figsize[0] * dpi), round(figsize[1] * dpi)), text))
+        frames.append(_Frame(png, (round(figsize[0] * dpi), round(figsize[1] * dpi)), text,
+                             panel_columns(fig)))
     # HTML <img> rather than an Image widget: only <img> can carry the alt text screen readers need.
     pictures = [W.HTML(value=f.img(True).replace('class="mlp-figure"',
                                                  'class="mlp-figure" style="max-width: 100%; height: auto"'))
