@@ -136,16 +136,22 @@ def _open_pages(browser):      # closed before the browser is
 
 @pytest.fixture
 def page_as_loaded(_open_pages, browser, base_url):
-    """A page opened once and shared by the tests that only read it (each test of a page still
-    passes or fails on its own). Tests are grouped by page (site_helpers.by_page, run with
-    --dist loadgroup), so one worker opens each page once; a few stay open at a time."""
+    """A page opened once per screen and shared by the tests that only read it (each test of a
+    page still passes or fails on its own); light and dark mode are switched in place, as when
+    a reader's system changes its setting (the theme follows it). Tests are grouped by page
+    (site_helpers.by_page, run with --dist loadgroup), so one worker opens each page once."""
     def _open(path: str, color_scheme: str = "light", device: str = "desktop") -> Visit:
-        key = (path, color_scheme, device)
+        key = (path, device)
         if key not in _open_pages:
-            while len(_open_pages) >= 4:
+            while len(_open_pages) >= 2:
                 _open_pages.pop(next(iter(_open_pages))).close()
             _open_pages[key] = Visit(browser, f"{base_url}/{path}", color_scheme, device)
-        return _open_pages[key]
+        v = _open_pages[key]
+        if v.page.evaluate("document.documentElement.dataset.theme") != color_scheme:
+            v.page.emulate_media(color_scheme=color_scheme)
+            v.page.wait_for_function(f"document.documentElement.dataset.theme === '{color_scheme}'",
+                                     timeout=5000)
+        return v
     return _open
 
 
