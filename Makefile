@@ -107,7 +107,9 @@ test-notebooks: install-test
 test-book: install-test vendor exercises
 	$(PY) tools/build_book.py
 
-test-site: install-test
+# Browser tests of the built site (axe-core comes from `make vendor`); SITE_SCREENSHOTS=1 also
+# saves every chapter's phone screenshots, light and dark, to _build/site-test/phone/.
+test-site: install-test vendor
 	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider
 
 # Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
@@ -127,8 +129,10 @@ sandbox:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap > /dev/null) \
 	    || echo "bubblewrap is not installed (Debian package 'bubblewrap'): grading will use its fallback sandbox"; }
 
+# The page-weight table weighs the site last built (make book); LIGHTHOUSE=1 adds Lighthouse's
+# mobile scores of each chapter (npm lighthouse, run offline with the system Chromium).
 bench: install-test
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(LIGHTHOUSE),--lighthouse)
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }

@@ -8,6 +8,8 @@
   must see MathJax arrive).
 - A slider's pictures become files in _images/ instead of data: URLs inside the page, so the
   browser loads a picture only when it is shown (<img loading="lazy">).
+- Scripts load without blocking the page (defer, in their order), the search index too; only
+  documentation_options.js, which inline scripts use, stays synchronous.
 - Font Awesome's script (fontawesome.js, 1.5 MB, which turns icon elements into SVG) is not
   loaded: the theme's CSS draws the same icons from web fonts, and those fonts are cut down to
   the glyphs this site uses (fontTools), 275 kB to a few kB; _static/site.css points at them.
@@ -35,6 +37,11 @@ FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*? d
 FIGURE_SIZE = re.compile(r'(<img\b[^>]*? src="[^"]*_images/([0-9a-f]{64})\.png"'
                          r' style="width: (\d+)px; height: \d+px;)(")')
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# Scripts that inline scripts of the page use while it is parsed: they stay synchronous.
+SYNC_SCRIPTS = {"_static/documentation_options.js"}
+# The theme loads the search index on every page, synchronously (its template): deferred too.
+SEARCH_SCRIPTS = re.compile(r'<script src="((?:\.\./)*(?:_static/searchtools\.js|_static/language_data\.js|'
+                            r'searchindex\.js))"></script>')
 ICON_FONTS = {"fa-solid-900": "Font Awesome 6 Free", "fa-brands-400": "Font Awesome 6 Brands"}
 
 
@@ -58,12 +65,16 @@ def page_scripts(app, pagename, templatename, context, doctree):
                      getattr(script, "attributes", {}).get("type") == WIDGET_STATE)
         if (is_widget and not has_widget) or (name.endswith("figure-slider.js") and not has_slider):
             continue
+        attributes = dict(getattr(script, "attributes", {}))
+        priority = getattr(script, "priority", 500)
         if name.endswith("mathjax2-shim.js"):
             if not has_widget:
                 continue
-            # before MathJax's configuration (priority 500): Sphinx sorts by priority after this
-            script = _JavaScript(name, priority=1, **getattr(script, "attributes", {}))
-        kept.append(script)
+            priority = 1          # before MathJax's configuration: Sphinx sorts by priority next
+        elif (name and name not in SYNC_SCRIPTS and pagename != "search"     # its own order
+              and not {"async", "defer"} & set(attributes)):
+            attributes["defer"] = "defer"         # not render-blocking; runs in order, parsed
+        kept.append(_JavaScript(name, priority=priority, **attributes) if name else script)
     context["script_files"] = kept
 
 
@@ -200,7 +211,9 @@ def lighten_site(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     pages = written_pages(app)
-    rewrite_pages(app, lambda html: FONTAWESOME_JS.sub("", html))
+    rewrite_pages(app, lambda html: SEARCH_SCRIPTS.sub(r'<script defer src="\1"></script>',
+                                                       FONTAWESOME_JS.sub("", html)),
+                  skip={"search"})
     subset_icon_fonts(app, pages)
     compress_figures(app)
 

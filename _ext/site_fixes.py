@@ -68,8 +68,10 @@ def written_pages(app) -> list[Path]:
             if (app.outdir / f"{name}.html").is_file()]
 
 
-def rewrite_pages(app, fix) -> None:
+def rewrite_pages(app, fix, skip=()) -> None:
     for page in written_pages(app):
+        if page.relative_to(app.outdir).with_suffix("").as_posix() in skip:
+            continue
         text = page.read_text(encoding="utf-8")
         fixed = fix(text)
         if fixed != text:

@@ -491,3 +491,16 @@ def test_a_build_that_executes_a_notebook_itself_is_caught():
     log = ("/x/chapters/01-xor.ipynb: Using cached notebook: ID=3 [mystnb]\n"
            "/x/chapters/02-structure.ipynb: Executing notebook using local CWD [mystnb]\n")
     assert build_book.executed_by_sphinx(log) == ["/x/chapters/02-structure.ipynb"]
+
+
+def test_cached_only_refuses_to_execute_again(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    nb = _notebook(tmp_path / "a.ipynb", "print(1)")
+    quiet = dict(cache_folder=cache, progress=lambda *a, **k: None)
+    monkeypatch.setenv("BOOK_CACHED_ONLY", "1")
+    [row] = build_book.execute_notebooks([nb], **quiet)
+    assert row["status"] == "failed" and "BOOK_CACHED_ONLY" in row["error"]
+    monkeypatch.delenv("BOOK_CACHED_ONLY")
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "executed"
+    monkeypatch.setenv("BOOK_CACHED_ONLY", "1")
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "cached"

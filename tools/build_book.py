@@ -11,7 +11,8 @@ that had to execute a notebook itself (the cache did not match) fails: that woul
 execution, with other kernel settings.
 
 The cache matches a notebook by its code cells (source and metadata), so an edited markdown
-cell does not execute anything again. What the notebooks import is not in that key: when
+cell does not execute anything again. With BOOK_CACHED_ONLY=1 (CI, after its one execution)
+a notebook missing from the cache is an error rather than a second execution. What the notebooks import is not in that key: when
 `mlp/`, its data or the kernel settings (tools/project.py) change, the cache is emptied.
 
 The site build runs `jupyter-book build -W --keep-going` and fails if the log shows any
@@ -170,6 +171,12 @@ def execute_notebooks(paths: list[Path] | None = None, workers: int | None = Non
             continue
         rows[name] = {"notebook": name, "status": "cached",
                       "seconds": record.data.get("execution_seconds"), "error": None}
+    if todo and os.environ.get("BOOK_CACHED_ONLY") == "1":
+        for path in todo:            # CI: everything ran once already; running again is a fault
+            rows[_name(path)] = {"notebook": _name(path), "status": "failed", "seconds": None,
+                                 "error": "not in the jupyter-cache, and BOOK_CACHED_ONLY=1 forbids "
+                                          "executing it again (was it changed since it ran?)"}
+        todo = []
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         env = project.kernel_env()

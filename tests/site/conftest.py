@@ -151,6 +151,7 @@ def page_as_loaded(_open_pages, browser, base_url):
             v.page.emulate_media(color_scheme=color_scheme)
             v.page.wait_for_function(f"document.documentElement.dataset.theme === '{color_scheme}'",
                                      timeout=5000)
+            v.page.wait_for_timeout(500)          # the theme's colour transitions end
         return v
     return _open
 

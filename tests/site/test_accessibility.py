@@ -52,9 +52,10 @@ def test_axe_finds_what_it_is_asked_to(visit, axe_source):
 
 # Every control a mouse can use, that a keyboard user must reach with Tab: each is numbered
 # (data-kbd), so that a control whose markup changes when focused (the page's contents marks
-# its current section) is still recognised.
+# its current section) is still recognised. MathJax's formulas, which it makes focusable for its
+# menu and draws anew as they come into view, are extra stops, not controls of the page.
 CONTROLS = """() => Array.from(document.querySelectorAll(
-    'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])'))
+    'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"]):not(mjx-container)'))
   .filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true})
                && !e.closest('[inert], [aria-hidden="true"], dialog:not([open]), details:not([open]) > :not(summary)'))
   .map((e, i) => { e.dataset.kbd = i; return [String(i), e.outerHTML.slice(0, 120)]; })"""

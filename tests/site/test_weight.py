@@ -35,12 +35,14 @@ def test_page_weight_within_budget(browser, base_url, weights, path):
 def test_weighing_counts_what_the_browser_received(browser, base_url, tmp_path):
     """The measurement itself: a page with a 300 kB picture that only shows after a scroll
     weighs at least 300 kB, and text is counted compressed (as GitHub Pages sends it)."""
-    import random
+    import numpy as np
+    from PIL import Image
 
     from bench_pages import serve
 
-    noise = bytes(random.Random(0).getrandbits(8) for _ in range(300_000))
-    (tmp_path / "big.png").write_bytes(noise)
+    noise = np.random.default_rng(0).integers(0, 256, (320, 320, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(tmp_path / "big.png")          # about 300 kB, a valid picture
+    assert (tmp_path / "big.png").stat().st_size > 300_000
     words = " ".join(["weight"] * 50_000)
     (tmp_path / "page.html").write_text(
         f'<!DOCTYPE html><html><body><p style="height: 3000px">{words}</p>'
