@@ -504,3 +504,17 @@ def test_cached_only_refuses_to_execute_again(tmp_path, monkeypatch):
     assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "executed"
     monkeypatch.setenv("BOOK_CACHED_ONLY", "1")
     assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "cached"
+
+
+def test_a_new_execution_makes_the_built_site_stale(tmp_path):
+    """The site and the PDF are rebuilt from scratch when a notebook ran again (new outputs in
+    the cache), even if no file changed: Sphinx alone would keep the old pages."""
+    cache = tmp_path / "cache"
+    nb = _notebook(tmp_path / "a.ipynb", "print(1)")
+    quiet = dict(cache_folder=cache, progress=lambda *a, **k: None)
+    build_book.execute_notebooks([nb], **quiet)
+    first = build_book.outputs_fingerprint(cache, [nb])
+    assert build_book.outputs_fingerprint(cache, [nb]) == first
+    _notebook(nb, "print(2)")
+    build_book.execute_notebooks([nb], **quiet)
+    assert build_book.outputs_fingerprint(cache, [nb]) != first

@@ -130,15 +130,13 @@ class Book:
 
 
 def pdf_state() -> str | None:
-    """Why the PDF cannot be checked (missing, or older than mlp/_ext/the configuration), or
-    None when it is current."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from build_book import inputs_fingerprint
+    """Why the PDF cannot be checked (missing, or older than mlp/_ext/the configuration or the
+    notebooks' outputs), or None when it is current."""
     from build_pdf import STAMP
 
     if not PDF.is_file():
         return "the PDF is not built"
-    if not STAMP.is_file() or STAMP.read_text() != inputs_fingerprint():
+    if not STAMP.is_file() or STAMP.read_text() != build_book.build_fingerprint():
         return "the PDF is older than the sources it is built from"
     return None
 

@@ -17,7 +17,8 @@ a notebook missing from the cache is an error rather than a second execution. Wh
 
 The site build runs `jupyter-book build -W --keep-going` and fails if the log shows any
 warning. Sphinx rebuilds only the pages whose source changed, so when `_ext/`, `_static/`, the
-configuration or the bibliography changed since the last build, every page is written again.
+configuration or the bibliography changed since the last build, or a notebook ran again (its
+outputs in the cache are newer), every page is read and written again.
 """
 from __future__ import annotations
 
@@ -56,6 +57,29 @@ def inputs_fingerprint() -> str:
     return _fingerprint([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), *ROOT.glob("_static/*"),
                          ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "references.bib",
                          Path(__file__)])
+
+
+def outputs_fingerprint(cache_folder: Path = CACHE, paths: list[Path] | None = None) -> str:
+    """Which execution of each notebook the cache holds now: a build made from other outputs
+    (the notebooks ran again since, e.g. in `make test-notebooks`) is stale."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if not cache_folder.is_dir():
+        return ""
+    cache, parts = get_cache(str(cache_folder)), []
+    for path in book_notebooks() if paths is None else paths:
+        try:
+            record = cache.match_cache_notebook(nbformat.read(path, as_version=4))
+            parts.append(f"{_name(path)}:{record.pk}:{record.created.isoformat()}")
+        except KeyError:
+            parts.append(f"{_name(path)}:-")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def build_fingerprint() -> str:
+    """What a built site or PDF depends on: its inputs and the notebooks' outputs."""
+    return hashlib.sha256((inputs_fingerprint() + outputs_fingerprint()).encode()).hexdigest()
 
 
 def execution_fingerprint() -> str:
@@ -259,7 +283,7 @@ def main(argv=None) -> int:
         print("book build FAILED: a notebook does not run")
         return 1
     jb = Path(sys.executable).with_name("jupyter-book")
-    fingerprint = inputs_fingerprint()
+    fingerprint = build_fingerprint()
     stale = not STAMP.is_file() or STAMP.read_text() != fingerprint
     cmd = [str(jb), "build", "-W", "--keep-going", *(["--all"] if stale else []), str(ROOT)]
     print("$", " ".join(cmd), flush=True)

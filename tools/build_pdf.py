@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import project  # noqa: E402  (the kernels' environment: inline figures, this project's kernelspec)
-from build_book import execute_or_explain, executed_by_sphinx, inputs_fingerprint  # noqa: E402
+from build_book import build_fingerprint, execute_or_explain, executed_by_sphinx  # noqa: E402
 
 ROOT = project.ROOT
 OUT = ROOT / "_build" / "pdf"
@@ -143,7 +143,7 @@ def main() -> int:
     if not execute_or_explain():
         print("PDF build FAILED: a notebook does not run")
         return 1
-    fingerprint = inputs_fingerprint()
+    fingerprint = build_fingerprint()
     stale = not STAMP.is_file() or STAMP.read_text() != fingerprint
     jb = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
