@@ -422,6 +422,13 @@ def test_readme_says_how_to_cut_a_release():
 
 
 # --- executing the notebooks once: tools/build_book.py ----------------------------------------
+@pytest.fixture(autouse=True)
+def _may_execute(monkeypatch):
+    """These tests execute small notebooks of their own, also when CI forbids the book's
+    notebooks to run again (BOOK_CACHED_ONLY=1 in make test's environment)."""
+    monkeypatch.delenv("BOOK_CACHED_ONLY", raising=False)
+
+
 def _notebook(path: Path, *sources: str, markdown: str = "Some text.") -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
