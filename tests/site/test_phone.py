@@ -21,28 +21,28 @@ SCREEN = 390
 MIN_PANEL = 0.6 * SCREEN
 
 
+def open_drawer(v, button: str, dialog: str, name: str):
+    """Tap the one visible `button` of a phone's page; its drawer (`dialog`) must open."""
+    toggle = v.page.locator(f"{button}:visible")
+    assert toggle.count() == 1, f"one visible {name} button on a phone, not {toggle.count()}"
+    toggle.tap()
+    drawer = v.page.locator(dialog)
+    drawer.wait_for(state="visible", timeout=5000)
+    assert drawer.evaluate("d => d.open"), f"the {name} drawer did not open"
+    return drawer
+
+
 def test_the_menu_drawer_opens_and_its_links_work(visit):
     v = visit("chapters/04-backprop.html", device="phone")
-    toggle = v.page.locator("button.primary-toggle:visible")
-    assert toggle.count() == 1, "one visible menu button on a phone"
-    toggle.tap()
-    drawer = v.page.locator("#pst-primary-sidebar-modal")
-    drawer.wait_for(state="visible", timeout=5000)
-    assert drawer.evaluate("d => d.open"), "the menu drawer did not open"
-    link = drawer.locator("a.reference", has_text="Optimizers").first
-    link.tap()
+    drawer = open_drawer(v, "button.primary-toggle", "#pst-primary-sidebar-modal", "menu")
+    drawer.locator("a.reference", has_text="Optimizers").first.tap()
     v.page.wait_for_url("**/chapters/05-optimizers.html", timeout=10000)
     assert "Optimizers" in v.page.evaluate("document.querySelector('h1').textContent")
 
 
 def test_the_contents_drawer_opens_and_its_links_work(visit):
     v = visit("chapters/04-backprop.html", device="phone")
-    toggle = v.page.locator("button.secondary-toggle:visible")
-    assert toggle.count() == 1, "one visible 'On this page' button on a phone"
-    toggle.tap()
-    drawer = v.page.locator("#pst-secondary-sidebar-modal")
-    drawer.wait_for(state="visible", timeout=5000)
-    assert drawer.evaluate("d => d.open"), "the contents drawer did not open"
+    drawer = open_drawer(v, "button.secondary-toggle", "#pst-secondary-sidebar-modal", "'On this page'")
     link = drawer.locator("a.nav-link").nth(2)
     target = urlparse(link.evaluate("a => a.href")).fragment
     link.tap()
