@@ -7,7 +7,8 @@
   there is a slider, and _static/mathjax2-shim.js only where there is a widget (first, as it
   must see MathJax arrive).
 - A slider's pictures become files in _images/ instead of data: URLs inside the page, so the
-  browser loads a picture only when it is shown (<img loading="lazy">).
+  browser loads a picture only when it is shown; every figure loads as the reader scrolls to it
+  (<img loading="lazy">), so the text and the maths of the first screen come first.
 - Scripts load without blocking the page (defer, in their order), the search index too; only
   documentation_options.js, which inline scripts use, stays synchronous.
 - Font Awesome's script (fontawesome.js, 1.5 MB, which turns icon elements into SVG) is not
@@ -123,7 +124,9 @@ def frames_as_files(app, pagename, templatename, context, doctree):
 
     def sized(m):
         panels = figure_panels(app).get(m.group(2), 1)
-        return f"{m.group(1)} --mlp-natural-width: {m.group(3)}px; --mlp-panels: {panels};{m.group(4)}"
+        # loaded as the reader scrolls to it: the page's text and maths come first
+        img = m.group(1).replace("<img ", '<img loading="lazy" decoding="async" ', 1)
+        return f"{img} --mlp-natural-width: {m.group(3)}px; --mlp-panels: {panels};{m.group(4)}"
 
     context["body"] = FIGURE_SIZE.sub(sized, FRAME.sub(to_file, body))
 

@@ -100,6 +100,7 @@ def test_every_figure_is_drawn_and_described(page_as_loaded, path):
     """Each static figure loads with a non-zero size, is photographed on its own, and has alt
     text that describes it (not the file name myst-nb puts there by default)."""
     v = page_as_loaded(path)
+    v.scroll_through()                     # figures load as a reader scrolls to them
     figures = v.page.evaluate(STATIC_FIGURES)
     assert figures, f"{path}: no static figures (see test_figures.py)"
     empty = [f["src"] for f in figures if not (f["width"] > 0 and f["height"] > 0)]
@@ -142,6 +143,8 @@ OPAQUE_FIGURES = """async () => {
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
 def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
     v = page_as_loaded(path, color_scheme=mode)
+    v.scroll_through()
+    v.page.evaluate("window.scrollTo(0, 0)")
     theme = v.page.evaluate("document.documentElement.dataset.theme")
     assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
