@@ -108,14 +108,18 @@ test-unit: install-test
 	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site \
 	    --ignore=tests/readme -q
 
+# Every notebook of the book runs top to bottom on a fresh kernel (two at a time), with no error
+# output, each cell within _config.yml's timeout; the results go into the jupyter-cache from
+# which test-book (the site) and make pdf build, so each notebook runs once (tools/build_book.py).
 test-notebooks: install-test
-	$(PARALLEL_ENV) PYTHONPATH=tools $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout 120 -n 2 --dist loadscope \
-	    -p no:cacheprovider -p nbval_times chapters/ -q -o "console_output_style=classic"
+	$(PY) tools/build_book.py --execute-only
 
 test-book: install-test vendor exercises
 	$(PY) tools/build_book.py
 
-test-site: install-test
+# Browser tests of the built site (axe-core comes from `make vendor`); SITE_SCREENSHOTS=1 also
+# saves every chapter's phone screenshots, light and dark, to _build/site-test/phone/.
+test-site: install-test vendor
 	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider
 
 # Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
@@ -138,15 +142,16 @@ sandbox:
 	    || echo "bubblewrap is not installed (Debian package 'bubblewrap'): grading will use its fallback sandbox"; }
 
 # The bench extra (PyTorch for the comparisons, line_profiler) goes on top of the locked test
-# environment, outside the lock. PyPI's torch for Linux is a CUDA build of several GB; to get the
-# CPU build (about 190 MB) install it first:
-#   .venv/bin/python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# environment, outside the lock: PyPI's torch for Linux is a CUDA build of several GB (this
+# machine's pip finds the 190 MB CPU build on disk). The page-weight table weighs the site last
+# built (make book); LIGHTHOUSE=1 adds Lighthouse's mobile scores of each chapter (npm lighthouse,
+# run offline with the system Chromium).
 $(VENV)/.bench-installed: $(VENV)/.test-installed pyproject.toml
 	$(PY) -m pip install -q -e ".[bench]"
 	touch $@
 
 bench: install-test $(VENV)/.bench-installed
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(LIGHTHOUSE),--lighthouse)
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }

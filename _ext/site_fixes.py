@@ -1,36 +1,37 @@
 """Small fixes to the theme's pages, each for a problem a reader (or a screen reader) would hit.
 
-- sphinx-thebe registers its inline config script twice; the second `const` declaration is a
-  JavaScript error on every page.
-- The ipywidgets embed manager typesets labels with the MathJax 2 API, absent from MathJax 3.
-- Theme and widget elements that fail WCAG checks: the expand/collapse toggles of the sidebar are
-  <summary> elements with only an icon; the search button's aria-label and that of myst-nb's
-  "Show code cell source" toggle (hide-input cells) hide their visible text;
-  the colour-mode button's icons carry titles ("Light", "Dark") that its aria-label does not
-  contain; sphinxcontrib-bibtex's citation list holds deprecated doc-biblioentry items where
-  role="list" needs list items; code blocks that scroll are not keyboard-focusable; ipywidgets'
-  slider handles (role="slider") have no accessible name, so each gets the
-  text of its slider's label once the widget manager has drawn it.
-"""
+In the configuration (_config.yml):
+- Phones: the theme's ☰ and "On this page" buttons open the sidebars only when the page has
+  one button of each (pydata-sphinx-theme issue 2451, sphinx-book-theme issue 988): its
+  script binds the first `.primary-toggle`, and since pydata-sphinx-theme 0.17 the hidden
+  header that `navbar_persistent` adds holds a second one. `navbar_persistent: []` leaves out
+  that header; the search button it held is in the sidebar and the article header.
 
-# The widget manager typesets labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3
-# (what Sphinx loads) does not have. Give every object assigned to window.MathJax a Hub.Queue that
-# forwards to MathJax 3's typesetPromise, so widgets do not throw on pages with maths.
-MATHJAX2_SHIM = """(function () {
-  var current = window.MathJax;
-  function shim(mj) {
-    if (mj && typeof mj === "object" && !mj.Hub) {
-      Object.defineProperty(mj, "Hub", {enumerable: false, value: {Queue: function (job) {
-        var el = Array.isArray(job) ? job[2] : undefined;
-        if (window.MathJax && window.MathJax.typesetPromise) { window.MathJax.typesetPromise(el ? [el] : undefined); }
-      }}});
-    }
-    return mj;
-  }
-  Object.defineProperty(window, "MathJax", {configurable: true, enumerable: true,
-    get: function () { return current; }, set: function (v) { current = shim(v); }});
-  shim(current);
-})();"""
+Here, while Sphinx reads and writes each page:
+- Table headers that a screen reader finds empty are named for it (axe: empty-table-header):
+  "No." above a column of numbers, the formula as text in a header of maths only; an empty
+  corner above row names becomes a data cell. The page looks the same.
+- sphinx-thebe registers its inline config script twice; the second `const` declaration is a
+  JavaScript error on every page (the duplicate is dropped).
+- The primary sidebar holds the book's title, outside every landmark (axe: region): it becomes
+  a region named "Book".
+
+In _static/site-fixes.js, in the browser (each comment there says what and why): icon-only
+<summary> toggles get a name; buttons keep the name they show; the colour-mode button's icons
+are hidden from screen readers; the bibliography's list items get role listitem; ipywidgets'
+slider handles get their label; regions that scroll sideways (wide maths, code, figures) can be
+focused from the keyboard.
+
+In _static/site.css: contrast of the back-to-top button, visible focus, long words in titles,
+and phones (wide content scrolls in its own box; figures are not shrunk below 3/4 of their size).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -46,49 +47,109 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-A11Y_FIXES = """(function () {
-  function fix() {
-    document.querySelectorAll("summary:not([aria-label])").forEach(function (s) {
-      if (!s.textContent.trim()) { s.setAttribute("aria-label", "Show or hide the pages of this section"); }
-    });
-    // myst-nb's hide-input toggle: aria-label "Toggle hidden content" hides its visible text
-    // ("Show code cell source"), which is the better name.
-    document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (s) {
-      if (s.textContent.trim()) { s.removeAttribute("aria-label"); }
-    });
-    document.querySelectorAll("button.search-button__button[aria-label]").forEach(function (b) {
-      b.removeAttribute("aria-label");  // its visible text "Search" is the accessible name
-    });
-    // Decorative icons (Font Awesome may already have turned them into <svg><title>): the
-    // button's aria-label names it.
-    document.querySelectorAll(".theme-switch-button [title], .theme-switch-button svg title")
-      .forEach(function (e) { if (e.tagName.toLowerCase() === "title") { e.remove(); } else { e.removeAttribute("title"); } });
-    document.querySelectorAll(".theme-switch-button i, .theme-switch-button svg")
-      .forEach(function (e) { e.setAttribute("aria-hidden", "true"); });
-    // doc-biblioentry is deprecated in ARIA 1.2 and a role="list" must hold list items.
-    document.querySelectorAll('.citation-list > [role="doc-biblioentry"]')
-      .forEach(function (e) { e.setAttribute("role", "listitem"); });
-    document.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (h) {
-      var box = h.closest(".widget-slider");
-      var label = box && box.querySelector(".widget-label");
-      var text = label && label.textContent.trim();
-      if (text) { h.setAttribute("aria-label", text); }
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () {
-    // A code block wider than the page scrolls: keyboard users must be able to focus it.
-    document.querySelectorAll("pre:not([tabindex])").forEach(function (p) {
-      if (p.scrollWidth > p.clientWidth || p.scrollHeight > p.clientHeight) { p.setAttribute("tabindex", "0"); }
-    });
-    fix();
-    // widgets and icons are drawn after the page has loaded
-    new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
-  });
-})();"""
+# (pattern, replacement) applied once to each written page, for markup the theme's templates
+# write (a template override would copy the theme's template).
+PAGE_FIXES = [
+    (re.compile(r'<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar"(?=>)'),
+     '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="region" '
+     'aria-label="Book"'),
+]
+
+
+def fix_page(html: str) -> str:
+    for pattern, replacement in PAGE_FIXES:
+        html = pattern.sub(replacement, html, count=1)
+    return html
+
+
+def written_pages(app) -> list[Path]:
+    """The HTML pages of the built site (not the vendored libraries' files)."""
+    return [app.outdir / f"{name}.html" for name in (*app.env.found_docs, "search", "genindex")
+            if (app.outdir / f"{name}.html").is_file()]
+
+
+def rewrite_pages(app, fix, skip=()) -> None:
+    for page in written_pages(app):
+        if page.relative_to(app.outdir).with_suffix("").as_posix() in skip:
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = fix(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def _fix_pages(app, exception):
+    if exception is None and app.builder.format == "html":
+        rewrite_pages(app, fix_page)
+
+
+def _entry_text(entry) -> str:
+    return entry.astext().strip()
+
+
+def _hidden(text: str) -> nodes.inline:
+    return nodes.inline("", text, classes=["visually-hidden"])
+
+
+class NameTableHeaders(SphinxTransform):
+    """Table header cells that a screen reader (and axe: empty-table-header) finds empty get a
+    name for screen readers only; the page looks the same. An empty cell above a column of
+    numbers (the chapters' and exercises' tables: "| | chapter | ...") is "No."; a cell holding
+    only maths ("$f(z)$"), which MathJax draws with CSS, gets the formula as text ("f(z)").
+    An empty corner above row names stays empty and becomes a data cell (empty_corners)."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs):
+        from mlp.widgets import plain_text
+
+        if self.app.builder.format != "html":       # the PDF sets maths as maths
+            return
+        for table in self.document.findall(nodes.table):
+            head = next(table.findall(nodes.thead), None)
+            body = next(table.findall(nodes.tbody), None)
+            if head is None or body is None:
+                continue
+            for row in head.findall(nodes.row):
+                for k, entry in enumerate(row.children):
+                    maths = list(entry.findall(nodes.math))
+                    words = "".join(t.astext() for t in entry.findall(nodes.Text)
+                                    if not any(isinstance(a, nodes.math) for a in _ancestors(t)))
+                    if words.strip():
+                        continue
+                    if maths:
+                        label = _hidden(" ".join(plain_text(f"${m.astext()}$") for m in maths))
+                    else:
+                        column = [r.children[k].astext().strip() for r in body.children
+                                  if len(r.children) > k]
+                        if not (column and all(re.fullmatch(r"\d+", c) for c in column)):
+                            continue
+                        label = _hidden("No.")
+                    if entry.children and isinstance(entry[0], nodes.paragraph):
+                        entry[0] += label
+                    else:
+                        entry += nodes.paragraph("", "", label)
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+EMPTY_HEADER = re.compile(r'<th class="head">(?:<p></p>)?</th>')
+
+
+def empty_corners(app, pagename, templatename, context, doctree):
+    """A header cell that is still empty (the corner above a column of row names) is a data
+    cell: a header must name its column."""
+    if context.get("body"):
+        context["body"] = EMPTY_HEADER.sub('<td class="head"></td>', context["body"])
 
 
 def setup(app):
-    app.add_js_file(None, body=MATHJAX2_SHIM, priority=100)
-    app.add_js_file(None, body=A11Y_FIXES, priority=900)
+    app.add_transform(NameTableHeaders)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", empty_corners)
+    app.connect("build-finished", _fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -48,6 +48,7 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
     _kernel_env()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=project.KERNEL_ARGS,     # as the book build runs it
                             resources={"metadata": {"path": str(path.parent)}})
     error = None
     t0 = time.perf_counter()
@@ -74,7 +75,7 @@ def empty_kernel_seconds() -> float:
     nb.cells.append(nbformat.v4.new_code_cell("pass"))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    NotebookClient(nb, timeout=60, kernel_name="python3", extra_arguments=project.KERNEL_ARGS).execute()
     return time.perf_counter() - t0
 
 

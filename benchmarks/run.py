@@ -3,6 +3,10 @@
     python benchmarks/run.py                  # what `make bench` runs (about 3-4 minutes)
     python benchmarks/run.py --make-test      # also time `make test` (several minutes more)
     python benchmarks/run.py --skip-book      # only the training benchmarks
+    python benchmarks/run.py --lighthouse     # also Lighthouse's mobile scores of each chapter
+
+The page-weight table (benchmarks/bench_pages.py) weighs the site last built in _build/html
+(make book); without one it keeps the previous figures.
     python benchmarks/run.py --quick          # fewer repeats and a smaller big-MLP set (smoke test)
     python benchmarks/run.py --threads 1      # limit numpy's BLAS (and torch) to 1 thread
 
@@ -30,6 +34,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_book  # noqa: E402
 import bench_grading  # noqa: E402
+import bench_pages  # noqa: E402
 import bench_mlp  # noqa: E402
 from common import MachineShare, environment, load_average, numpy_blas_threads, optional  # noqa: E402
 
@@ -391,6 +396,7 @@ def markdown(res: dict) -> str:
                          f"{gr['max_s']:.2f}) | report | – |")
     else:
         lines.append("Not measured yet: run `make bench`.")
+    lines += _pages_rows(r.get("pages"))
     lines += ["", "### Test suite", ""]
     mt = r.get("make_test")
     if mt:
@@ -404,6 +410,21 @@ def markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _pages_rows(pages: dict | None) -> list[str]:
+    """The page-weight table (and Lighthouse's scores, when measured)."""
+    lines = ["", "### Page weight", ""]
+    if not pages or "rows" not in pages:
+        return lines + [(pages or {}).get("note", "Not measured yet: run `make book`, then `make bench`.")]
+    when = f" (measured {pages['measured_at']})" if pages.get("carried_over") else ""
+    about = bench_pages.__doc__.split(chr(10) + chr(10))
+    lines += [f"{about[2].strip()} {about[3].strip()}{when}", "",
+              bench_pages.table(pages["rows"])]
+    if pages.get("lighthouse"):
+        lines += ["", "Lighthouse, mobile (simulated slow 4G and a 4x slower CPU), each chapter:", "",
+                  bench_pages.lighthouse_table(pages["lighthouse"])]
+    return lines
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -412,6 +433,8 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-book", action="store_true", help="do not execute the notebooks")
     ap.add_argument("--skip-grading", action="store_true", help="do not time grading")
     ap.add_argument("--make-test", action="store_true", help="also time `make test` (minutes)")
+    ap.add_argument("--skip-pages", action="store_true", help="do not weigh the built site's pages")
+    ap.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on every chapter")
     ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as found)")
     ap.add_argument("--no-write", action="store_true", help="print the Markdown, write nothing")
     args = ap.parse_args(argv)
@@ -487,6 +510,18 @@ def main(argv=None) -> int:
         print("grading: every exercise's solution and stub, one at a time ...", flush=True)
         results["grading"] = bench_grading.run(progress=lambda line: None)
         print(f"    median {results['grading']['median_s']:.2f} s per submission", flush=True)
+    if args.skip_pages or not (bench_pages.SITE / "index.html").is_file():
+        why = "--skip-pages" if args.skip_pages else "no site built in _build/html"
+        print(f"page weight: skipped ({why})", flush=True)
+        results["pages"] = _carry(previous, "pages")
+    else:
+        print("page weight: every page on a phone, scrolled to the bottom ...", flush=True)
+        rows = bench_pages.measure()
+        results["pages"] = {"rows": rows, "all_within_budget": all(r["bytes"] <= r["budget"] for r in rows)}
+        if args.lighthouse:
+            chapters = [r["page"] for r in rows if r["page"].startswith("chapters/")]
+            results["pages"]["lighthouse"] = bench_pages.lighthouse(chapters)
+        print(bench_pages.table(rows), flush=True)
     if args.make_test:
         print("5/5 make test ...", flush=True)
         results["make_test"] = bench_book.make_test()

@@ -133,6 +133,15 @@ def plot_activation(activation, ax=None, z=None):
     return ax
 
 
+def _surface_grid(f, xlim, ylim, resolution, where):
+    W1, W2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    Z = np.asarray(f(W1, W2), dtype=float)
+    if Z.shape != W1.shape:
+        raise ValueError(f"{where}: f(W1, W2) returned shape {Z.shape}, expected {W1.shape}: f must "
+                         "work on arrays elementwise (use np.exp, not math.exp; or np.vectorize).")
+    return W1, W2, Z
+
+
 def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: int = 30,
                       paths: dict | None = None, log_levels: bool = False, resolution: int = 200):
     """Contour lines of a loss f(w_1, w_2) over a rectangle, with optional optimizer paths.
@@ -144,11 +153,7 @@ def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: 
     """
     where = "plot_loss_surface"
     check_number(levels, "levels", where, low=2, integer=True)
-    W1, W2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
-    Z = np.asarray(f(W1, W2), dtype=float)
-    if Z.shape != W1.shape:
-        raise ValueError(f"{where}: f(W1, W2) returned shape {Z.shape}, expected {W1.shape}: f must "
-                         "work on arrays elementwise (use np.exp, not math.exp; or np.vectorize).")
+    W1, W2, Z = _surface_grid(f, xlim, ylim, resolution, where)
     if log_levels:
         if not np.any(Z > 0):
             raise ValueError(f"{where}: log_levels=True needs positive values of f.")
@@ -167,6 +172,83 @@ def plot_loss_surface(f: Callable, ax=None, xlim=(-2, 2), ylim=(-2, 2), levels: 
     if paths:
         ax.legend(fontsize="small")
     return ax
+
+
+def plot_optimizer_paths(paths: dict, surfaces: dict, fig=None, levels: int = 14,
+                         resolution: int = 100):
+    """Small multiples of optimizer paths on 2-D losses: one row per optimizer, one column per
+    surface, one path per panel, so no path hides another.
+
+    paths : {surface name: {optimizer name: array (T, 2) of iterates w_0 .. w_{T-1}}}
+    surfaces : {surface name: dict(f=..., xlim=(lo, hi), ylim=(lo, hi), minima=[(w1, w2), ...],
+        log_levels=False)}; f(W1, W2) works on arrays. log_levels spaces the contour levels
+        geometrically (the valley of a steep function such as Rosenbrock's).
+
+    Each panel shows the loss's contour lines (grey), the optimizer's path (a dot per step) from
+    its start (white square) to where it stopped (star), every minimum of the loss (black x),
+    and in a corner the number of steps and the distance from the end to the nearest minimum.
+    A legend above the panels explains the markers. Returns the Axes, (optimizers, surfaces).
+    """
+    from matplotlib.lines import Line2D
+    where = "plot_optimizer_paths"
+    if not isinstance(paths, dict) or not paths or not all(isinstance(v, dict) for v in paths.values()):
+        raise TypeError(f"{where}: paths must be {{surface: {{optimizer: array (T, 2)}}}}; got "
+                        f"{type(paths).__name__}.")
+    missing = [name for name in paths if name not in surfaces]
+    if missing:
+        raise ValueError(f"{where}: no surface description for {missing}; surfaces has "
+                         f"{list(surfaces)}.")
+    names = list(paths)
+    optimizers = list(dict.fromkeys(o for name in names for o in paths[name]))
+    check_number(levels, "levels", where, low=2, integer=True)
+    import matplotlib.pyplot as plt
+    if fig is None:
+        fig = plt.figure(figsize=(3.3 * len(names), 2.15 * len(optimizers) + 0.7),
+                         layout="constrained")
+    axes = fig.subplots(len(optimizers), len(names), squeeze=False, sharex="col", sharey="col")
+    for c, name in enumerate(names):
+        spec = surfaces[name]
+        xlim, ylim = spec["xlim"], spec["ylim"]
+        W1, W2, Z = _surface_grid(spec["f"], xlim, ylim, resolution, where)
+        if spec.get("log_levels"):
+            lv = np.geomspace(Z[Z > 0].min(), Z.max(), levels)
+        else:
+            lv = np.linspace(Z.min(), Z.max(), levels + 2)[1:-1]
+        minima = np.atleast_2d(np.asarray(spec.get("minima", []), dtype=float).reshape(-1, 2))
+        for r, opt in enumerate(optimizers):
+            ax = axes[r, c]
+            ax.contour(W1, W2, Z, levels=lv, colors="0.72", linewidths=0.6, linestyles="solid")
+            ax.set(xlim=xlim, ylim=ylim)
+            ax.locator_params(nbins=5)
+            ax.tick_params(labelsize=7, length=2, pad=1, labelbottom=r == len(optimizers) - 1)
+            if opt not in paths[name]:
+                ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", va="center")
+                continue
+            path = as_2d(paths[name][opt], f"paths[{name!r}][{opt!r}]", where, n_features=2)
+            color = OKABE_ITO[r % len(OKABE_ITO)] if OKABE_ITO[r % len(OKABE_ITO)] != "#F0E442" else "#8C6D00"
+            ax.plot(path[:, 0], path[:, 1], "-o", color=color, lw=1.3, ms=2, zorder=3)
+            ax.plot(*path[0], "s", color="white", mec="k", ms=6, zorder=4)
+            ax.plot(*path[-1], "*", color=color, mec="k", mew=0.7, ms=11, zorder=5)
+            for m in minima:
+                ax.plot(*m, "x", color="k", ms=7, mew=1.8, zorder=6)
+            gap = np.min(np.linalg.norm(minima - path[-1], axis=1)) if len(minima) else np.nan
+            ax.text(0.02, 0.97, f"{len(path) - 1} steps; end {gap:.1e} from a minimum",
+                    transform=ax.transAxes, ha="left", va="top", fontsize=7, zorder=7,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+            if r == 0:
+                ax.set_title(name, fontsize=10)
+            if r == len(optimizers) - 1:
+                ax.set_xlabel("$w_1$", fontsize=9)
+            if c == 0:
+                ax.set_ylabel(f"$\\bf{{{opt}}}$\n$w_2$", fontsize=9)
+    handles = [Line2D([], [], color="0.3", marker="o", ms=2, lw=1.3, label="path, a dot per step"),
+               Line2D([], [], ls="", marker="s", color="white", mec="k", ms=6, label="start"),
+               Line2D([], [], ls="", marker="*", color="0.5", mec="k", ms=11, label="where it stopped"),
+               Line2D([], [], ls="", marker="x", color="k", mew=1.8, ms=7,
+                      label="minimum of the loss (each one)"),
+               Line2D([], [], color="0.72", lw=0.8, label="contour lines of the loss")]
+    fig.legend(handles=handles, loc="outside upper center", ncol=3, fontsize=8, frameon=False)
+    return axes
 
 
 def _weights_of(net_or_weights) -> tuple[list, list]:
@@ -188,14 +270,63 @@ def _weights_of(net_or_weights) -> tuple[list, list]:
     return pairs, [None] * len(pairs)
 
 
+def _segment_hits_box(p, q, box) -> bool:
+    """Whether the segment p-q (display coordinates) passes through the rectangle `box`."""
+    (x0, y0), (x1, y1) = p, q
+    t0, t1 = 0.0, 1.0
+    for d, lo, hi, start in ((x1 - x0, box.x0, box.x1, x0), (y1 - y0, box.y0, box.y1, y0)):
+        if abs(d) < 1e-12:
+            if not lo <= start <= hi:
+                return False
+            continue
+        a, b = (lo - start) / d, (hi - start) / d
+        t0, t1 = max(t0, min(a, b)), min(t1, max(a, b))
+        if t0 > t1:
+            return False
+    return True
+
+
+def _place_labels(ax, labels: list, avoid: list, pad: float = 2.0) -> None:
+    """Move each text along its segment to the spot where its box overlaps no other label and
+    no unit, and is crossed by as few other segments as possible (so that a label is never read
+    as another line's). labels: (Text, (x0, y0), (x1, y1), [t, ...]) with t the candidate
+    fractions of the way from end 0 to end 1 (data coordinates); avoid: display-space boxes
+    (Bbox) to keep clear of, e.g. the units' circles."""
+    fig = ax.figure
+    fig.draw_without_rendering()                  # the final layout: sizes on screen are known
+    to_screen = ax.transData.transform
+    segments = [(to_screen(a), to_screen(b)) for _, a, b, _ in labels]
+    placed = list(avoid)
+    for k, (text, (x0, y0), (x1, y1), candidates) in enumerate(labels):
+        best, best_score = candidates[0], None
+        for t in candidates:
+            text.set_position((x0 + t * (x1 - x0), y0 + t * (y1 - y0)))
+            box = text.get_window_extent().padded(pad)
+            overlap = sum(max(0.0, min(box.x1, b.x1) - max(box.x0, b.x0)) *
+                          max(0.0, min(box.y1, b.y1) - max(box.y0, b.y0)) for b in placed)
+            crossed = sum(_segment_hits_box(p, q, box) for j, (p, q) in enumerate(segments) if j != k)
+            score = (overlap > 0, crossed, overlap)
+            if best_score is None or score < best_score:
+                best, best_score = t, score
+            if score == (False, 0, 0):
+                break
+        text.set_position((x0 + best * (x1 - x0), y0 + best * (y1 - y0)))
+        placed.append(text.get_window_extent().padded(pad))
+
+
 def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_labels=None,
-                 output_labels=None, max_units: int = 30):
+                 output_labels=None, max_units: int = 30, folded: bool = False,
+                 hidden_labels=None, bias_labels=None, fmt: str = "{:.2g}", title: str | None = None):
     """Draw a network: a circle per unit, a line per weight, layers left to right.
 
     Line width grows with |w| (relative to the largest); positive weights are solid blue,
-    negative ones dashed orange. With show_weights the value of w_ij^(l) is printed on its line
-    and every unit's bias b_i^(l) next to it. Accepts an mlp.MLP or [(W^(1), b^(1)), ...] with
-    W^(l) of shape (n_l, n_{l-1}), e.g. the hand-set XOR network of the lectures.
+    negative ones dashed orange. With show_weights the value of w_ij^(l) is printed on its line,
+    formatted with fmt, each label where it overlaps no other label and no unit. Biases: next
+    to each unit ("b=..."), or with folded=True as the lectures draw them, as the weights of a
+    constant unit 1 at the top of every layer but the last (x_0 = 1, h_0 = 1: the bias trick).
+    Accepts an mlp.MLP or [(W^(1), b^(1)), ...] with W^(l) of shape (n_l, n_{l-1}), e.g. the
+    hand-set XOR network of the lectures. Labels: input_labels, hidden_labels (a list for one
+    hidden layer, or a list of lists), output_labels, bias_labels (one per constant unit).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle
@@ -204,32 +335,52 @@ def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_label
     if max(sizes) > max_units:
         raise ValueError(f"plot_network: a layer has {max(sizes)} units; more than "
                          f"max_units={max_units} cannot be drawn legibly.")
-    L, wmax = len(pairs), max(np.abs(W).max() for W, _ in pairs) or 1.0
+    L = len(pairs)
+    wmax = max(max(np.abs(W).max(), np.abs(b).max() if folded else 0.0) for W, b in pairs) or 1.0
+    extra = 1 if folded else 0                   # the constant unit on top of layers 0 .. L-1
+    tall = max(n + (extra if l < L else 0) for l, n in enumerate(sizes))
     pos = [[(2.0 * l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
-    ax = _axes(ax, figsize=(1.8 * (L + 1) + 1, 0.9 * max(sizes) + 1.5))
+    const = [(2.0 * l, (n - 1) / 2 + 1.0) for l, n in enumerate(sizes[:-1])] if folded else []
+    ax = _axes(ax, figsize=(1.8 * (L + 1) + 1, 0.9 * tall + 1.5))
+    labels = []
     for l, (W, b) in enumerate(pairs, start=1):
+        sources = [(j, p) for j, p in enumerate(pos[l - 1])] + ([("bias", const[l - 1])] if folded else [])
         for i, (x1, y1) in enumerate(pos[l]):
-            for j, (x0, y0) in enumerate(pos[l - 1]):
-                w = W[i, j]
+            for j, (x0, y0) in sources:
+                w = b[i] if j == "bias" else W[i, j]
                 ax.plot([x0, x1], [y0, y1], "-" if w >= 0 else "--", zorder=1,
                         color=POSITIVE if w >= 0 else NEGATIVE, linewidth=0.5 + 3 * abs(w) / wmax)
-                if show_weights:     # each source at its own distance: a fan's labels do not collide
-                    t = 0.22 + 0.33 * j / max(len(pos[l - 1]) - 1, 1)
-                    ax.text(x1 - t * (x1 - x0), y1 - t * (y1 - y0), f"{w:.2g}", fontsize=7,
-                            ha="center", va="center", zorder=3,
-                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
-            if show_weights:
+                if show_weights:
+                    text = ax.text(x0, y0, fmt.format(w), fontsize=7, ha="center", va="center",
+                                   zorder=3, bbox=dict(boxstyle="round,pad=0.1", fc="white",
+                                                       ec="none", alpha=0.85))
+                    # fractions of the way from the target back towards the source
+                    labels.append((text, (x1, y1), (x0, y0),
+                                   [0.3, 0.42, 0.22, 0.54, 0.36, 0.48, 0.62, 0.27, 0.7, 0.16,
+                                    0.78, 0.58, 0.66, 0.74, 0.84]))
+            if show_weights and not folded:
                 ax.text(x1 + 0.22, y1 - 0.22, f"b={b[i]:.3g}", fontsize=7, va="top", color="0.2")
+    circles = []
     for l, layer_pos in enumerate(pos):
         for (x, y_) in layer_pos:
-            ax.add_patch(Circle((x, y_), 0.2, facecolor="white" if l == 0 else "#dceaf7",
-                                edgecolor="k", zorder=2))
+            circles.append(ax.add_patch(Circle((x, y_), 0.2, facecolor="white" if l == 0 else "#dceaf7",
+                                               edgecolor="k", zorder=2)))
+    for l, (x, y_) in enumerate(const):
+        circles.append(ax.add_patch(Circle((x, y_), 0.2, facecolor="0.85", edgecolor="k", zorder=2)))
+        name = (bias_labels[l] if bias_labels else
+                "$x_0 = 1$" if l == 0 else "$h_0 = 1$" if L == 2 else f"$a^{{({l})}}_0 = 1$")
+        ax.text(x - 0.3, y_, name, ha="right", va="center", fontsize=9)
     ins = input_labels or [f"$x_{{{j + 1}}}$" for j in range(sizes[0])]
     outs = output_labels or [f"$a^{{({L})}}_{{{i + 1}}}$" for i in range(sizes[-1])]
     for (x, y_), s in zip(pos[0], ins):
         ax.text(x - 0.35, y_, s, ha="right", va="center")
     for (x, y_), s in zip(pos[-1], outs):
         ax.text(x + 0.35, y_ + 0.1, s, ha="left", va="bottom")
+    if hidden_labels is not None:
+        per_layer = hidden_labels if L > 2 else [hidden_labels]
+        for layer_pos, names in zip(pos[1:-1], per_layer):
+            for (x, y_), s in zip(layer_pos, names):
+                ax.text(x, y_, s, ha="center", va="center", fontsize=8, zorder=4)
     names = ["input"] + [("output" if l == L else f"hidden {l}") + (f"\n{a}" if a else "")
                          for l, a in enumerate(acts, start=1)]
     ax.set_xticks([2.0 * l for l in range(L + 1)], [f"l = {l}: {s}" for l, s in enumerate(names)],
@@ -237,50 +388,173 @@ def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_label
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.set(xlim=(-1.2, 2.0 * L + 1.4), ylim=(-max(sizes) / 2 - 0.3, max(sizes) / 2 + 0.1),
-           aspect="equal", xlabel="layer", title="network " + "-".join(map(str, sizes)))
+    top = max(y for _, y in const) + 0.35 if folded else max(sizes) / 2 + 0.1
+    ax.set(xlim=(-1.2 - 0.4 * folded, 2.0 * L + 1.4), ylim=(-(max(sizes) - 1) / 2 - 0.5, top),
+           aspect="equal", xlabel="layer", title=title or "network " + "-".join(map(str, sizes)))
     ax.legend(handles=[Line2D([], [], color=POSITIVE, label="w > 0"),
                        Line2D([], [], color=NEGATIVE, linestyle="--", label="w < 0")],
               fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if labels:
+        fig = ax.figure
+        avoid = []
+        fig.draw_without_rendering()
+        for c in circles:
+            avoid.append(c.get_window_extent())
+        _place_labels(ax, labels, avoid)
     return ax
 
 
-def _graph_layout(nodes: list) -> tuple[dict, dict]:
-    """Column and row of every node (keyed by id). Column = longest path from an input, except
-    that an input sits just left of its first use (a constant used at the end stays there).
-    Rows: a few sweeps placing each node at the mean row of its neighbours (fewer crossings)."""
-    col: dict[int, int] = {}
+def _crossings(layers: list, edges: set) -> int:
+    """Crossings of the straight edges between consecutive layers (each a list of keys)."""
+    total = 0
+    for left, right in zip(layers, layers[1:]):
+        at_l = {k: i for i, k in enumerate(left)}
+        at_r = {k: i for i, k in enumerate(right)}
+        pairs = sorted((at_l[a], at_r[b]) for a, b in edges if a in at_l and b in at_r)
+        for i, (a1, b1) in enumerate(pairs):
+            total += sum(1 for a2, b2 in pairs[i + 1:] if a2 > a1 and b2 < b1)
+    return total
+
+
+def _order_layers(layers: list, edges: set, rng) -> list:
+    """Reorder each layer to reduce crossings: barycentre sweeps, then swaps of neighbours."""
+    up = {}
+    down = {}
+    for a, b in edges:
+        down.setdefault(a, []).append(b)
+        up.setdefault(b, []).append(a)
+    layers = [list(layer) for layer in layers]
+    for layer in layers:
+        rng.shuffle(layer)
+    best, best_n = [list(x) for x in layers], _crossings(layers, edges)
+    for sweep in range(8):
+        order = range(1, len(layers)) if sweep % 2 == 0 else range(len(layers) - 2, -1, -1)
+        for c in order:
+            ref = layers[c - 1] if sweep % 2 == 0 else layers[c + 1]
+            pos = {k: i for i, k in enumerate(ref)}
+            links = up if sweep % 2 == 0 else down
+            here = {k: i for i, k in enumerate(layers[c])}
+            layers[c].sort(key=lambda k: np.mean([pos[n] for n in links.get(k, []) if n in pos])
+                           if any(n in pos for n in links.get(k, [])) else here[k])
+        improved = True
+        while improved:                          # swap neighbours while that removes crossings
+            improved = False
+            for layer in layers:
+                for i in range(len(layer) - 1):
+                    n = _crossings(layers, edges)
+                    layer[i], layer[i + 1] = layer[i + 1], layer[i]
+                    if _crossings(layers, edges) < n:
+                        improved = True
+                    else:
+                        layer[i], layer[i + 1] = layer[i + 1], layer[i]
+        n = _crossings(layers, edges)
+        if n < best_n:
+            best, best_n = [list(x) for x in layers], n
+    return best
+
+
+def _graph_layout(nodes: list) -> tuple[dict, dict, dict]:
+    """Column and row of every node (keyed by id), and the bends of the edges that skip a column.
+
+    Columns: an operation's result sits one column right of its latest input; an input sits
+    just left of its first use, or further left when that is what it takes to draw the graph
+    without crossing edges (an input used by two branches that meet again). Rows: in each column
+    the order with the fewest crossings found by barycentre sweeps from several starts; an edge
+    that skips columns bends through a free row of each column it crosses.
+    Returns (col, row, bends) with bends[(id(parent), id(child), k)] = [(col, row), ...].
+    """
+    import itertools
+
     children: dict[int, list] = {id(v): [] for v in nodes}
-    for v in nodes:                                     # parents come first in topological order
-        col[id(v)] = 1 + max((col[id(p)] for p in v.parents), default=-1)
+    for v in nodes:
         for p in v.parents:
             children[id(p)].append(v)
-    for v in nodes:
-        if not v.parents and children[id(v)]:
-            col[id(v)] = min(col[id(c)] for c in children[id(v)]) - 1
-    columns: dict[int, list] = {}
-    for v in nodes:
-        columns.setdefault(col[id(v)], []).append(v)
-    row = {id(v): float(r) for c in columns.values() for r, v in enumerate(c)}
-    for _ in range(4):
-        for c in sorted(columns):
-            members = columns[c]
-            members.sort(key=lambda v: np.mean([row[id(u)] for u in (*v.parents, *children[id(v)])]
-                                               or [row[id(v)]]))
-            for r, v in enumerate(members):
-                row[id(v)] = (len(members) - 1) / 2 - r
-    return col, row
+    base: dict[int, int] = {}
+    for v in nodes:                                     # parents come first in topological order
+        base[id(v)] = 1 + max((base[id(p)] for p in v.parents), default=-1)
+    leaves = [v for v in nodes if not v.parents and children[id(v)]]
+    for v in leaves:
+        base[id(v)] = min(base[id(c)] for c in children[id(v)]) - 1
+    movable = [v for v in leaves if len(children[id(v)]) > 1][:6]
+    rng = np.random.default_rng(0)
+    best = None
+    for shifts in itertools.product((0, 1), repeat=len(movable)):
+        col = dict(base)
+        for v, s in zip(movable, shifts):
+            col[id(v)] -= s
+        low = min(col.values())
+        col = {k: c - low for k, c in col.items()}
+        layers = [[] for _ in range(max(col.values()) + 1)]
+        for v in nodes:
+            layers[col[id(v)]].append(("node", id(v)))
+        edges, chains = set(), {}
+        for v in nodes:
+            for k, p in enumerate(v.parents):
+                a = ("node", id(p))
+                chain = []
+                for c in range(col[id(p)] + 1, col[id(v)]):
+                    d = ("bend", id(p), id(v), k, c)
+                    layers[c].append(d)
+                    chain.append(d)
+                    edges.add((a, d))
+                    a = d
+                edges.add((a, ("node", id(v))))
+                chains[(id(p), id(v), k)] = chain
+        tries = [_order_layers(layers, edges, rng) for _ in range(6)]
+        layers = min(tries, key=lambda ls: _crossings(ls, edges))
+        score = (_crossings(layers, edges), sum(shifts))
+        if best is None or score < best[0]:
+            best = (score, col, layers, chains)
+        if score[0] == 0:
+            break
+    _, col, layers, chains = best
+    row = {}
+    for layer in layers:
+        for r, key in enumerate(layer):
+            row[key] = (len(layer) - 1) / 2 - r
+    rows = {k[1]: r for k, r in row.items() if k[0] == "node"}
+    cols = {k: c for k, c in col.items()}
+    bends = {key: [(d[4], row[d]) for d in chain] for key, chain in chains.items()}
+    return cols, rows, bends
+
+
+_OP_NAMES = {"*": "·", "+": " + ", "-": " − ", "/": " / "}
+
+
+def _node_labels(nodes: list, longest: int = 14) -> dict:
+    """A label for every node: its own, else an expression of its parents' labels when short
+    ("V11·x1", "tanh(n)"), else a numbered value (v1, v2, ...); a constant shows its value."""
+    labels, k = {}, 0
+    for v in nodes:                                       # parents come first
+        if v.label:
+            labels[id(v)] = v.label
+            continue
+        names = [labels[id(p)] for p in v.parents]
+        if not v.parents:
+            text = f"{v.data + 0.0:.4g}"
+        elif len(names) == 2 and v.op in _OP_NAMES:
+            text = _OP_NAMES[v.op].join(n if len(n) <= 3 or v.op in "+-" else f"({n})" for n in names)
+        else:
+            text = f"{v.op}({', '.join(names)})"
+        if len(text) > longest:
+            k += 1
+            text = f"v{k}"
+        labels[id(v)] = text
+    return labels
 
 
 def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     """Draw the computation graph below an mlp.autograd.Value, inputs left, `root` right.
 
     Each Value is a box "label | data | grad" (the fields stacked, as graphviz draws records in
-    left-to-right graphs); each operation ("+", "*", "tanh", ...) is a small circle between its
-    inputs and its result; arrows follow the forward pass (backward runs right to left).
-    Inputs are blue, the output orange. Legible up to about 25 values.
+    left-to-right graphs); a Value without a label is named by its operation and inputs
+    ("V11·x1"), or v1, v2, ... when that is long, and a constant by its value. Each operation
+    ("+", "*", "tanh", ...) is a small circle between its inputs and its result; arrows follow
+    the forward pass (backward runs right to left). The layout avoids crossing edges where it
+    can (_graph_layout). Inputs are blue, the output orange. Legible up to about 25 values.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path
     from .autograd import Value, topological_order
     if not isinstance(root, Value):
         raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")
@@ -288,9 +562,11 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     if len(nodes) > max_nodes:
         raise ValueError(f"plot_graph: the graph has {len(nodes)} values; more than "
                          f"max_nodes={max_nodes} cannot be drawn legibly. Draw a smaller part.")
-    col, row = _graph_layout(nodes)
+    col, row, bends = _graph_layout(nodes)
+    labels = _node_labels(nodes)
     step, gap, box_w, box_h, r_op = 1.9, 0.62, 1.05, 0.5, 0.2    # data units ~ inches
-    n_cols, n_rows = max(col.values()) + 1, max(abs(r) for r in row.values()) * 2 + 1
+    rows_used = [r for r in row.values()] + [r for b in bends.values() for _, r in b]
+    n_cols, n_rows = max(col.values()) + 1, max(abs(r) for r in rows_used) * 2 + 1
     width, height = step * (n_cols - 1) + box_w + 0.2, gap * n_rows + 0.1
     if ax is None:
         ax = _axes(ax, figsize=(width + 0.3, height + 0.9))
@@ -308,8 +584,7 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
         ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, facecolor=face,
                                     boxstyle="round,pad=0.02", edgecolor="k", zorder=2))
         # "+ 0.0" turns -0.0 into 0.0, so a product with a zero input does not print "-0"
-        fields = [f"data {v.data + 0.0:.4g}", f"grad {v.grad + 0.0:.4g}"]
-        lines = ([v.label] if v.label else []) + fields
+        lines = [labels[id(v)], f"data {v.data + 0.0:.4g}", f"grad {v.grad + 0.0:.4g}"]
         ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=fontsize, zorder=3)
         if not v.parents:
             continue
@@ -322,12 +597,19 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
         for k, p in enumerate(v.parents):
             bend = 0.3 * sum(q is p for q in v.parents[:k])    # a + a: two visible arrows
             px, py = xy[id(p)]
-            ax.add_patch(FancyArrowPatch((px + box_w / 2, py), (ox - r_op, y),
-                                         connectionstyle=f"arc3,rad={bend}", **arrow))
+            via = [(step * c, gap * r) for c, r in bends[(id(p), id(v), k)]]
+            if via:      # through the free rows of the columns it skips
+                points = [(px + box_w / 2, py)] + [q for c in via for q in
+                                                   ((c[0] - box_w / 2, c[1]), (c[0] + box_w / 2, c[1]))]
+                points.append((ox - r_op, y))
+                ax.add_patch(FancyArrowPatch(path=Path(points), **arrow))
+            else:
+                ax.add_patch(FancyArrowPatch((px + box_w / 2, py), (ox - r_op, y),
+                                             connectionstyle=f"arc3,rad={bend}", **arrow))
     ax.set(xlim=(-box_w / 2 - 0.1, width - box_w / 2 - 0.1), ylim=(-height / 2, height / 2),
            aspect="equal", xticks=[], yticks=[],
            xlabel="forward pass: inputs (left) to output (right); backward runs right to left",
-           title=f"computation graph of {root.label or 'the output'}")
+           title=f"computation graph of {labels[id(root)]}")
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     return ax

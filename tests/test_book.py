@@ -14,6 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import build_book  # noqa: E402
 import colab_cell  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -147,7 +148,9 @@ def test_cited_keys_exist():
 def test_config_is_safe_for_ci():
     assert CONFIG["only_build_toc_files"] is True
     assert CONFIG["execute"]["raise_on_error"] is True
-    assert CONFIG["execute"]["execute_notebooks"] == "force"
+    # the notebooks run once, into the cache both builds read (tools/build_book.py)
+    assert CONFIG["execute"]["execute_notebooks"] == "cache"
+    assert ROOT / CONFIG["execute"]["cache"] == build_book.CACHE
     assert CONFIG["sphinx"]["recursive_update"] is True, "without it the launch buttons vanish"
     assert CONFIG["launch_buttons"]["colab_url"] and CONFIG["launch_buttons"]["binderhub_url"]
     assert "references.bib" in CONFIG["bibtex_bibfiles"]
@@ -416,3 +419,109 @@ def test_readme_says_how_to_cut_a_release():
         assert step in section, step
     for fixer in ("tools/colab_cell.py --fix", "tools/exercises.py sync"):
         assert fixer in readme
+
+
+# --- executing the notebooks once: tools/build_book.py ----------------------------------------
+@pytest.fixture(autouse=True)
+def _may_execute(monkeypatch):
+    """These tests execute small notebooks of their own, also when CI forbids the book's
+    notebooks to run again (BOOK_CACHED_ONLY=1 in make test's environment)."""
+    monkeypatch.delenv("BOOK_CACHED_ONLY", raising=False)
+
+
+def _notebook(path: Path, *sources: str, markdown: str = "Some text.") -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown), *map(nbformat.v4.new_code_cell, sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_notebook_runs_once_and_the_builds_find_it_in_the_cache(tmp_path):
+    """Executed once; found again by its code cells as myst-nb looks it up (so neither build
+    executes it); a changed markdown cell keeps it, a changed code cell runs it again. Figures
+    are drawn for high-density screens: twice the pixels of the size the page shows."""
+    from jupyter_cache import get_cache
+
+    cache = tmp_path / "cache"
+    figure = ("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")
+    nb = _notebook(tmp_path / "a.ipynb", "x = 6 * 7\nprint(x)", figure)
+    runs = [build_book.execute_notebooks([nb], cache_folder=cache, progress=lambda *a, **k: None)]
+    assert runs[0][0]["status"] == "executed" and runs[0][0]["error"] is None, runs
+    source = nbformat.read(nb, as_version=4)
+    record = get_cache(str(cache)).match_cache_notebook(source)     # what myst-nb's cache mode does
+    executed = get_cache(str(cache)).get_cache_bundle(record.pk).nb    # its code cells
+    assert executed.cells[0].outputs[0]["text"] == "42\n"
+    png = next(o for o in executed.cells[1].outputs if "image/png" in o.get("data", {}))
+    size = png["metadata"]["image/png"]                          # the size the page shows
+    from PIL import Image
+    import base64, io
+    pixels = Image.open(io.BytesIO(base64.b64decode(png["data"]["image/png"]))).size
+    assert pixels == (2 * size["width"], 2 * size["height"]), (pixels, size)
+
+    _notebook(nb, "x = 6 * 7\nprint(x)", figure, markdown="Other text.")
+    runs.append(build_book.execute_notebooks([nb], cache_folder=cache, progress=lambda *a, **k: None))
+    assert runs[1][0]["status"] == "cached"
+    _notebook(nb, "x = 6 * 9\nprint(x)", figure)
+    runs.append(build_book.execute_notebooks([nb], cache_folder=cache, progress=lambda *a, **k: None))
+    assert runs[2][0]["status"] == "executed"
+
+
+def test_a_failing_notebook_is_reported_and_not_cached(tmp_path):
+    cache = tmp_path / "cache"
+    bad = _notebook(tmp_path / "bad.ipynb", "1 / 0")
+    [row] = build_book.execute_notebooks([bad], cache_folder=cache, progress=lambda *a, **k: None)
+    assert row["status"] == "failed" and "ZeroDivisionError" in row["error"], row
+    [row] = build_book.execute_notebooks([bad], cache_folder=cache, progress=lambda *a, **k: None)
+    assert row["status"] == "failed", "a failed notebook must not be taken from the cache"
+    assert "FAILED: cell 1: ZeroDivisionError: division by zero" in build_book.report([row])
+
+
+def test_the_cache_is_emptied_when_mlp_changes(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    nb = _notebook(tmp_path / "a.ipynb", "print(1)")
+    quiet = dict(cache_folder=cache, progress=lambda *a, **k: None)
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "executed"
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "cached"
+    monkeypatch.setattr(build_book, "execution_fingerprint", lambda: "mlp changed")
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "executed"
+
+
+def test_execution_fingerprint_covers_mlp_and_the_kernel_settings():
+    assert build_book.execution_fingerprint() == build_book.execution_fingerprint()
+    covered = {p for p in ROOT.glob("mlp/**/*") if p.is_file() and "__pycache__" not in p.parts}
+    assert ROOT / "mlp" / "network.py" in covered and ROOT / "mlp" / "course" / "widgets.py" in covered
+    assert any(p.suffix not in (".py",) for p in covered), "the package's data files count too"
+
+
+def test_a_build_that_executes_a_notebook_itself_is_caught():
+    log = ("/x/chapters/01-xor.ipynb: Using cached notebook: ID=3 [mystnb]\n"
+           "/x/chapters/02-structure.ipynb: Executing notebook using local CWD [mystnb]\n")
+    assert build_book.executed_by_sphinx(log) == ["/x/chapters/02-structure.ipynb"]
+
+
+def test_cached_only_refuses_to_execute_again(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    nb = _notebook(tmp_path / "a.ipynb", "print(1)")
+    quiet = dict(cache_folder=cache, progress=lambda *a, **k: None)
+    monkeypatch.setenv("BOOK_CACHED_ONLY", "1")
+    [row] = build_book.execute_notebooks([nb], **quiet)
+    assert row["status"] == "failed" and "BOOK_CACHED_ONLY" in row["error"]
+    monkeypatch.delenv("BOOK_CACHED_ONLY")
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "executed"
+    monkeypatch.setenv("BOOK_CACHED_ONLY", "1")
+    assert build_book.execute_notebooks([nb], **quiet)[0]["status"] == "cached"
+
+
+def test_a_new_execution_makes_the_built_site_stale(tmp_path):
+    """The site and the PDF are rebuilt from scratch when a notebook ran again (new outputs in
+    the cache), even if no file changed: Sphinx alone would keep the old pages."""
+    cache = tmp_path / "cache"
+    nb = _notebook(tmp_path / "a.ipynb", "print(1)")
+    quiet = dict(cache_folder=cache, progress=lambda *a, **k: None)
+    build_book.execute_notebooks([nb], **quiet)
+    first = build_book.outputs_fingerprint(cache, [nb])
+    assert build_book.outputs_fingerprint(cache, [nb]) == first
+    _notebook(nb, "print(2)")
+    build_book.execute_notebooks([nb], **quiet)
+    assert build_book.outputs_fingerprint(cache, [nb]) != first

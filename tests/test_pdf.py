@@ -27,6 +27,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"VBox\(|children=|(?<![\w.])(?:IntSlider|SelectionSlider|FloatSlider)\(")
 
 sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
+import build_book  # noqa: E402
+import build_pdf  # noqa: E402
 
 
 # --- the chapters, as the site numbers them --------------------------------------------------
@@ -87,6 +90,26 @@ class Book:
         self.contents = " ".join(self.pages[i] for i in listing)
         self.body = " ".join(p for i, p in enumerate(self.pages) if i not in listing)
 
+    def uris(self) -> set[str]:
+        """Every external link (URI annotation) of the PDF."""
+        found = set()
+        for page in self.reader.pages:
+            for annot in page.get("/Annots") or []:
+                action = annot.get_object().get("/A")
+                if action is not None and action.get("/URI"):
+                    found.add(str(action["/URI"]))
+        return found
+
+    def internal_links(self, index: int) -> int:
+        """Links on a page that go to a place in the PDF."""
+        count = 0
+        for annot in self.reader.pages[index].get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if annot.get("/Dest") is not None or (action is not None and action.get("/S") == "/GoTo"):
+                count += 1
+        return count
+
     def images_on(self, first: int, last: int) -> int:
         return sum(len(self.reader.pages[i].images) for i in range(first, last))
 
@@ -107,15 +130,13 @@ class Book:
 
 
 def pdf_state() -> str | None:
-    """Why the PDF cannot be checked (missing, or older than mlp/_ext/the configuration), or
-    None when it is current."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from build_book import inputs_fingerprint
+    """Why the PDF cannot be checked (missing, or older than mlp/_ext/the configuration or the
+    notebooks' outputs), or None when it is current."""
     from build_pdf import STAMP
 
     if not PDF.is_file():
         return "the PDF is not built"
-    if not STAMP.is_file() or STAMP.read_text() != inputs_fingerprint():
+    if not STAMP.is_file() or STAMP.read_text() != build_book.build_fingerprint():
         return "the PDF is older than the sources it is built from"
     return None
 
@@ -172,10 +193,14 @@ def test_every_chapter_title_with_the_sites_number(book):
 def test_unnumbered_parts_stay_unnumbered(book):
     """The site numbers only the chapters; "Graded exercises" and "Reference" have no number."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    left_out = set(config["sphinx"]["config"].get("pdf_leave_out", []))
     for part in toc["parts"]:
         if part.get("numbered"):
             continue
         for chapter in part["chapters"]:
+            if chapter["file"] in left_out:
+                continue
             title = normal(plain(_first_heading(ROOT / chapter["file"])))
             assert f" {title} " in book.contents, f"{title!r} is missing from the contents"
             # numbered, it would read "<previous page> <number> <title>"
@@ -203,7 +228,7 @@ def test_every_figure_and_widget_picture_is_in_the_pdf(book):
         cells = shown_cells(nbformat.read(nb, as_version=4))
         code = [c.source for c in cells if c.cell_type == "code"]
         pictures = sum(src.count("plt.show()") + src.count("figure_slider(") for src in code)
-        outputs = image_outputs(PDF_BUILD / "jupyter_execute" / "chapters" / nb.name)
+        outputs = image_outputs(nb)
         first, end = ranges[title]
         found = book.images_on(first, end)
         assert found >= max(pictures, outputs), (
@@ -213,37 +238,150 @@ def test_every_figure_and_widget_picture_is_in_the_pdf(book):
 
 def shown_cells(nb):
     """Cells whose output the book shows: not those tagged remove-output (the live widgets,
-    which need a kernel) or remove-cell."""
-    hidden = {"remove-output", "remove-cell"}
+    which need a kernel), remove-cell, or machine-timings (the PDF leaves out their outputs)."""
+    hidden = {"remove-output", "remove-cell", "machine-timings"}
     return [c for c in nb.cells if not hidden & set(c.get("metadata", {}).get("tags", []))]
 
 
-def image_outputs(executed: Path) -> int:
-    if not executed.is_file():
-        pytest.fail(f"{executed} is missing: the PDF build writes it (make pdf)")
-    cells = shown_cells(nbformat.read(executed, as_version=4))
+def executed(notebook: Path):
+    """The notebook with the outputs the PDF was built from (the jupyter-cache)."""
+    nb = build_book.executed(notebook)
+    if nb is None:
+        pytest.fail(f"{notebook.name} is not in the jupyter-cache: make pdf executes it")
+    return nb
+
+
+def image_outputs(notebook: Path) -> int:
+    cells = shown_cells(executed(notebook))
     return sum("image/png" in out.get("data", {})
                for cell in cells for out in cell.get("outputs", []))
 
 
 def test_the_pdf_holds_at_least_the_sites_figures(book):
-    """At least one image per static figure of the built site (when the site is built)."""
-    figures = {p.name for p in (SITE / "_images").glob("*.png")} if SITE.is_dir() else set()
-    if not figures:
+    """At least one image per static figure of the built site's chapters (not a slider's
+    pictures: the PDF prints each slider's starting one), except those of cells whose output
+    the PDF leaves out (machine-timings)."""
+    pages = [SITE / "chapters" / f"{nb.stem}.html" for nb in numbered_chapters()]
+    if not all(p.is_file() for p in pages):
         pytest.skip("no built site to compare with (make book)")
+    figures = {m.group(2) for m in re.finditer(r'<img ([^>]*)src="\.\./_images/([0-9a-f]{64}\.png)"',
+                                                "".join(p.read_text() for p in pages))
+               if "mlp-figure" not in m.group(1)}
+    left_out = sum("image/png" in out.get("data", {}) for nb in numbered_chapters()
+                   for cell in executed(nb).cells
+                   if "machine-timings" in cell.get("metadata", {}).get("tags", [])
+                   for out in cell.get("outputs", []))
     found = book.images_on(0, len(book.pages))
-    assert found >= len(figures), f"{found} images in the PDF, {len(figures)} figures on the site"
+    assert found >= len(figures) - left_out > 30, (
+        f"{found} images in the PDF, {len(figures)} figures on the site ({left_out} left out)")
 
 
 def test_widgets_print_their_picture_not_their_repr(book):
-    executed = sorted((PDF_BUILD / "jupyter_execute" / "chapters").glob("*.ipynb"))
-    assert executed, "the PDF build left no executed notebooks"
-    widgets = [out["data"] for nb in executed for cell in nbformat.read(nb, 4).cells
+    widgets = [out["data"] for nb in numbered_chapters() for cell in executed(nb).cells
                for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
     found = sorted(set(WIDGET_REPR.findall(book.text)))
     assert found == [], f"widget repr text in the PDF: {found}"
     assert widgets, "no widget outputs in the executed chapters"
     assert all("image/png" in data for data in widgets), "a widget output without a picture"
+
+
+def test_widget_pictures_are_captioned_at_this_setting(book):
+    """Each slider's picture in the PDF says which setting it shows (never "move the slider"):
+    one caption per figure_slider the chapters show."""
+    sliders = sum(c.source.count("figure_slider(") for nb in numbered_chapters()
+                  for c in shown_cells(nbformat.read(nb, as_version=4)) if c.cell_type == "code")
+    captions = re.findall(r"Fig\. \d+\.\d+: The figure at this setting: [^.]+ = [^.]+\.", book.text)
+    assert len(captions) == sliders > 0, (len(captions), sliders)
+
+
+def test_no_build_machine_timings(book):
+    """The timings page is left out, and cells tagged machine-timings print a note, not their
+    times: no duration appears in the book's monospaced text (code and outputs)."""
+    assert "Notebook timings" not in book.text
+    tagged = [c for nb in numbered_chapters() for c in nbformat.read(nb, as_version=4).cells
+              if "machine-timings" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) >= 4
+    assert book.text.count("Output left out of the PDF") == len(tagged)
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from latex_fixes import DURATION
+
+    durations = sorted({text for _, _, text in code_line_ends(book) if DURATION.search(text)})
+    assert durations == [], f"durations in the PDF's code and outputs: {durations[:8]}"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("9620 forward passes took 0.37 s, one forward and backward pass 0.05 ms", ["0.37 s", "0.05 ms"]),
+    ("History(epochs=300, best_epoch=17, time=1.34s)", ["1.34s"]),
+    ("measured: forward 51.9 ms, forward + backward 128.1 ms, ratio 2.5", ["51.9 ms", "128.1 ms"]),
+    ('print(f" {p.name:7s} shape {str(p.shape):8s}")', []),
+    ("{'':30s} {'range':>11s} 12 units", []),
+])
+def test_what_counts_as_a_duration(text, found):
+    from latex_fixes import DURATION
+
+    assert DURATION.findall(text) == found
+
+
+def test_no_overfull_boxes(book):
+    """TeX's log shows no box more than 5 pt too big (text into the margin, a clipped table)."""
+    log = (PDF_BUILD / "latex" / "book.log").read_text(errors="replace")
+    assert "Output written on book.pdf" in log
+    assert build_pdf.overfull_boxes(log) == []
+
+
+def test_overfull_boxes_are_found():
+    log = ("Overfull \\hbox (20.41037pt too wide) in paragraph at lines 11346--11346\n"
+           "\\TU/FreeSerif(0)/m/n/10 activation|\n"
+           "Overfull \\hbox (3.0pt too wide) in paragraph at lines 12--12\n[]\n"
+           "Overfull \\vbox (7.5pt too high) detected at line 4565\n []\n")
+    found = build_pdf.overfull_boxes(log)
+    assert len(found) == 2 and "20.4 pt too wide" in found[0] and "activation" in found[0]
+    assert "7.5 pt too high" in found[1]
+
+
+def test_title_page_gives_the_release_and_the_site(book):
+    import colab_cell
+
+    title = book.pages[0]
+    assert squash(f"Release {colab_cell.release()}") in squash(title)
+    assert colab_cell.site_url() in title.replace(" ", "")
+    assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, 20\d\d\b", title)
+    assert colab_cell.site_url() in book.uris(), "the site's address is a link"
+
+
+def test_links_work(book):
+    """Every exercise's download, Colab and Binder links are links (to the published site, Colab
+    and Binder), and the chapters' cross-references are internal links."""
+    import exercises
+
+    uris = book.uris()
+    for name in exercises.EXERCISES:
+        assert exercises.colab_url(name) in uris, f"no Colab link for exercise {name}"
+        assert exercises.binder_url(name) in uris, f"no Binder link for exercise {name}"
+        assert any(u.endswith(f"/downloads/{name}.zip") and u.startswith("https://") for u in uris), name
+    ranges = chapter_page_ranges(book)
+    for title, (first, end) in ranges.items():
+        internal = sum(book.internal_links(i) for i in range(first, end))
+        assert internal > 0, f"chapter {title!r}: no cross-reference is a link"
+
+
+def test_bibliography_lists_the_cited_works(book):
+    """The References chapter (not an empty page) lists every work the chapters cite."""
+    bib = (ROOT / "references.bib").read_text()
+    titles = dict(re.findall(r"@\w+\{([^,]+),.*?\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,", bib, re.S))
+    cited = {key.strip() for nb in numbered_chapters()
+             for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`",
+                                     "\n".join(c.source for c in nbformat.read(nb, 4).cells))
+             for key in group.split(",")}
+    assert cited, "the chapters cite nothing?"
+    start = next(i for i, p in enumerate(book.pages) if p.lstrip().upper().startswith("REFERENCES"))
+    def letters(text):           # hyphenation, dashes and TeX markup aside
+        return re.sub(r"\W", "", squash(re.sub(r"\{\\.|[{}\\]", "", text)))
+
+    listing = letters(" ".join(book.pages[start:]))
+    missing = [key for key in sorted(cited) if letters(titles[key])[:40] not in listing]
+    assert missing == [], f"cited but not listed: {missing}"
+    assert len(squash(book.pages[start])) > 500, "the References page is (nearly) empty"
 
 
 def code_line_ends(book: Book) -> list[tuple[float, int, str]]:
@@ -285,20 +423,23 @@ def test_the_site_links_the_pdf_when_built_after_it():
 
 
 # --- the pieces, without a PDF ---------------------------------------------------------------
-def test_latex_picks_a_widgets_picture_and_the_site_its_view():
-    """myst-nb shows the highest-priority output type a builder supports: the widget view on the
-    site, the PNG in LaTeX (never the text repr)."""
-    from myst_nb.core.render import base_render_priority
+def test_latex_picks_a_widgets_picture_and_the_site_its_html():
+    """myst-nb shows the highest-priority output type a builder supports, with the book's
+    overrides (_config.yml): a figure slider's HTML on the site (no widget manager needed),
+    its PNG in LaTeX (never the text repr), the widget view for any other widget."""
+    from myst_nb.core.render import get_mime_priority
 
-    bundle = {WIDGET_VIEW, "image/png", "text/plain"}
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    overrides = [tuple(o) for o in config["sphinx"]["config"]["nb_mime_priority_overrides"]]
 
-    def chosen(builder):
-        priority = base_render_priority()[builder]
-        return min((m for m in bundle if m in priority), key=priority.get)
+    def chosen(builder, bundle):
+        order = get_mime_priority(builder, overrides)
+        return next(m for m in order if m in bundle)
 
-    assert chosen("html") == WIDGET_VIEW
-    assert chosen("singlehtml") == WIDGET_VIEW
-    assert chosen("latex") == "image/png"
+    slider = {WIDGET_VIEW, "text/html", "image/png", "text/plain"}
+    assert chosen("html", slider) == "text/html"
+    assert chosen("latex", slider) == "image/png"
+    assert chosen("html", {WIDGET_VIEW, "text/plain"}) == WIDGET_VIEW
 
 
 def test_secnumdepth_follows_the_toc():

@@ -129,6 +129,42 @@ def test_loss_surface():
         P.plot_loss_surface(f, paths={"bad": np.zeros((3, 3))}, resolution=10)
 
 
+def _label_boxes(ax):
+    ax.figure.draw_without_rendering()
+    return [t for t in ax.texts if t.get_bbox_patch() is not None]
+
+
+def test_network_folded_draws_the_biases_as_constant_units_and_keeps_labels_apart():
+    V = np.array([[0.10, 0.80, -0.50], [-0.30, 0.40, 0.90], [0.20, -0.60, 0.30]])
+    W = np.array([[0.05, 1.20, -0.70, 0.40], [-0.10, -0.80, 0.60, 1.10]])
+    fig = Figure(figsize=(6, 4), layout="constrained")    # small: labels at a fixed spot collide
+    ax = P.plot_network([(V[:, 1:], V[:, 0]), (W[:, 1:], W[:, 0])], ax=fig.add_subplot(),
+                        folded=True, fmt="{:+.2f}", hidden_labels=["$h_1$", "$h_2$", "$h_3$"])
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert len(circles) == 2 + 3 + 2 + 2               # units, and x_0 = 1, h_0 = 1
+    assert sum(c.get_facecolor()[:3] == (0.85, 0.85, 0.85) for c in circles) == 2
+    assert len(ax.lines) == V.size + W.size            # every weight, biases included
+    labels = _label_boxes(ax)
+    assert sorted(t.get_text() for t in labels) == sorted(f"{w:+.2f}" for w in [*V.ravel(), *W.ravel()])
+    texts = [t.get_text() for t in ax.texts]
+    assert "$x_0 = 1$" in texts and "$h_0 = 1$" in texts and not any(t.startswith("b=") for t in texts)
+    boxes = [t.get_window_extent() for t in labels]
+    overlapping = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
+                   for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert overlapping == [], f"weight labels on top of each other: {overlapping}"
+    # each label sits on its own edge: the edge of the same value passes through its centre
+    for t in labels:
+        x, y = t.get_position()
+        on_edge = []
+        for ln in ax.lines:
+            (x0, x1), (y0, y1) = ln.get_xdata(), ln.get_ydata()
+            if abs((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)) < 1e-9:    # collinear
+                on_edge.append(ln)
+        assert on_edge, f"label {t.get_text()} is not on an edge"
+    for c in circles:                                  # and clear of every unit
+        assert not any(b.overlaps(c.get_window_extent()) for b in boxes)
+
+
 def test_network_from_mlp_and_pairs():
     net = mlp.MLP([2, 3, 2], activation="sigmoid", output="sigmoid", rng=0)
     ax = P.plot_network(net)
@@ -188,8 +224,80 @@ def test_graph(make):
     # every arrow points rightwards: parents sit in earlier columns
     for p in ax.patches:
         if isinstance(p, FancyArrowPatch):
-            (x0, _), (x1, _) = p._posA_posB
+            (x0, _), (x1, _) = _arrow_ends(p)
             assert x1 > x0
+
+
+def _arrow_ends(patch):
+    """(start, end) of a straight arrow, or of a bent one (drawn along a path)."""
+    if patch._posA_posB is not None:
+        return patch._posA_posB
+    vertices = patch._path_original.vertices
+    return vertices[0], vertices[-1]
+
+
+def _arrow_segments(ax) -> list:
+    """Every straight piece of every arrow, in data coordinates."""
+    out = []
+    for p in ax.patches:
+        if isinstance(p, FancyArrowPatch):
+            pts = ([np.asarray(q) for q in p._posA_posB] if p._posA_posB is not None
+                   else list(p._path_original.vertices))
+            out += [(np.asarray(a, float), np.asarray(b, float)) for a, b in zip(pts, pts[1:])]
+    return out
+
+
+def _cross(s1, s2) -> bool:
+    """Whether two segments cross at a point inside both (touching ends do not count)."""
+    (p, p2), (q, q2) = s1, s2
+    r, t = p2 - p, q2 - q
+    denom = r[0] * t[1] - r[1] * t[0]
+    if abs(denom) < 1e-12:
+        return False
+    u = ((q - p)[0] * t[1] - (q - p)[1] * t[0]) / denom
+    v = ((q - p)[0] * r[1] - (q - p)[1] * r[0]) / denom
+    return 1e-6 < u < 1 - 1e-6 and 1e-6 < v < 1 - 1e-6
+
+
+def _two_paths_graph():
+    """Chapter 4's L = z1 z2: x1 and x2 each reach L along two paths (an 8-cycle)."""
+    x1, x2 = Value(1.5, label="x1"), Value(-0.5, label="x2")
+    V11, V12, V21, V22 = (Value(v, label=n) for v, n in
+                          ((0.5, "V11"), (-1.0, "V12"), (2.0, "V21"), (0.3, "V22")))
+    z1 = V11 * x1 + V12 * x2
+    z1.label = "z1"
+    z2 = V21 * x1 + V22 * x2
+    z2.label = "z2"
+    L = z1 * z2
+    L.label = "L"
+    L.backward()
+    return L
+
+
+def test_graph_of_two_paths_has_no_crossing_edges_and_every_node_named():
+    root = _two_paths_graph()
+    ax = P.plot_graph(root)
+    segments = _arrow_segments(ax)
+    crossings = [(a, b) for i, a in enumerate(segments) for b in segments[i + 1:] if _cross(a, b)]
+    assert crossings == [], f"{len(crossings)} crossing edges"
+    names = [t.get_text().split("\n")[0] for t in ax.texts if "\ndata " in t.get_text()]
+    assert len(names) == len(topological_order(root)) == 13
+    assert len(set(names)) == 13 and all(names), names
+    assert {"V11·x1", "V12·x2", "V21·x1", "V22·x2", "z1", "z2", "L"} <= set(names)
+    # no box sits on another: every pair of boxes is apart
+    boxes = [p.get_bbox() for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+
+
+def test_graph_names_unlabelled_values_by_their_expression_or_a_number():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    long = Value(1.0, label="a_long_name") * Value(2.0, label="another_long_one")
+    root = (a * b + 4.0).tanh() + long
+    texts = [t.get_text().split("\n")[0] for t in P.plot_graph(root).texts if "\ndata " in t.get_text()]
+    assert "a·b" in texts and "4" in texts and "a·b + 4" in texts, texts
+    assert "v1" in texts, "an expression too long for its box is numbered"
 
 
 def test_graph_texts_and_given_axes():
@@ -321,3 +429,56 @@ def test_sweep_bad_input(sweep):
         P.plot_sweep({"n_features": [1]})
     with pytest.raises(ValueError, match="no width"):
         P.plot_sweep(sweep, p_max=1)
+
+
+# --- plot_optimizer_paths -------------------------------------------------------------------------
+
+def _surfaces():
+    return {"bowl": dict(f=lambda a, b: a ** 2 + b ** 2, xlim=(-2, 2), ylim=(-2, 2), minima=[(0, 0)]),
+            "saddle": dict(f=lambda a, b: 0.5 * (a ** 2 - b ** 2) + b ** 4 / 4, xlim=(-2, 2),
+                           ylim=(-1.5, 1.5), minima=[(0, 1), (0, -1)])}
+
+
+def _paths():
+    line = np.c_[np.linspace(1.5, 0.0, 11), np.linspace(1e-3, 0.9, 11)]
+    return {"bowl": {"SGD": line[::-1] * 0.5, "Adam": line * 0.3},
+            "saddle": {"SGD": line, "Adam": line[:5]}}
+
+
+def test_optimizer_paths_one_panel_per_optimizer_and_surface():
+    axes = P.plot_optimizer_paths(_paths(), _surfaces())
+    assert axes.shape == (2, 2)                       # rows: SGD, Adam; columns: bowl, saddle
+    assert [ax.get_title() for ax in axes[0]] == ["bowl", "saddle"]
+    assert "SGD" in axes[0, 0].get_ylabel() and "Adam" in axes[1, 0].get_ylabel()
+    assert all(ax.get_xlabel() == "$w_1$" for ax in axes[-1])
+    for r, opt in enumerate(["SGD", "Adam"]):
+        for c, name in enumerate(["bowl", "saddle"]):
+            ax = axes[r, c]
+            path = _paths()[name][opt]
+            drawn = [ln for ln in ax.lines if ln.get_marker() == "o"]
+            assert len(drawn) == 1 and np.allclose(drawn[0].get_xydata(), path)   # one path each
+            starts = [ln for ln in ax.lines if ln.get_marker() == "s"]
+            ends = [ln for ln in ax.lines if ln.get_marker() == "*"]
+            minima = [ln for ln in ax.lines if ln.get_marker() == "x"]
+            assert np.allclose(starts[0].get_xydata(), [path[0]])
+            assert np.allclose(ends[0].get_xydata(), [path[-1]])
+            # both minima of the saddle are marked
+            assert sorted(tuple(m.get_xydata()[0]) for m in minima) == sorted(
+                map(tuple, np.asarray(_surfaces()[name]["minima"], dtype=float)))
+            note = [t.get_text() for t in ax.texts][0]
+            gap = np.min(np.linalg.norm(np.asarray(_surfaces()[name]["minima"]) - path[-1], axis=1))
+            assert note == f"{len(path) - 1} steps; end {gap:.1e} from a minimum"
+    legend = axes[0, 0].figure.legends[0]
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert {"start", "where it stopped"} <= set(texts) and any("minimum" in t for t in texts)
+    markers = {h.get_marker() for h in legend.legend_handles}
+    assert {"s", "*", "x"} <= markers, "the legend explains every marker"
+
+
+def test_optimizer_paths_bad_input():
+    with pytest.raises(TypeError, match="paths must be"):
+        P.plot_optimizer_paths([np.zeros((3, 2))], _surfaces())
+    with pytest.raises(ValueError, match="no surface description for \\['ridge'\\]"):
+        P.plot_optimizer_paths({"ridge": {"SGD": np.zeros((3, 2))}}, _surfaces())
+    with pytest.raises(ValueError, match=r"paths\['bowl'\]\['SGD'\]"):
+        P.plot_optimizer_paths({"bowl": {"SGD": np.zeros((3, 3))}}, _surfaces())

@@ -1,6 +1,8 @@
 """The GitHub Actions workflow: valid against GitHub's schema (checked offline), and it does what
 the README promises: `make test` on every push and pull request, the tested site published to
-GitHub Pages from main (with the PDF next to it), the built site kept for pull-request previews."""
+GitHub Pages from main (with the PDF next to it), the built site kept for pull-request previews;
+each notebook executed once per run, the environment and TeX cached, the PDF and the
+autograders kept."""
 from __future__ import annotations
 
 import os
@@ -115,3 +117,54 @@ def test_actions_are_githubs_own_at_a_major_version(wf):
 
 def test_readme_install_test_has_its_own_ci_job(wf):
     assert re.search(r"^make test-readme$", _runs(wf["jobs"]["readme"]), re.M)
+
+
+def _step_index(job: dict, pattern: str) -> int:
+    runs = [s.get("run", "") for s in _steps(job)]
+    return next(i for i, r in enumerate(runs) if re.search(pattern, r, re.M))
+
+
+def test_each_notebook_is_executed_once_per_run(wf):
+    """make test-notebooks executes every notebook into the jupyter-cache first; the PDF and
+    make test (its site build and its own test-notebooks stage) read the cache, and
+    BOOK_CACHED_ONLY=1 makes a second execution an error (tools/build_book.py)."""
+    job = wf["jobs"]["test"]
+    steps = _steps(job)
+    first = _step_index(job, r"^make test-notebooks$")
+    for later in (r"^make pdf\b", r"^make test$"):
+        i = _step_index(job, later)
+        assert first < i, f"{later} runs before the notebooks are executed"
+        assert steps[i].get("env", {}).get("BOOK_CACHED_ONLY") == "1", f"{later} may execute again"
+    assert not any("nbval" in s.get("run", "") for s in steps)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache", "the builds must read the cache"
+
+
+def _cache_steps(job: dict) -> list[dict]:
+    return _uses(job, "actions/cache")
+
+
+def test_the_environment_and_tex_are_cached(wf):
+    job = wf["jobs"]["test"]
+    caches = {str(s["with"]["path"]): s for s in _cache_steps(job)}
+    venv = caches[".venv"]
+    key = venv["with"]["key"]
+    assert "hashFiles('requirements-lock.txt'" in key and "python-version" in key, key
+    hit = next(s for s in _steps(job) if s.get("if", "") == f"steps.{venv['id']}.outputs.cache-hit == 'true'")
+    assert ".venv/.book-installed" in hit["run"], "a restored venv must not be reinstalled"
+    apt = next(s for s in _steps(job) if "texlive-xetex" in s.get("run", ""))
+    archives = "${{ env.APT_ARCHIVES }}"
+    assert job["env"]["APT_ARCHIVES"] and archives in caches
+    assert "Dir::Cache::Archives=\"$APT_ARCHIVES\"" in apt["run"]
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_pdf
+
+    assert all(p in apt["run"] for p in build_pdf.DEBIAN_PACKAGES), "the packages make pdf needs"
+    assert "hashFiles('tools/build_pdf.py')" in caches[archives]["with"]["key"]
+
+
+def test_the_pdf_and_the_autograders_are_kept(wf):
+    kept = {s["with"]["name"]: s["with"]["path"] for s in _uses(wf["jobs"]["test"], "actions/upload-artifact")}
+    assert kept.get("book-pdf") == "_build/pdf/book.pdf"
+    assert kept.get("autograders") == "_build/exercises/autograder/*.zip"
+    assert kept.get("site-html") == "_build/html"

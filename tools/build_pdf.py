@@ -19,10 +19,12 @@ table of contents and PDF bookmarks. Build times were alike when measured togeth
 executing every notebook: 114 s for Chromium (99 s Sphinx, 15 s printing), 133 s for LaTeX
 (106 s Sphinx, 27 s xelatex).
 
-The PDF build keeps its own Sphinx environment (_build/pdf/_build), apart from the website's
+The notebooks are executed once, by tools/build_book.py, into the jupyter-cache that the
+website's build reads too; a LaTeX build that had to execute one itself fails. The PDF build
+keeps its own Sphinx environment (_build/pdf/_build), apart from the website's
 (_build/.doctrees): the LaTeX builder changes a setting Sphinx stores with the environment
 (numfig_secnum_depth), so with a shared one every site build after a PDF build, and every PDF
-build after a site build, would execute every notebook again.
+build after a site build, would read every page again.
 
 When the PDF exists, the next site build copies it to _build/html/book.pdf and links it from
 every page's download menu (_ext/pdf_download.py).
@@ -39,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import project  # noqa: E402  (the kernels' environment: inline figures, this project's kernelspec)
-from build_book import inputs_fingerprint  # noqa: E402
+from build_book import build_fingerprint, execute_or_explain, executed_by_sphinx  # noqa: E402
 
 ROOT = project.ROOT
 OUT = ROOT / "_build" / "pdf"
@@ -113,16 +115,35 @@ def warnings_in(text: str) -> list[str]:
             and "Kernel is running over TCP without encryption" not in line]
 
 
+OVERFULL_LIMIT_PT = 5.0     # a line or page this much too big shows: text runs into the margin
+
+
+def overfull_boxes(tex_log: str, limit: float = OVERFULL_LIMIT_PT) -> list[str]:
+    """TeX's overfull boxes larger than `limit` points, each with where it is and what it holds."""
+    found = []
+    for m in re.finditer(r"^Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\) (.*)\n(.*)", tex_log, re.M):
+        kind, size, where, content = m.groups()
+        if float(size) > limit:
+            found.append(f"overfull {kind}box, {float(size):.1f} pt too "
+                         f"{'wide' if kind == 'h' else 'high'} {where.strip()}: {content.strip()[:100]}")
+    return found
+
+
 def latex_problems(tex_log: str) -> list[str]:
-    """Characters the fonts lack (xelatex drops them from the page and only logs it)."""
-    return sorted(set(re.findall(r"Missing character: There is no .*", tex_log)))
+    """Characters the fonts lack (xelatex drops them from the page and only logs it), and boxes
+    that stick out by more than OVERFULL_LIMIT_PT (text clipped at a table's edge or run into
+    the margin)."""
+    return sorted(set(re.findall(r"Missing character: There is no .*", tex_log))) + overfull_boxes(tex_log)
 
 
 def main() -> int:
     if not ensure_tex():
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    fingerprint = inputs_fingerprint()
+    if not execute_or_explain():
+        print("PDF build FAILED: a notebook does not run")
+        return 1
+    fingerprint = build_fingerprint()
     stale = not STAMP.is_file() or STAMP.read_text() != fingerprint
     jb = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
@@ -132,6 +153,8 @@ def main() -> int:
                  log, cwd=ROOT, env=project.kernel_env())
         sphinx_seconds = time.perf_counter() - start
         problems = warnings_in(LOG.read_text())
+        problems += [f"ERROR {n}: executed by the LaTeX build, not taken from the cache"
+                     for n in executed_by_sphinx(LOG.read_text())]
         if rc != 0 or problems:
             print("\n".join(problems) or LOG.read_text()[-3000:])
             print(f"LaTeX build FAILED (exit {rc}, {len(problems)} warnings); full log: {LOG}")

@@ -4,6 +4,11 @@
   the benchmarks). Kernels find the project's own kernelspec through JUPYTER_PATH, and they
   draw figures inline: ipykernel keeps its inline backend only when MPLBACKEND is unset, so an
   inherited ``MPLBACKEND=Agg`` would turn every ``plt.show()`` into nothing on the site.
+- ``KERNEL_ARGS``: the kernel settings of the book's builds (tools/build_book.py executes the
+  notebooks with them): figures are drawn for high-density screens (IPython's "retina" format,
+  a PNG at twice the resolution that pages show at its normal size, and print at 200 dpi), and
+  each figure's text says how many panels it has side by side (mlp.widgets.note_panel_columns),
+  which the website uses to give every panel room on a phone (_ext/light_pages.py).
 - ``NOTEBOOK_BUDGET_S``: every notebook runs top to bottom in under this many seconds on the
   course's 2-core reference machine.
 """
@@ -16,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 JUPYTER_PATH = VENV / "share" / "jupyter"
 NOTEBOOK_BUDGET_S = 30.0
+KERNEL_ARGS = ["--InlineBackend.figure_formats=retina",
+               "--IPKernelApp.exec_lines=['import mlp.widgets; mlp.widgets.note_panel_columns()']"]
 
 
 def kernel_env(base: dict | None = None) -> dict:

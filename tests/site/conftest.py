@@ -1,23 +1,21 @@
 """Fixtures for testing the built website in a real headless browser (Debian's Chromium).
 
-The site in _build/html is served on 127.0.0.1; every request to any other host is blocked and
-recorded, so a page that needs the internet to render fails its test.
+The site in _build/html is served on 127.0.0.1 as GitHub Pages serves it (text gzip-compressed;
+benchmarks/bench_pages.py); every request to any other host is blocked and recorded, so a page
+that needs the internet to render fails its test. Pages are opened on two screens: a desktop
+(1280 x 900) and a phone (390 x 844, touch, high density), in light or dark mode.
 """
 from __future__ import annotations
 
-import fcntl
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
-from site_helpers import ARTIFACTS, CHROMIUM_ARGS, ROOT, SITE  # noqa: F401
+from site_helpers import ARTIFACTS, CHROMIUM_ARGS, DEVICES, ROOT, SITE, serve  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +25,10 @@ def site() -> Path:
     return SITE
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(site) as url:
+        yield url
 
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -86,8 +75,9 @@ class Visit:
     """A page opened in a fresh context, with its console errors, blocked requests and failed
     requests (a network error, or an HTTP status of 400 or more, e.g. a missing favicon)."""
 
-    def __init__(self, browser, url: str, color_scheme: str = "light"):
-        self.context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, url: str, color_scheme: str = "light", device: str = "desktop"):
+        self.device = device
+        self.context = browser.new_context(color_scheme=color_scheme, **DEVICES[device])
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.external: list[str] = []
@@ -110,6 +100,14 @@ class Visit:
             self.external.append(url)
             route.abort()
 
+    def scroll_through(self):
+        """Scroll to the bottom as a reader does, so that lazily loaded pictures come in."""
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        for y in range(0, height + 900, 700):
+            self.page.evaluate(f"window.scrollTo(0, {y})")
+            self.page.wait_for_timeout(30)
+        self.page.wait_for_load_state("networkidle")
+
     def close(self):
         self.context.close()
 
@@ -118,8 +116,8 @@ class Visit:
 def visit(browser, base_url):
     opened = []
 
-    def _open(path: str, color_scheme: str = "light") -> Visit:
-        v = Visit(browser, f"{base_url}/{path}", color_scheme)
+    def _open(path: str, color_scheme: str = "light", device: str = "desktop") -> Visit:
+        v = Visit(browser, f"{base_url}/{path}", color_scheme, device)
         opened.append(v)
         return v
 
@@ -138,16 +136,23 @@ def _open_pages(browser):      # closed before the browser is
 
 @pytest.fixture
 def page_as_loaded(_open_pages, browser, base_url):
-    """A page opened once and shared by the tests that only read it (each test of a page still
-    passes or fails on its own). Tests are grouped by page (site_helpers.by_page, run with
-    --dist loadgroup), so one worker opens each page once; a few stay open at a time."""
-    def _open(path: str, color_scheme: str = "light") -> Visit:
-        key = (path, color_scheme)
+    """A page opened once per screen and shared by the tests that only read it (each test of a
+    page still passes or fails on its own); light and dark mode are switched in place, as when
+    a reader's system changes its setting (the theme follows it). Tests are grouped by page
+    (site_helpers.by_page, run with --dist loadgroup), so one worker opens each page once."""
+    def _open(path: str, color_scheme: str = "light", device: str = "desktop") -> Visit:
+        key = (path, device)
         if key not in _open_pages:
-            while len(_open_pages) >= 4:
+            while len(_open_pages) >= 2:
                 _open_pages.pop(next(iter(_open_pages))).close()
-            _open_pages[key] = Visit(browser, f"{base_url}/{path}", color_scheme)
-        return _open_pages[key]
+            _open_pages[key] = Visit(browser, f"{base_url}/{path}", color_scheme, device)
+        v = _open_pages[key]
+        if v.page.evaluate("document.documentElement.dataset.theme") != color_scheme:
+            v.page.emulate_media(color_scheme=color_scheme)
+            v.page.wait_for_function(f"document.documentElement.dataset.theme === '{color_scheme}'",
+                                     timeout=5000)
+            v.page.wait_for_timeout(500)          # the theme's colour transitions end
+        return v
     return _open
 
 
@@ -156,26 +161,7 @@ AXE = ROOT / "_build" / "test-assets" / "axe.min.js"
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core from the npm registry (cached in _build/test-assets; one worker fetches it)."""
-    AXE.parent.mkdir(parents=True, exist_ok=True)
-    with open(AXE.parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _fetch_axe()
-
-
-def _fetch_axe() -> str:
-    if not AXE.exists():
-        if shutil.which("npm") is None:
-            pytest.skip("npm is not available to install axe-core: accessibility check skipped")
-        AXE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = AXE.parent / "pack"
-        tmp.mkdir(exist_ok=True)
-        proc = subprocess.run(["npm", "pack", "--silent", "axe-core@4"], cwd=tmp,
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            pytest.skip(f"npm could not fetch axe-core ({proc.stderr.strip()[-200:]})")
-        tgz = next(tmp.glob("axe-core-*.tgz"))
-        subprocess.run(["tar", "-xzf", tgz.name], cwd=tmp, check=True)
-        shutil.copy(tmp / "package" / "axe.min.js", AXE)
-        shutil.rmtree(tmp)
+    """axe-core, vendored from the npm registry by `make vendor` (tools/vendor_assets.sh)."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run 'make vendor' (it needs npm)")
     return AXE.read_text()

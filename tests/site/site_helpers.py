@@ -1,7 +1,9 @@
-"""Shared by the browser tests: where the site is, and which pages the table of contents lists."""
+"""Shared by the browser tests: where the site is, which pages the table of contents lists, and
+the two screens pages are checked on."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,14 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "_build" / "site-test"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_pages import CHROMIUM_ARGS, PHONE, budget, serve, toc_pages  # noqa: E402,F401
 
-
-def toc_pages() -> list[str]:
-    """HTML paths of every page in _toc.yml, e.g. 'chapters/01-xor.html'."""
-    toc = (ROOT / "_toc.yml").read_text()
-    return [f"{entry}.html" for entry in re.findall(r"(?:file|root):\s*(\S+)", toc)]
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+DEVICES = {"desktop": DESKTOP, "phone": PHONE}
 
 
 def chapter_pages() -> list[str]:
@@ -27,3 +26,7 @@ def by_page(paths: list[str]) -> list:
     """Parameters that keep every test of one page on one test worker (--dist loadgroup), so the
     page is loaded once (conftest's page_as_loaded) while different pages spread over workers."""
     return [pytest.param(p, id=p, marks=pytest.mark.xdist_group(p)) for p in paths]
+
+
+def page_name(path: str) -> str:
+    return re.sub(r"\.html$", "", path.split("/")[-1])

@@ -1,14 +1,15 @@
 """Every matplotlib figure of a chapter reaches its page as a static image.
 
-The kernel-free sliders embed their pictures in the widget state (data: URLs drawn by the widget
-manager), so they are not counted here: only <img> elements in cell outputs whose file Sphinx
-copied to _build/html/_images/. A chapter needs at least one such image per `plt.show()` in its
-source and per image output in its executed notebook. This is what failed silently when the
-kernels inherited MPLBACKEND=Agg: every plt.show() drew nothing, and only slider frames remained.
+The kernel-free sliders' pictures (img.mlp-figure) are not counted here: only the other <img>
+elements in cell outputs whose file is in _build/html/_images/. A chapter needs at least one
+such image per `plt.show()` in its source and per image output of its execution (read from the
+jupyter-cache the build used). This is what failed silently when the kernels inherited
+MPLBACKEND=Agg: every plt.show() drew nothing, and only slider frames remained.
 """
 from __future__ import annotations
 
 import re
+import sys
 
 import nbformat
 import pytest
@@ -16,24 +17,28 @@ from bs4 import BeautifulSoup
 
 from site_helpers import ROOT, SITE, chapter_pages
 
+sys.path.insert(0, str(ROOT / "tools"))
+import build_book  # noqa: E402
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def static_figures(page_html: str) -> list[str]:
-    """src of every <img> in a cell output that points into _images/ (not a data: URL)."""
+    """src of every <img> in a cell output that points into _images/ (not a data: URL), except
+    the pictures of the sliders (img.mlp-figure)."""
     soup = BeautifulSoup(page_html, "html.parser")
     return [img["src"] for out in soup.select("div.cell_output") for img in out.find_all("img")
-            if re.search(r"(^|/)_images/", img.get("src", ""))]
+            if re.search(r"(^|/)_images/", img.get("src", "")) and "mlp-figure" not in img.get("class", [])]
 
 
 def expected_figures(stem: str) -> tuple[int, int]:
     """(plt.show() calls in the chapter's code, image outputs in its executed notebook)."""
     source = nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
     shows = sum(c.source.count("plt.show()") for c in source.cells if c.cell_type == "code")
-    executed = ROOT / "_build" / "jupyter_execute" / "chapters" / f"{stem}.ipynb"
+    executed = build_book.executed(ROOT / "chapters" / f"{stem}.ipynb")
     images = 0
-    if executed.is_file():
-        for cell in nbformat.read(executed, as_version=4).cells:
+    if executed is not None:
+        for cell in executed.cells:
             # a widget's output also holds a PNG of its starting picture (for the PDF); the
             # site shows the widget instead, so that PNG is no static figure
             images += sum("image/png" in out.get("data", {}) for out in cell.get("outputs", [])
@@ -68,7 +73,7 @@ def test_every_plt_show_is_a_figure_on_the_page(path):
 
 def test_counting_ignores_slider_frames_and_data_urls():
     page = """<div class="cell_output"><img src="data:image/png;base64,AAAA">
-        <img class="mlp-figure" src="data:image/png;base64,BBBB"></div>
+        <img class="mlp-figure" src="../_images/frame.png"></div>
         <script type="application/vnd.jupyter.widget-state+json">{"x": "<img src=\\"a.png\\">"}</script>
         <div class="cell_output"><img alt="a plot" src="../_images/abc.png"></div>"""
     assert static_figures(page) == ["../_images/abc.png"]
