@@ -80,16 +80,16 @@ vendor:
 	@bash tools/vendor_assets.sh
 
 exercises: install-book
-	$(PY) tools/exercises.py build --hidden-feedback $(HIDDEN_FEEDBACK)
+	$(PY) -m tools.exercises build --hidden-feedback $(HIDDEN_FEEDBACK)
 
 book: install-book vendor exercises
-	$(PY) tools/build_book.py
+	$(PY) -m tools.build_book
 	@echo "The site is ready: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 # The PDF is not part of 'make test' (it would add about two minutes); CI builds and checks it
 # in its own step: make pdf test-pdf
 pdf: install-book
-	$(PY) tools/build_pdf.py
+	$(PY) -m tools.build_pdf
 
 test-pdf: install-test
 	REQUIRE_PDF=1 $(PY) -m pytest tests/test_pdf.py -q -p no:cacheprovider
@@ -112,10 +112,10 @@ test-unit: install-test
 # output, each cell within _config.yml's timeout; the results go into the jupyter-cache from
 # which test-book (the site) and make pdf build, so each notebook runs once (tools/build_book.py).
 test-notebooks: install-test
-	$(PY) tools/build_book.py --execute-only
+	$(PY) -m tools.build_book --execute-only
 
 test-book: install-test vendor exercises
-	$(PY) tools/build_book.py
+	$(PY) -m tools.build_book
 
 # Browser tests of the built site (axe-core comes from `make vendor`); SITE_SCREENSHOTS=1 also
 # saves every chapter's phone screenshots, light and dark, to _build/site-test/phone/.
@@ -130,7 +130,7 @@ test-readme: install-test
 # ---------------------------------------------------------------------------------------------
 grade: install-book sandbox
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)] [ROSTER=csv] [HAND=csv] [ONLY=name] [CELL_SECONDS=60] [RELEASE=1] [JOBS=2]"; exit 2; }
-	$(PY) tools/exercises.py grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) \
+	$(PY) -m tools.exercises grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) \
 	    $(if $(ROSTER),--roster "$(ROSTER)") $(if $(HAND),--hand "$(HAND)") $(if $(ONLY),--only "$(ONLY)") \
 	    $(if $(CELL_SECONDS),--cell-seconds $(CELL_SECONDS)) $(if $(RELEASE),--release)
 
@@ -151,7 +151,7 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed pyproject.toml
 	touch $@
 
 bench: install-test $(VENV)/.bench-installed
-	$(PY) benchmarks/run.py $(if $(LIGHTHOUSE),--lighthouse)
+	$(PY) -m benchmarks.run $(if $(LIGHTHOUSE),--lighthouse)
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }

@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import project  # noqa: E402
+from tools import project
 
 NOTEBOOK_TARGET_S = project.NOTEBOOK_BUDGET_S
 BOOK_TARGET_S = 180.0

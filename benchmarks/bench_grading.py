@@ -5,7 +5,7 @@ times are not shared), each from a fresh judge process and a fresh sandbox, in t
 environment: what a batch pays per submission. Reported: the median over the honest submissions
 (the solutions, target 2 s) and over all, the slowest, per exercise, and the sandbox that ran.
 
-    python benchmarks/bench_grading.py            # prints a JSON summary
+    python -m benchmarks.bench_grading            # prints a JSON summary
 """
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
 
-import exercises as ex  # noqa: E402
-from grading import environment, submission  # noqa: E402
+from tools import exercises as ex
+from tools.grading import environment, submission
 
 TARGET_S = 2.0                          # the median over the honest submissions (the solutions)
 PROJECT_TARGET_S = {"07-digits": 10.0}   # exercise 7 trains a network while it is graded

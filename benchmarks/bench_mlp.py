@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 import mlp
-from common import (SETTLE_S, baseline_mlp, interleaved, numpy_blas, numpy_blas_threads, optional,
+from .common import (SETTLE_S, baseline_mlp, interleaved, numpy_blas, numpy_blas_threads, optional,
                     summary)
 
 BIG_SIZES = [784, 256, 128, 10]

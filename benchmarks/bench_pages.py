@@ -1,7 +1,7 @@
 """Page weight: what a reader's browser downloads for each page of the built site.
 
-    python benchmarks/bench_pages.py            # the table, for _build/html (make book first)
-    python benchmarks/bench_pages.py --lighthouse   # and Lighthouse's mobile scores per chapter
+    python -m benchmarks.bench_pages            # the table, for _build/html (make book first)
+    python -m benchmarks.bench_pages --lighthouse   # and Lighthouse's mobile scores per chapter
 
 Each page of _toc.yml is opened in Debian's Chromium on a phone's screen (390 x 844) and
 scrolled to the bottom, so every lazily loaded picture comes in; the bytes of every response

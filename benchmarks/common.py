@@ -8,6 +8,7 @@ in the same process and the same run.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import platform
 import statistics
@@ -125,9 +126,13 @@ def baseline_mlp():
         for name, text in sources.items():
             (tmp / name).write_bytes(text)
         tmp.rename(BASELINE_DIR)
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    return importlib.import_module("baseline_mlp"), f"mlp at commit {BASELINE_COMMIT}"
+    if "baseline_mlp" not in sys.modules:       # the old mlp, as a package of its own name
+        spec = importlib.util.spec_from_file_location("baseline_mlp", BASELINE_DIR / "__init__.py",
+                                                      submodule_search_locations=[str(BASELINE_DIR)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["baseline_mlp"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["baseline_mlp"], f"mlp at commit {BASELINE_COMMIT}"
 
 
 def optional(module: str):

@@ -1,14 +1,14 @@
 """Run the benchmark suite and write benchmarks/results.json and benchmarks/results.md.
 
-    python benchmarks/run.py                  # what `make bench` runs (about 3-4 minutes)
-    python benchmarks/run.py --make-test      # also time `make test` (several minutes more)
-    python benchmarks/run.py --skip-book      # only the training benchmarks
-    python benchmarks/run.py --lighthouse     # also Lighthouse's mobile scores of each chapter
+    python -m benchmarks.run                  # what `make bench` runs (about 3-4 minutes)
+    python -m benchmarks.run --make-test      # also time `make test` (several minutes more)
+    python -m benchmarks.run --skip-book      # only the training benchmarks
+    python -m benchmarks.run --lighthouse     # also Lighthouse's mobile scores of each chapter
 
 The page-weight table (benchmarks/bench_pages.py) weighs the site last built in _build/html
 (make book); without one it keeps the previous figures.
-    python benchmarks/run.py --quick          # fewer repeats and a smaller big-MLP set (smoke test)
-    python benchmarks/run.py --threads 1      # limit numpy's BLAS (and torch) to 1 thread
+    python -m benchmarks.run --quick          # fewer repeats and a smaller big-MLP set (smoke test)
+    python -m benchmarks.run --threads 1      # limit numpy's BLAS (and torch) to 1 thread
 
 When numpy's BLAS runs several threads, the big MLP (and float64 vs float32) is measured twice:
 with the threads as found (wall time, the figure the targets are about) and with one BLAS
@@ -30,13 +30,12 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-import bench_book  # noqa: E402
-import bench_grading  # noqa: E402
-import bench_pages  # noqa: E402
-import bench_mlp  # noqa: E402
-from common import MachineShare, environment, load_average, numpy_blas_threads, optional  # noqa: E402
+from . import bench_book
+from . import bench_grading
+from . import bench_pages
+from . import bench_mlp
+from .common import MachineShare, environment, load_average, numpy_blas_threads, optional
 
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
@@ -406,7 +405,7 @@ def markdown(res: dict) -> str:
                      f"target ≤ {TARGETS['make_test_s'] / 60:.0f} min: "
                      f"{_verdict(mt['seconds'], TARGETS['make_test_s'])}.")
     else:
-        lines.append("`make test` has not been timed yet: run `python benchmarks/run.py --make-test`.")
+        lines.append("`make test` has not been timed yet: run `python -m benchmarks.run --make-test`.")
     return "\n".join(lines) + "\n"
 
 

@@ -158,8 +158,7 @@ def test_an_unknown_exercise_is_refused():
 def test_the_setup_cell_forbids_its_exercises_answers():
     import sys
     from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    import exercises as ex
+    from tools import exercises as ex
     for name in ex.EXERCISES:
         assert f'answers.forbid("{name}")' in ex.setup_cell_source(name)
         assert name in answers.ANSWERS

@@ -1,10 +1,14 @@
 """The book's source: configuration, table of contents and the conventions every notebook follows."""
 from __future__ import annotations
 
+import functools
+import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -13,9 +17,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import build_book  # noqa: E402
-import colab_cell  # noqa: E402
+from tools import build_book, colab_cell, config
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CONFIG_TEXT = (ROOT / "_config.yml").read_text()
@@ -109,14 +111,14 @@ def test_the_stripped_check_finds_each_defect(defect, tmp_path):
 
 
 def test_colab_install_cell_up_to_date():
-    assert colab_cell.check(CHAPTERS) == [], "run: python tools/colab_cell.py --fix"
+    assert colab_cell.check(CHAPTERS) == [], "run: python -m tools.colab_cell --fix"
 
 
 def test_colab_cell_is_inert_outside_colab():
     src = colab_cell.install_cell_source()
     assert 'if "google.colab" in sys.modules:' in src
-    url, _ = colab_cell.repository()
-    assert f"git+{url}@{colab_cell.release()}" in src
+    url, _ = config.repository()
+    assert f"git+{url}@{config.release()}" in src
     # every line that installs is inside the if-block
     body = src.split('if "google.colab" in sys.modules:', 1)[1]
     assert all(line.startswith("    ") for line in body.strip("\n").splitlines())
@@ -157,7 +159,7 @@ def test_config_is_safe_for_ci():
 
 
 def test_repository_url_written_once():
-    url, _ = colab_cell.repository()
+    url, _ = config.repository()
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     holders = []
     for name in tracked:
@@ -171,8 +173,7 @@ def test_repository_url_written_once():
 
 # ------------------------------------------------------------------------------------------------
 # agreement: the release tag, the repository and the site address are written once (_config.yml)
-sys.path.insert(0, str(ROOT / "tools"))
-import exercises  # noqa: E402
+from tools import exercises  # noqa: E402
 
 EXERCISES = exercises.available()
 TAG_LIKE = re.compile(r"\bv20\d\d\.\d+\b")   # what a release tag looks like (release: vYEAR.N)
@@ -190,18 +191,18 @@ def _code_cells(path: Path) -> list[str]:
 
 
 def test_release_tag_written_once_and_used_by_launch_buttons():
-    tag = colab_cell.release()
+    tag = config.release()
     assert TAG_LIKE.fullmatch(tag), f"release {tag!r} does not follow the vYEAR.N convention"
     assert len(re.findall(re.escape(tag), CONFIG_TEXT)) == 1, "write the tag once, as `release: &release TAG`"
     assert re.search(r"^release:\s*&release\s+\S+", CONFIG_TEXT, re.M)
     # Jupyter Book's Binder and Colab buttons take repository.branch: it is an alias of the tag.
     assert re.search(r"^  branch:\s*\*release\b", CONFIG_TEXT, re.M), "repository.branch must be *release"
-    assert colab_cell.repository()[1] == tag
+    assert config.repository()[1] == tag
 
 
 def test_release_tag_everywhere_students_install():
-    tag, (url, _) = colab_cell.release(), colab_cell.repository()
-    assert colab_cell.requirement() == f"nn-from-scratch @ git+{url}@{tag}"   # Gradescope, Colab
+    tag, (url, _) = config.release(), config.repository()
+    assert config.requirement() == f"nn-from-scratch @ git+{url}@{tag}"   # Gradescope, Colab
     for path in CHAPTERS:
         assert f'"nn-from-scratch @ git+{url}@{tag}"' in _code_cells(path)[0], path.name
     for name in EXERCISES:
@@ -216,7 +217,7 @@ def test_release_tag_everywhere_students_install():
 
 
 def test_no_other_release_tag_or_main_in_what_students_open():
-    tag = colab_cell.release()
+    tag = config.release()
     for name, text in _tracked_text().items():
         if name == "requirements-lock.txt" or name.startswith(("binder/requirements", "tests/")):
             continue   # package versions and test examples, not the course's tag
@@ -228,7 +229,7 @@ def test_no_other_release_tag_or_main_in_what_students_open():
 
 
 def test_site_address_written_once_and_links_derive_from_it():
-    site, (url, _) = colab_cell.site_url(), colab_cell.repository()
+    site, (url, _) = config.site_url(), config.repository()
     assert site.startswith("https://") and site.endswith("/")
     owner, repo = url.split("github.com/", 1)[1].split("/")
     if ".github.io" in site:   # GitHub Pages serves a project site at OWNER.github.io/REPO/
@@ -248,19 +249,19 @@ def test_site_address_written_once_and_links_derive_from_it():
                 source = page[:-len(".html")]
                 assert any((ROOT / f"{source}{ext}").exists() for ext in (".ipynb", ".md")), link
     assert f"{site}chapters/01-xor.html" in texts["exercises/01-xor/01-xor.ipynb"]
-    assert colab_cell.check() == [], "run: python tools/colab_cell.py --fix"
+    assert colab_cell.check() == [], "run: python -m tools.colab_cell --fix"
 
 
 def test_fixer_rebases_links_and_tag_on_a_new_config(monkeypatch):
-    old = colab_cell.config()
+    old = config.config()
     new = dict(old, release="v2099.3", html=dict(old["html"], baseurl="https://example.org/nn"))
     new["repository"] = dict(old["repository"], branch="v2099.3")
     readme = (ROOT / "README.md").read_text()
-    monkeypatch.setattr(colab_cell, "config", lambda: new)
+    monkeypatch.setattr(config, "config", lambda: new)
     fixed = colab_cell.fixed_links(readme)
     assert "https://example.org/nn/chapters/04-backprop.html" in fixed
     assert "git clone --branch v2099.3 " in fixed
-    assert colab_cell.site_url() not in readme and "github.io" not in fixed
+    assert config.site_url() not in readme and "github.io" not in fixed
     assert exercises.colab_url("04-backprop").split("/blob/")[1].startswith("v2099.3/")
     assert exercises.binder_url("04-backprop").endswith(
         "/course/v2099.3?urlpath=lab/tree/exercises/04-backprop/student/04-backprop.ipynb")
@@ -275,9 +276,9 @@ def test_fixer_rebases_links_and_tag_on_a_new_config(monkeypatch):
     ({"repository": {"url": "https://gitlab.com/a/b", "branch": "x"}}, "github.com"),
 ])
 def test_config_errors_say_what_to_fix(monkeypatch, bad, message):
-    monkeypatch.setattr(colab_cell, "config", lambda: dict(CONFIG, **bad))
+    monkeypatch.setattr(config, "config", lambda: dict(CONFIG, **bad))
     with pytest.raises(ValueError, match=message):
-        colab_cell.release(), colab_cell.site_url(), colab_cell.repository()
+        config.release(), config.site_url(), config.repository()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -389,11 +390,11 @@ def test_package_ranges_keep_colabs_numpy_and_matplotlib():
 
 def test_readme_matches_config_and_gives_two_commands():
     readme = (ROOT / "README.md").read_text()
-    url, _ = colab_cell.repository()
+    url, _ = config.repository()
     assert url in readme, "README's repository URL differs from _config.yml's"
     assert url in (ROOT / "pyproject.toml").read_text(), "pyproject's URL differs from _config.yml's"
     assert "make book" in readme and "make test" in readme
-    assert f"{colab_cell.site_url()}intro.html" in readme, "README must link the site"
+    assert f"{config.site_url()}intro.html" in readme, "README must link the site"
 
 
 def test_readme_tells_students_how_to_work_locally():
@@ -411,14 +412,51 @@ def test_readme_tells_students_how_to_work_locally():
     assert 'python -m pip install -e ".[student]"' in intro and "jupyter lab" in intro
 
 
-def test_readme_says_how_to_cut_a_release():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("Cut a new term's release", 1)[1].split("- **Exercises**", 1)[0]
-    for step in ("release: &release", "tools/colab_cell.py --release", 'git tag "$TAG"',
-                 'git push origin main "$TAG"'):
-        assert step in section, step
-    for fixer in ("tools/colab_cell.py --fix", "tools/exercises.py sync"):
-        assert fixer in readme
+def _readme_block(containing: str) -> str:
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    block = next((textwrap.dedent(b) for b in blocks if containing in b), None)
+    assert block is not None, f"the README has no ```bash block with {containing!r}"
+    return block
+
+
+def test_readme_release_steps_cut_a_release(tmp_path):
+    """The README's "Cut a new term's release", followed on a copy of the checkout: change the
+    release line, run the README's fixers, then its commit-and-tag block (without the push)."""
+    copy = tmp_path / "course"
+    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, names):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    run = functools.partial(subprocess.run, cwd=copy, env=env, capture_output=True, text=True)
+    assert run(["git", "init", "-q"]).returncode == 0
+    assert run(["git", "add", "-A"]).returncode == 0
+    assert run(["git", "commit", "-qm", "term"]).returncode == 0, "cannot commit the copy"
+    cfg = copy / "_config.yml"
+    text, count = re.subn(r"^release: &release .*$", "release: &release v2099.1", cfg.read_text(),
+                          flags=re.M)
+    assert count == 1, "_config.yml has no `release: &release` line for the README's step 1"
+    cfg.write_text(text)
+    python = shlex.quote(sys.executable)
+    assert run([sys.executable, "-m", "tools.colab_cell"]).returncode != 0, \
+        "a changed release with stale cells passes the check"
+    fixers = _readme_block("tools.colab_cell --fix").replace(".venv/bin/python", python)
+    fixed = run(["bash", "-euc", fixers])
+    assert fixed.returncode == 0, fixed.stderr
+    check = run([sys.executable, "-m", "tools.colab_cell"])
+    assert check.returncode == 0, check.stdout + check.stderr
+    for name in EXERCISES:
+        student = (copy / "exercises" / name / "student" / f"{name}.ipynb").read_text()
+        assert "@v2099.1" in student, f"{name}: the student copy still installs the old release"
+    release = _readme_block('git tag "$TAG"').replace(".venv/bin/python", python)
+    release = "\n".join(line for line in release.splitlines() if not line.startswith("git push"))
+    tagged = run(["bash", "-euc", release])
+    assert tagged.returncode == 0, tagged.stderr
+    assert run(["git", "tag", "--points-at", "HEAD"]).stdout.split() == ["v2099.1"]
+    assert run(["git", "status", "--porcelain"]).stdout == "", "the release commit left files out"
 
 
 # --- executing the notebooks once: tools/build_book.py ----------------------------------------

@@ -26,10 +26,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What a widget prints where no widget can be drawn: its text repr.
 WIDGET_REPR = re.compile(r"VBox\(|children=|(?<![\w.])(?:IntSlider|SelectionSlider|FloatSlider)\(")
 
-sys.path.insert(0, str(ROOT / "_ext"))
-sys.path.insert(0, str(ROOT / "tools"))
-import build_book  # noqa: E402
-import build_pdf  # noqa: E402
+from tools import build_book, build_pdf
 
 
 # --- the chapters, as the site numbers them --------------------------------------------------
@@ -132,11 +129,9 @@ class Book:
 def pdf_state() -> str | None:
     """Why the PDF cannot be checked (missing, or older than mlp/_ext/the configuration or the
     notebooks' outputs), or None when it is current."""
-    from build_pdf import STAMP
-
     if not PDF.is_file():
         return "the PDF is not built"
-    if not STAMP.is_file() or STAMP.read_text() != build_book.build_fingerprint():
+    if not build_pdf.STAMP.is_file() or build_pdf.STAMP.read_text() != build_book.build_fingerprint():
         return "the PDF is older than the sources it is built from"
     return None
 
@@ -302,8 +297,7 @@ def test_no_build_machine_timings(book):
               if "machine-timings" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) >= 4
     assert book.text.count("Output left out of the PDF") == len(tagged)
-    sys.path.insert(0, str(ROOT / "_ext"))
-    from latex_fixes import DURATION
+    from latex_fixes import DURATION       # _ext/ is on pytest's pythonpath, as on Sphinx's
 
     durations = sorted({text for _, _, text in code_line_ends(book) if DURATION.search(text)})
     assert durations == [], f"durations in the PDF's code and outputs: {durations[:8]}"
@@ -343,10 +337,10 @@ def test_title_page_gives_the_release_and_the_site(book):
     import colab_cell
 
     title = book.pages[0]
-    assert squash(f"Release {colab_cell.release()}") in squash(title)
-    assert colab_cell.site_url() in title.replace(" ", "")
+    assert squash(f"Release {config.release()}") in squash(title)
+    assert config.site_url() in title.replace(" ", "")
     assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, 20\d\d\b", title)
-    assert colab_cell.site_url() in book.uris(), "the site's address is a link"
+    assert config.site_url() in book.uris(), "the site's address is a link"
 
 
 def test_links_work(book):
@@ -493,15 +487,9 @@ def test_the_download_menu_gets_the_pdf_only_when_it_exists():
     assert page(False, "intro") == []
 
 
-def _build_pdf_module():
-    sys.path.insert(0, str(ROOT / "tools"))
-    import build_pdf
-
-    return build_pdf
 
 
 def test_missing_tex_without_root_says_what_to_install(monkeypatch, capsys):
-    build_pdf = _build_pdf_module()
     monkeypatch.setattr(build_pdf, "missing_tex", lambda: ["latexmk", "font FreeMono"])
     monkeypatch.setattr(build_pdf.os, "geteuid", lambda: 1000)
     monkeypatch.setattr(build_pdf.subprocess, "run", lambda *a, **k: pytest.fail("ran a command"))
@@ -512,7 +500,6 @@ def test_missing_tex_without_root_says_what_to_install(monkeypatch, capsys):
 
 
 def test_missing_tex_as_root_installs_the_debian_packages(monkeypatch):
-    build_pdf = _build_pdf_module()
     state = {"missing": ["xelatex"]}
     ran = []
 
@@ -534,7 +521,6 @@ def test_missing_tex_as_root_installs_the_debian_packages(monkeypatch):
 
 def test_missing_tex_finds_what_is_missing(monkeypatch):
     """missing_tex asks the system: a program not on PATH is reported by name."""
-    build_pdf = _build_pdf_module()
     real_which = build_pdf.shutil.which
     monkeypatch.setattr(build_pdf.shutil, "which",
                         lambda name: None if name == "latexmk" else real_which(name))

@@ -156,8 +156,7 @@ def test_the_environment_and_tex_are_cached(wf):
     archives = "${{ env.APT_ARCHIVES }}"
     assert job["env"]["APT_ARCHIVES"] and archives in caches
     assert "Dir::Cache::Archives=\"$APT_ARCHIVES\"" in apt["run"]
-    sys.path.insert(0, str(ROOT / "tools"))
-    import build_pdf
+    from tools import build_pdf
 
     assert all(p in apt["run"] for p in build_pdf.DEBIAN_PACKAGES), "the packages make pdf needs"
     assert "hashFiles('tools/build_pdf.py')" in caches[archives]["with"]["key"]

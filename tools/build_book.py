@@ -1,7 +1,7 @@
 """Execute the book's notebooks once, then build the website from them.
 
-    python tools/build_book.py                  # make book / make test-book: execute, then build
-    python tools/build_book.py --execute-only   # make test-notebooks: execute and check every notebook
+    python -m tools.build_book                  # make book / make test-book: execute, then build
+    python -m tools.build_book --execute-only   # make test-notebooks: execute and check every notebook
 
 Every notebook of _toc.yml is executed at most once per change, here, and the result is kept
 in a jupyter-cache (_build/.jupyter_cache). Both builds read it (`execute_notebooks: cache` in
@@ -33,8 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import project  # noqa: E402  (the kernels' environment: inline figures, this project's kernelspec)
+from . import project  # the kernels' environment: inline figures, this project's kernelspec
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "_build" / "book.log"
@@ -45,16 +44,9 @@ SPHINX_EXECUTED = re.compile(r"^(\S+\.ipynb): Executing notebook", re.M)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _fingerprint(files) -> str:
-    h = hashlib.sha256()
-    for f in sorted(set(files)):
-        h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
-
-
 def inputs_fingerprint() -> str:
     """A hash of what every page depends on besides its own source."""
-    return _fingerprint([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), *ROOT.glob("_static/*"),
+    return project.files_digest([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), *ROOT.glob("_static/*"),
                          ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "references.bib",
                          Path(__file__)])
 
@@ -86,7 +78,7 @@ def execution_fingerprint() -> str:
     """A hash of what the notebooks' outputs depend on besides their code cells: the package
     they import, its data, and the kernel settings."""
     data = [p for p in ROOT.glob("mlp/**/*") if p.is_file() and "__pycache__" not in p.parts]
-    return _fingerprint([*data, ROOT / "tools" / "project.py"])
+    return project.files_digest([*data, ROOT / "tools" / "project.py"])
 
 
 def book_notebooks() -> list[Path]:
@@ -291,8 +283,7 @@ def main(argv=None) -> int:
                           stderr=subprocess.STDOUT, text=True)
     seconds = time.perf_counter() - start
     LOG.write_text(proc.stdout)
-    warnings = [line for line in proc.stdout.splitlines() if re.search(r"\bWARNING\b|\bERROR\b", line)
-                and "Kernel is running over TCP without encryption" not in line]
+    warnings = project.log_problems(proc.stdout)
     for line in warnings:
         print(line)
     warnings += [f"ERROR {n}: executed by the build, not taken from the cache (tools/build_book.py)"

@@ -1,6 +1,6 @@
 """Build the whole book as one PDF: _build/pdf/book.pdf.
 
-    python tools/build_pdf.py          # make pdf; log in _build/pdf/pdf.log
+    python -m tools.build_pdf          # make pdf; log in _build/pdf/pdf.log
 
 How: Jupyter Book's LaTeX builder writes the book as one LaTeX file, with every notebook
 executed, and latexmk runs xelatex on it (Sphinx's own Makefile, `make all-pdf`). The TeX
@@ -39,9 +39,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import project  # noqa: E402  (the kernels' environment: inline figures, this project's kernelspec)
-from build_book import build_fingerprint, execute_or_explain, executed_by_sphinx  # noqa: E402
+from . import project  # the kernels' environment: inline figures, this project's kernelspec
+from .build_book import build_fingerprint, execute_or_explain, executed_by_sphinx
 
 ROOT = project.ROOT
 OUT = ROOT / "_build" / "pdf"
@@ -110,11 +109,6 @@ def run(cmd: list[str], log, **kwargs) -> int:
     return subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, **kwargs).returncode
 
 
-def warnings_in(text: str) -> list[str]:
-    return [line for line in text.splitlines() if re.search(r"\bWARNING\b|\bERROR\b", line)
-            and "Kernel is running over TCP without encryption" not in line]
-
-
 OVERFULL_LIMIT_PT = 5.0     # a line or page this much too big shows: text runs into the margin
 
 
@@ -152,7 +146,7 @@ def main() -> int:
                   "--path-output", str(OUT), *(["--all"] if stale else []), str(ROOT)],
                  log, cwd=ROOT, env=project.kernel_env())
         sphinx_seconds = time.perf_counter() - start
-        problems = warnings_in(LOG.read_text())
+        problems = project.log_problems(LOG.read_text())
         problems += [f"ERROR {n}: executed by the LaTeX build, not taken from the cache"
                      for n in executed_by_sphinx(LOG.read_text())]
         if rc != 0 or problems:

@@ -1,26 +1,18 @@
 """The course's three addresses, written once in _config.yml, and the files that copy them.
 
-_config.yml holds, each in one place:
-    release          the release tag students install (e.g. v2026.1); `repository.branch` is a
-                     YAML alias of it, so the Binder and Colab launch buttons open that tag
-    repository.url   the GitHub repository
-    html.baseurl     the published site
-
-Readers for other tools: `release()`, `repository()`, `site_url()`, and `requirement()`, the pip
-requirement that installs the course package at the release (Colab cells, Gradescope).
-
-This script keeps the copies in step:
+_config.yml holds them, each in one place (tools/config.py reads them). This script keeps the
+copies in step:
 - the first code cell of every chapter, which installs the course package on Google Colab (and
   does nothing elsewhere) from the repository at the release tag, with the package's own version
   ranges only, so Colab's preinstalled numpy and matplotlib are used as they are;
 - the absolute links to the site in the exercise masters and the README, and the README's
   `git clone --branch <release>` command.
 The exercise notebooks' own setup cells, page links and student copies are written by
-`tools/exercises.py sync`, from the same readers.
+`python -m tools.exercises sync`, from the same readers.
 
-    python tools/colab_cell.py --check      # exit 1 and list the files that are out of date
-    python tools/colab_cell.py --fix        # rewrite them
-    python tools/colab_cell.py --release    # print the release tag (for `git tag`)
+    python -m tools.colab_cell --check      # exit 1 and list the files that are out of date
+    python -m tools.colab_cell --fix        # rewrite them
+    python -m tools.colab_cell --release    # print the release tag (for `git tag`)
 """
 from __future__ import annotations
 
@@ -30,71 +22,14 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
+from .config import ROOT, release, requirement, site_url
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "_config.yml"
 MARKER = "# Colab setup"
-PACKAGE = "nn-from-scratch"
-
-# A git tag or branch name: no spaces, no `..`, none of ~^:?*[\ (git check-ref-format).
-_REF = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._/-]*$")
-_GITHUB = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 # An absolute link to one of the book's pages (chapters/NN-name.html, exercises/NN-name.html,
 # intro.html) or to its PDF: everything before that path is the site's address.
 SITE_LINK = re.compile(r"https?://[^\s()<>\"'\]]+?/"
                        r"((?:chapters|exercises)/\d\d-[\w-]+\.html|intro\.html|book\.pdf)")
 CLONE = re.compile(r"(git clone (?:-\S+ )*--branch )(\S+)")
-
-
-def config() -> dict:
-    """_config.yml as a dict (PyYAML resolves the `*release` alias)."""
-    return yaml.safe_load(CONFIG.read_text())
-
-
-def _field(cfg: dict, *keys: str):
-    value = cfg
-    for key in keys:
-        if not isinstance(value, dict) or key not in value:
-            raise ValueError(f"_config.yml has no `{'.'.join(keys)}`; add it (see the comment at the "
-                             "top of _config.yml for what it holds)")
-        value = value[key]
-    return value
-
-
-def release() -> str:
-    """The release tag (`release:` in _config.yml) that Colab, Binder and Gradescope install."""
-    tag = _field(config(), "release")
-    if not isinstance(tag, str) or not _REF.match(tag.strip()):
-        raise ValueError("_config.yml `release:` must be a git tag name such as v2026.1 (quote it "
-                         f"if YAML reads it as a number); got {tag!r}")
-    return tag.strip()
-
-
-def repository() -> tuple[str, str]:
-    """(url, branch) from _config.yml's `repository:`; the branch is the release tag."""
-    cfg = config()
-    url = str(_field(cfg, "repository", "url")).rstrip("/")
-    branch = str(_field(cfg, "repository", "branch"))
-    if not _GITHUB.match(url):
-        raise ValueError("_config.yml `repository.url` must look like https://github.com/OWNER/NAME "
-                         f"(Colab and Binder open GitHub repositories); got {url!r}")
-    return url, branch
-
-
-def site_url() -> str:
-    """The published site's address (`html.baseurl`), ending in '/'."""
-    url = str(_field(config(), "html", "baseurl")).strip()
-    if not re.match(r"^https://[^\s/]+(/[^\s]*)?$", url):
-        raise ValueError(f"_config.yml `html.baseurl` must be an https:// address; got {url!r}")
-    return url if url.endswith("/") else url + "/"
-
-
-def requirement() -> str:
-    """The pip requirement for the course package at the release tag (no version pins on its
-    dependencies: where it is installed, the package's ranges decide)."""
-    url, _ = repository()
-    return f"{PACKAGE} @ git+{url}@{release()}"
 
 
 def install_cell_source(extra: str = "", packages: tuple[str, ...] = ()) -> str:
@@ -181,8 +116,8 @@ if __name__ == "__main__":
         fix()
     bad = check()
     if bad:
-        print("out of date with _config.yml (run: python tools/colab_cell.py --fix):\n  " + "\n  ".join(bad))
+        print("out of date with _config.yml (run: python -m tools.colab_cell --fix):\n  " + "\n  ".join(bad))
         sys.exit(1)
     print(f"Colab cells and site links OK: release {release()}, site {site_url()}")
     if args.fix:
-        print("now run: .venv/bin/python tools/exercises.py sync   (exercise setup cells and student copies)")
+        print("now run: .venv/bin/python -m tools.exercises sync   (exercise setup cells and student copies)")

@@ -1,8 +1,8 @@
 """Build the graded exercises and grade submissions.
 
-    python tools/exercises.py build              # make exercises: student notebooks + autograders
-    python tools/exercises.py sync               # refresh the committed copies for Colab (see below)
-    python tools/exercises.py grade DIR [--out GRADES] [--roster R] [--hand H] [--only NAME]
+    python -m tools.exercises build              # make exercises: student notebooks + autograders
+    python -m tools.exercises sync               # refresh the committed copies for Colab (see below)
+    python -m tools.exercises grade DIR [--out GRADES] [--roster R] [--hand H] [--only NAME]
                                         [--cell-seconds S] [--release] [--jobs 2]   # make grade
 
 `build` runs `otter assign` on every master notebook exercises/<name>/<name>.ipynb (otter strips the
@@ -39,10 +39,11 @@ import time
 import zipfile
 from pathlib import Path
 
+from . import colab_cell, config, project
+from .grading import batch, bundle, environment
+from .grading.limits import Limits
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))  # colab_cell, project and the grading package
-import colab_cell  # noqa: E402  (the repository URL and branch come from _config.yml)
-import project  # noqa: E402
 
 EXERCISES = ["01-xor", "02-structure", "03-loss", "04-backprop", "05-optimizers",
              "06-double-descent", "07-digits"]
@@ -61,8 +62,8 @@ def setup_cell_source(name: str) -> str:
     mlp's own versions of this exercise's answers are put out of reach of the notebook's code
     (mlp.answers), as they are when the notebook is graded, so that grader.check already
     says so when an answer calls one of them."""
-    url, _ = colab_cell.repository()
-    tag = colab_cell.release()
+    url, _ = config.repository()
+    tag = config.release()
     clone = "/content/nn-from-scratch"
     extra = "\n".join([
         f"![ -d {clone} ] || git clone -q --depth 1 --branch {tag} {url} {clone}",
@@ -81,19 +82,19 @@ def setup_cell_source(name: str) -> str:
 
 def colab_url(name: str) -> str:
     """Colab's address of the committed student notebook, at the release tag."""
-    url, _ = colab_cell.repository()
+    url, _ = config.repository()
     repo = url.split("github.com/", 1)[1]
-    return (f"https://colab.research.google.com/github/{repo}/blob/{colab_cell.release()}/"
+    return (f"https://colab.research.google.com/github/{repo}/blob/{config.release()}/"
             f"exercises/{name}/student/{name}.ipynb")
 
 
 def binder_url(name: str) -> str:
     """Binder's address of the committed student notebook, at the release tag, in JupyterLab (as
     the theme's launch button builds it for the chapters; Binder has otter, so grader.check works)."""
-    url, _ = colab_cell.repository()
+    url, _ = config.repository()
     repo = url.split("github.com/", 1)[1]
-    hub = str(colab_cell.config()["launch_buttons"]["binderhub_url"]).rstrip("/")
-    return (f"{hub}/v2/gh/{repo}/{colab_cell.release()}?urlpath=lab/tree/"
+    hub = config.binderhub_url()
+    return (f"{hub}/v2/gh/{repo}/{config.release()}?urlpath=lab/tree/"
             f"exercises/{name}/student/{name}.ipynb")
 
 
@@ -185,14 +186,12 @@ def _questions(master_text: str) -> list[dict]:
 
 def _inputs_digest() -> str:
     """What every autograder is built from besides its master: the grader, mlp, this tool."""
-    h = hashlib.sha256()
-    files = sorted([*(ROOT / "tools" / "grading").glob("*.py"), *(ROOT / "mlp").rglob("*.py"),
-                    *(ROOT / "mlp").rglob("*.npz"), *SRC.glob("*/*.npz"),
-                    Path(__file__), ROOT / "tools" / "colab_cell.py", ROOT / "_config.yml",
-                    ROOT / "pyproject.toml"])
-    for f in files:
-        h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    grading = ROOT / "tools" / "grading"
+    return project.files_digest([*grading.glob("*.py"), *grading.glob("*.sh"), grading / "requirements.txt",
+                                 *(ROOT / "mlp").rglob("*.py"), *(ROOT / "mlp").rglob("*.npz"),
+                                 *SRC.glob("*/*.npz"), Path(__file__), ROOT / "tools" / "config.py",
+                                 ROOT / "tools" / "colab_cell.py", ROOT / "_config.yml",
+                                 ROOT / "pyproject.toml"])
 
 
 def _fingerprint(master_text: str, inputs: str) -> str:
@@ -201,8 +200,6 @@ def _fingerprint(master_text: str, inputs: str) -> str:
 
 def _wheel(build_dir: Path, inputs: str) -> Path:
     """The course package's wheel for these inputs (built once, shared by every exercise)."""
-    from grading import bundle
-
     folder = build_dir / "wheel" / inputs[:16]
     found = sorted(folder.glob("*.whl"))
     if found:
@@ -214,8 +211,6 @@ def _wheel(build_dir: Path, inputs: str) -> Path:
 
 def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: str | None = None,
               hidden_visibility: str = "visible") -> str:
-    from grading import bundle
-
     master_text = fixed_master(name)
     inputs = inputs or _inputs_digest()
     stamp = build_dir / "autograder" / f"{name}.json"
@@ -244,7 +239,7 @@ def build_one(name: str, build_dir: Path = BUILD, force: bool = False, inputs: s
     # data the hidden tests read (exercise 7's held-out digits) goes to the judge's side only
     data = sorted((SRC / name).glob("*.npz"))
     bundle.build(name, questions, dist / "autograder" / "tests", student / "tests",
-                 _wheel(build_dir, inputs), build_dir / "autograder" / name, colab_cell.release(), data,
+                 _wheel(build_dir, inputs), build_dir / "autograder" / name, config.release(), data,
                  hidden_visibility)
     site = build_dir / "site" / "downloads"
     site.mkdir(parents=True, exist_ok=True)
@@ -300,14 +295,12 @@ def grade(submissions: Path, out: Path, jobs: int = 2, limits=None, build_dir: P
           progress: bool = True, only: str | None = None, roster: Path | None = None,
           hand: Path | None = None, release: bool = False, python: Path | None = None) -> dict:
     """Grade SUBMISSIONS/<exercise>/<student>.ipynb into `out` (see tools/grading/batch.py)."""
-    from grading import batch, environment
-
     names = [n for n in available()]
     build(names, build_dir)      # quick when up to date; grading never runs an outdated autograder
     python = python or environment.ensure()
     return batch.grade(Path(submissions), Path(out), {n: autograder_dir(n, build_dir) for n in names},
                        jobs=jobs, limits=limits, python=python, progress=progress, only=only,
-                       roster=roster, hand=hand, release=release, site_url=colab_cell.site_url())
+                       roster=roster, hand=hand, release=release, site_url=config.site_url())
 
 
 def main(argv=None) -> int:
@@ -343,7 +336,6 @@ def main(argv=None) -> int:
     elif args.command == "sync":
         sync(args.names or None)
     else:
-        from grading.limits import Limits
         limits = Limits().replace(cell_cpu_s=args.cell_seconds, memory_mb=args.memory_mb)
         grade(args.submissions, args.out, args.jobs, limits, only=args.only, roster=args.roster,
               hand=args.hand, release=args.release)

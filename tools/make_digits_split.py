@@ -1,6 +1,6 @@
 """Split scikit-learn's 1,797 digits into the course's part and exercise 7's held-out part.
 
-    python tools/make_digits_split.py      # writes the two files below (run once; committed)
+    python -m tools.make_digits_split      # writes the two files below (run once; committed)
 
 - mlp/data/digits-course.npz: 1,497 digits, shipped inside the course package, so that
   exercise 7 needs no scikit-learn (`mlp.datasets.load_course_digits()`);

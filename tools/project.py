@@ -10,11 +10,15 @@
   each figure's text says how many panels it has side by side (mlp.widgets.note_panel_columns),
   which the website uses to give every panel room on a phone (_ext/light_pages.py).
 - ``NOTEBOOK_BUDGET_S``: every notebook runs top to bottom in under this many seconds on the
-  course's 2-core reference machine.
+  course's 2-core reference machine (timings.md explains it and quotes this number).
+- ``files_digest()``: one SHA-256 over files and their paths, for every "did anything change?"
+- ``log_problems()``: the warnings and errors of a Sphinx build's log (the site and the PDF).
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +43,18 @@ def use_kernel_env() -> None:
     env = kernel_env()
     os.environ.pop("MPLBACKEND", None)
     os.environ.update(env)
+
+
+def files_digest(files, root: Path = ROOT) -> str:
+    """SHA-256 over each file's path (relative to `root`) and bytes, in path order."""
+    h = hashlib.sha256()
+    for f in sorted({Path(f) for f in files}):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def log_problems(log: str) -> list[str]:
+    """The lines of a Sphinx build's log that a build must not have: warnings and errors (but not
+    jupyter_client's note that a kernel on this machine talks over TCP without encryption)."""
+    return [line for line in log.splitlines() if re.search(r"\bWARNING\b|\bERROR\b", line)
+            and "Kernel is running over TCP without encryption" not in line]

@@ -70,7 +70,7 @@ def test_first_cell_sets_up_colab(name):
 
 def test_committed_copies_and_links_up_to_date(built):
     stale = ex.out_of_date(built)
-    assert not stale, f"run `python tools/exercises.py sync`: out of date: {stale}"
+    assert not stale, f"run `python -m tools.exercises sync`: out of date: {stale}"
 
 
 @pytest.mark.parametrize("name", EXS)

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from exercise_helpers import ROOT, ex
-from grading import testfiles
+from tools.grading import testfiles
 from submissions import answer_cells
 
 from mlp import checks

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from exercise_helpers import ex
-from grading import testfiles
+from tools.grading import testfiles
 
 
 def public_failure(built, name: str, q: str, **answers) -> str:

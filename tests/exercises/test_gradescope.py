@@ -23,7 +23,7 @@ import pytest
 
 import hostile
 from exercise_helpers import ex
-from grading import bundle, environment
+from tools.grading import bundle, environment
 from submissions import WRONG, with_answers
 from test_grading import EXS, HOSTILE, MODES, auto_points, sandbox_processes, visible
 

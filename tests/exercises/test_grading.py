@@ -23,9 +23,9 @@ import pytest
 
 import hostile
 from exercise_helpers import ROOT, ex
-from grading import sandbox
-from grading.batch import safe_name
-from grading.limits import Limits
+from tools.grading import sandbox
+from tools.grading.batch import safe_name
+from tools.grading.limits import Limits
 from submissions import WRONG, catalogue_class, with_answers, with_cell
 
 EXS = [n for n in ex.available()
@@ -474,7 +474,7 @@ def test_names_never_collide_and_any_bytes_are_a_name(built, tmp_path):
 
 
 def test_concurrent_runs_on_one_grades_folder_refuse(clean, built, tmp_path):
-    from grading import batch
+    from tools.grading import batch
     grades = tmp_path / "grades"
     fd = batch.check_grades(grades, clean[0])
     try:
@@ -496,7 +496,7 @@ def test_grades_folder_checked_before_grading(clean, built, tmp_path):
 def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeypatch):
     """A judge killed from outside costs one row a reason (an error, not a zero), never the batch;
     the next run grades it again."""
-    from grading import submission
+    from tools.grading import submission
     subs = tmp_path / "subs" / EXS[0]
     subs.mkdir(parents=True)
     shutil.copy(clean[0] / EXS[0] / "solution.ipynb", subs / "a.ipynb")
@@ -599,7 +599,7 @@ def test_a_bad_hand_score_file_stops_with_the_row(term, clean, built):
 def test_canvas_export_matches_the_gradebook_import_layout(term, built):
     """Canvas: Student, ID, SIS User ID, SIS Login ID, Section, then one column per assignment,
     and a Points Possible row; students are matched by SIS User ID / SIS Login ID."""
-    from grading import gradebook
+    from tools.grading import gradebook
     lines = list(csv.reader(open(term["grades"] / "canvas.csv")))
     assert lines[0] == gradebook.CANVAS_HEADER + [f"Exercise {n}" for n in EXS]
     assert lines[1][0] == "Points Possible" and lines[1][1:5] == ["", "", "", ""]
@@ -613,7 +613,7 @@ def test_canvas_export_matches_the_gradebook_import_layout(term, built):
 
 
 def test_moodle_export_matches_its_grade_export_layout(term):
-    from grading import gradebook
+    from tools.grading import gradebook
     lines = list(csv.reader(open(term["grades"] / "moodle.csv")))
     assert lines[0] == gradebook.MOODLE_HEADER + [f"Exercise {n}" for n in EXS]
     body = {(r[0], r[1]): r for r in lines[1:]}
@@ -637,7 +637,7 @@ def test_the_class_report(clean, built):
     assert "<html lang=\"en\">" in text and "<main>" in text
     sections = text.split("<section>")[1:]
     assert len(sections) == len(EXS)
-    site = ex.colab_cell.site_url().rstrip("/")
+    site = ex.config.site_url().rstrip("/")
     for name, section in zip(EXS, sections):
         auto = [q for q in ex._questions_of(name, built) if not q["manual"]]
         assert section.count("<svg") == len(auto), f"{name}: a histogram per question"

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 from exercise_helpers import ROOT
-from grading import cgroups, environment, protocol, results, sandbox, seccomp, session, submission, wire
-from grading.limits import Limits
+from tools.grading import cgroups, environment, protocol, results, sandbox, seccomp, session, submission, wire
+from tools.grading.limits import Limits
 
 MODE = sandbox.detect_mode()
 MODES = ["bubblewrap", "user"]
@@ -52,9 +52,8 @@ def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: 
         pytest.skip("the fallback sandbox with its own user ids needs root")
     code = "\n".join([
         "import json, sys",
-        f"sys.path.insert(0, {str(grader_dir)!r})",
         "from pathlib import Path",
-        "from grading import session",
+        "from grading import session",          # the grader's copy (PYTHONPATH), as the judge has it
         "from grading.limits import Limits",
         f"s = session.Session(Path({str(grader_dir)!r}), None, {cells!r}, Limits(**{limits!r}))",
         "try:",
@@ -62,8 +61,8 @@ def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: 
         "finally:",
         "    s.stop()"])
     env = {"PATH": os.environ["PATH"], "GRADING_SANDBOX": mode, "OPENBLAS_NUM_THREADS": "1",
-           "GRADING_HIDE": os.pathsep.join([str(ROOT)])}
-    proc = subprocess.run([str(grading_python), "-I", "-c", code], capture_output=True, text=True,
+           "GRADING_HIDE": os.pathsep.join([str(ROOT)]), "PYTHONPATH": str(grader_dir)}
+    proc = subprocess.run([str(grading_python), "-c", code], capture_output=True, text=True,
                           env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -222,6 +221,21 @@ def test_calls_callbacks_and_exceptions(grader_dir):
         assert isinstance(s.lookup("thing")(), wire.Opaque)
         apply = s.lookup("apply")       # a grader's function that calls the student's in turn
         assert apply(lambda v: apply(lambda u: u * 10, v), 1.0) == 40.0
+    finally:
+        s.stop()
+
+
+def test_grader_objects_with_slots_go_by_value_and_their_changes_come_back(grader_dir):
+    from mlp.autograd import Value   # slots, no __dict__: exercise 4's graph nodes are Values
+    s = session.Session(grader_dir, None, [
+        "def add_grads(a, b, out):\n    a.grad += b.data * out.grad\n    b.grad += a.data * out.grad\n",
+    ], Limits(cell_cpu_s=10))
+    try:
+        a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        out = a * b
+        out.grad = 1.0
+        s.lookup("add_grads")(a, b, out)
+        assert (a.grad, b.grad) == (-3.0, 2.0)
     finally:
         s.stop()
 
@@ -450,8 +464,7 @@ def test_seccomp_program_denies_in_a_forked_child():
         pytest.skip("no seccomp filter for this machine")
     code = textwrap.dedent(f"""
         import ctypes, errno, os, sys, threading, json
-        sys.path.insert(0, {str(ROOT / 'tools')!r})
-        from grading import seccomp
+        from tools.grading import seccomp
         seccomp.install()
         libc = ctypes.CDLL(None, use_errno=True)
         out = {{"keyctl": libc.syscall({seccomp.DENIED['keyctl'][0 if seccomp.machine() == 'x86_64' else 1]}, 0, 0, 0, 0) == -1 and ctypes.get_errno() == errno.EPERM,
@@ -463,7 +476,8 @@ def test_seccomp_program_denies_in_a_forked_child():
         out["fork"] = os.waitpid(pid, 0)[1] >> 8 == 7
         print(json.dumps(out))
     """)
-    proc = subprocess.run([shutil.which("python3") or "python3", "-I", "-c", code], capture_output=True, text=True)
+    proc = subprocess.run([shutil.which("python3") or "python3", "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"keyctl": True, "unshare": True, "fork": True}
 
@@ -480,7 +494,7 @@ POINT_CASES = [  # (the file's points, each case's own points)
 def test_points_resolve_as_otter_resolves_them(total, given, tmp_path):
     from otter.test_files.exception_test import ExceptionTestFile
 
-    from grading import testfiles
+    from tools.grading import testfiles
 
     lines = ["from otter.test_files import test_case", "OK_FORMAT = False", 'name = "q1"',
              *([f"points = {total!r}"] if total is not None else [])]
@@ -495,7 +509,7 @@ def test_points_resolve_as_otter_resolves_them(total, given, tmp_path):
 
 
 def test_points_beyond_the_total_are_refused_as_otter_refuses_them():
-    from grading import testfiles
+    from tools.grading import testfiles
     with pytest.raises(ValueError, match="more than the file's"):
         testfiles.resolve_points(2, [1, 2])
     with pytest.raises(ValueError, match="point values for"):
@@ -505,7 +519,7 @@ def test_points_beyond_the_total_are_refused_as_otter_refuses_them():
 def test_every_exercise_test_file_reads_as_otter_reads_it(built):
     from otter.test_files.exception_test import ExceptionTestFile
 
-    from grading import testfiles
+    from tools.grading import testfiles
 
     files = sorted(built.glob("autograder/*/tests/q*.py"))
     assert len(files) >= 25

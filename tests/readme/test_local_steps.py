@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import colab_cell  # noqa: E402
+from tools import config
 
 EXERCISE = "01-xor"
 # Question 1 of exercise 1, answered: AND, OR and NAND as single step units (w·x + b, no input on
@@ -41,9 +40,9 @@ def readme_block() -> list[str]:
 
 
 def test_readme_block_is_the_one_tested():
-    url = colab_cell.repository()[0]
+    url = config.repository()[0]
     lines = readme_block()
-    assert lines[0] == f"git clone --branch {colab_cell.release()} {url}.git"
+    assert lines[0] == f"git clone --branch {config.release()} {url}.git"
     assert lines[1] == f"cd {url.rsplit('/', 1)[1]}"
     assert lines[2:] == ["python -m venv .venv", "source .venv/bin/activate",
                          'python -m pip install -e ".[student]"', "jupyter lab"]

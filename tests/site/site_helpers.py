@@ -11,8 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "_build" / "site-test"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_pages import CHROMIUM_ARGS, PHONE, budget, serve, toc_pages  # noqa: E402,F401
+from benchmarks.bench_pages import CHROMIUM_ARGS, PHONE, budget, serve, toc_pages  # noqa: F401
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 DEVICES = {"desktop": DESKTOP, "phone": PHONE}

@@ -17,8 +17,7 @@ from bs4 import BeautifulSoup
 
 from site_helpers import ROOT, SITE, chapter_pages
 
-sys.path.insert(0, str(ROOT / "tools"))
-import build_book  # noqa: E402
+from tools import build_book
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -8,8 +8,7 @@ import pytest
 
 from site_helpers import ARTIFACTS, ROOT, by_page, chapter_pages, toc_pages
 
-sys.path.insert(0, str(ROOT / "tools"))
-import colab_cell  # noqa: E402
+from tools import config
 
 IMAGES_LOADED = """() => Array.from(document.images).filter(
     img => img.offsetParent !== null && !(img.complete && img.naturalWidth > 0)).map(img => img.src)"""
@@ -44,7 +43,7 @@ def test_page_loads_offline_without_errors(page_as_loaded, base_url, path, site)
 
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
 def test_launch_buttons_open_this_notebook(page_as_loaded, path):
-    url, branch = colab_cell.repository()
+    url, branch = config.repository()
     repo = url.removeprefix("https://github.com/")
     notebook = path.replace(".html", ".ipynb")
     v = page_as_loaded(path)

@@ -14,8 +14,7 @@ import pytest
 
 from site_helpers import ARTIFACTS, ROOT, by_page, chapter_pages, page_name, toc_pages
 
-sys.path.insert(0, str(ROOT / "tools"))
-import build_book  # noqa: E402
+from tools import build_book
 
 SCREEN = 390
 MIN_PANEL = 0.6 * SCREEN

@@ -303,10 +303,8 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
 def probe_sandbox(python, grader_dir: Path) -> tuple[str, str]:
     """(mode, warning) as the judges will see them: asked of the grading environment's Python (the
     mode depends on which Python runs the notebooks), once for the whole batch."""
-    code = (f"import sys; sys.path.insert(0, {str(grader_dir)!r}); from grading import sandbox; "
-            "m = sandbox.detect_mode(); print(m); print(sandbox.warning(m) or '')")
-    proc = subprocess.run([str(python or sys.executable), "-I", "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": ""})
+    proc = subprocess.run([str(python or sys.executable), "-I", str(grader_dir / "grading" / "judge.py"),
+                           "--probe"], capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"the sandbox cannot be used: {proc.stderr.strip()[-500:]}")
     mode, _, warning = proc.stdout.partition("\n")

@@ -17,7 +17,6 @@ the zip 0600: only the instructor's user reads them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from ..project import files_digest   # building only: the zip's copy of this package never imports bundle
 
 HERE = Path(__file__).resolve().parent
 # The grading environment (grading.environment): the same requirements and the same setup script
@@ -91,11 +92,7 @@ def build(name: str, questions: list[dict], tests: Path, public_tests: Path, whe
         p.chmod(0o755 if p.is_dir() else 0o644)
     (out / "grader").chmod(0o755)
     out.chmod(0o700)                # nobody else may read the hidden tests, the data or the zip
-    files = sorted(p for p in out.rglob("*") if p.is_file())
-    digest = hashlib.sha256()
-    for p in files:
-        digest.update(str(p.relative_to(out)).encode() + b"\0" + p.read_bytes())
-    fingerprint = digest.hexdigest()
+    fingerprint = files_digest([p for p in out.rglob("*") if p.is_file()], root=out)
     meta["fingerprint"] = fingerprint
     (out / "exercise.json").write_text(json.dumps(meta, indent=1))
     zip_path = out.with_suffix(".zip")

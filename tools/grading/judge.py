@@ -1,6 +1,7 @@
 """The trusted side of grading: every point is decided here, in a process that runs no student code.
 
     python -I grader/grading/judge.py EXERCISE_DIR CELLS_JSON OUT_DIR [--limits JSON] [--name NAME]
+    python -I grader/grading/judge.py --probe     # the sandbox's mode and warning, and nothing else
 
 EXERCISE_DIR is an unpacked autograder (grading.bundle): ``exercise.json`` (questions, points),
 ``tests/`` (every test of every question, hidden ones included: they never leave this process),
@@ -318,6 +319,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--probe"]:      # the sandbox that judges started by this Python would use
+        mode = sandbox.detect_mode()
+        print(mode)
+        print(sandbox.warning(mode) or "")
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("exercise_dir", type=Path)
     ap.add_argument("cells", type=Path, help="JSON list of the submission's code cells")

@@ -226,9 +226,9 @@ class Session:
             callbacks.append(obj)
             return {"$": "callback", "id": len(callbacks) - 1,
                     "name": str(getattr(obj, "__name__", "function"))}
-        if hasattr(obj, "__dict__"):
+        if wire.has_attributes(obj):
             return {"$": "record", "id": encode._remember(obj),
-                    "attrs": {k: encode(v, depth + 1) for k, v in vars(obj).items()
+                    "attrs": {k: encode(v, depth + 1) for k, v in wire.attributes(obj).items()
                               if wire.is_plain_attribute(k, v)}}
         raise TypeError(f"cannot send a {type(obj).__name__} to the submission")
 

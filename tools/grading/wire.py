@@ -319,10 +319,29 @@ def is_plain_attribute(name: str, value) -> bool:
     return not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)
 
 
+def has_attributes(obj) -> bool:
+    """Whether `obj` is a grader object sent by value: it keeps attributes in a __dict__ or in
+    __slots__ (mlp.autograd.Value and exercise 4's graph nodes use slots)."""
+    return not isinstance(obj, type) and (
+        hasattr(obj, "__dict__") or any("__slots__" in vars(k) for k in type(obj).__mro__[:-1]))
+
+
+def attributes(obj) -> dict:
+    """The attributes a grader object holds, from its __dict__ and from every class's __slots__."""
+    found = {}
+    for klass in reversed(type(obj).__mro__[:-1]):
+        slots = vars(klass).get("__slots__", ())
+        for name in ((slots,) if isinstance(slots, str) else slots):
+            if name not in ("__dict__", "__weakref__") and hasattr(obj, name):
+                found[name] = getattr(obj, name)
+    found.update(getattr(obj, "__dict__", {}))
+    return found
+
+
 def _mergeable(original, new) -> bool:
     """Whether `new` is `original` sent back (so its changes go into `original` in place)."""
     if isinstance(new, types.SimpleNamespace):
-        return hasattr(original, "__dict__") and not isinstance(original, type)
+        return has_attributes(original)
     return type(original) is type(new) and isinstance(
         new, (np.ndarray, list, dict, tuple, np.random.Generator))
 
@@ -357,7 +376,7 @@ def write_back(original, new) -> None:
             write_back(a, b)
     elif isinstance(original, np.random.Generator) and isinstance(new, np.random.Generator):
         original.bit_generator.state = new.bit_generator.state
-    elif isinstance(new, types.SimpleNamespace) and hasattr(original, "__dict__"):
+    elif isinstance(new, types.SimpleNamespace) and has_attributes(original):
         for name, value in vars(new).items():
             if is_plain_attribute(name, getattr(original, name, None)):
                 setattr(original, name, value)
