@@ -1,6 +1,7 @@
 # Neural Networks from Scratch: one command per job. Needs only Python 3.10+ (and, for a
 # self-contained site, npm; without it the site loads MathJax and widgets from a CDN).
 #   make book       build the website into _build/html (executes every notebook)
+#   make lint       check the Python code with ruff (pyproject.toml says which rules)
 #   make test       run everything: package tests, notebooks, exercises, site build, browser tests
 #   make exercises  generate student notebooks and autograders into _build/exercises
 #   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX; installs
@@ -34,7 +35,7 @@ HIDDEN_FEEDBACK ?= visible
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test exercises grade sandbox bench serve clean distclean vendor install-book install-test \
+.PHONY: book test exercises grade system-packages lint bench serve clean distclean vendor install-book install-test \
         test-unit test-notebooks test-book test-site test-readme lock pdf test-pdf
 
 # ---------------------------------------------------------------------------------------------
@@ -54,9 +55,6 @@ $(VENV)/.book-installed: $(LOCK) pyproject.toml | $(VENV)/bin/python
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" > /dev/null
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.book-installed
-	touch $@
-
 # uv resolves once for Python >= 3.10 on every platform (CI runs 3.11, Binder 3.12); Binder gets
 # the same pins for what a notebook needs (the course package with its plots extra, and
 # binder/requirements.in), for its Python 3.12 on Linux.
@@ -72,8 +70,9 @@ lock: | $(VENV)/bin/python
 	    -o binder/requirements.txt
 	@echo "Pinned: $(LOCK), tools/grading/requirements.txt (make grade and Gradescope) and binder/requirements.txt. Reinstall with 'make install-test'."
 
+# The lock holds the book's, the tests' and grading's packages alike: one install serves all.
 install-book: $(VENV)/.book-installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.book-installed
 
 # ---------------------------------------------------------------------------------------------
 vendor:
@@ -92,10 +91,14 @@ pdf: install-book
 	$(PY) -m tools.build_pdf
 
 test-pdf: install-test
-	REQUIRE_PDF=1 $(PY) -m pytest tests/test_pdf.py -q -p no:cacheprovider
+	REQUIRE_PDF=1 $(PY) -m pytest tests/tools/test_pdf.py -q -p no:cacheprovider
 
 # ---------------------------------------------------------------------------------------------
-test: install-test sandbox
+# ruff (pyproject.toml's [tool.ruff]): pyflakes, pycodestyle, import order; CI runs it before make test
+lint: install-test
+	$(PY) -m ruff check .
+
+test: install-test
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-unit test-notebooks test-book test-site; \
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
@@ -128,25 +131,33 @@ test-readme: install-test
 	$(PY) -m pytest tests/readme -q -s -p no:cacheprovider   # -s: prints the install time
 
 # ---------------------------------------------------------------------------------------------
-grade: install-book sandbox
+grade: install-book
+	@command -v bwrap > /dev/null 2>&1 || echo "bubblewrap is not installed: grading uses its fallback sandbox (run 'make system-packages' as root to install it)"
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=$(GRADES)] [ROSTER=csv] [HAND=csv] [ONLY=name] [CELL_SECONDS=60] [RELEASE=1] [JOBS=2]"; exit 2; }
 	$(PY) -m tools.exercises grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) \
 	    $(if $(ROSTER),--roster "$(ROSTER)") $(if $(HAND),--hand "$(HAND)") $(if $(ONLY),--only "$(ONLY)") \
 	    $(if $(CELL_SECONDS),--cell-seconds $(CELL_SECONDS)) $(if $(RELEASE),--release)
 
-# Student code is graded in a bubblewrap sandbox: install it when missing and possible (root with
-# apt-get); otherwise grading says once that it uses its weaker fallback.
-sandbox:
-	@command -v bwrap > /dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1 && \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap > /dev/null) \
-	    || echo "bubblewrap is not installed (Debian package 'bubblewrap'): grading will use its fallback sandbox"; }
+# The Debian packages the tests and grading use, installed here and nowhere else (CI runs this
+# once, before make lint and make test; make test never installs system packages): bubblewrap
+# (the grading sandbox; without it grading uses its fallback), chromium (the browser tests; they
+# skip without it), npm (MathJax, the widget manager and axe-core for a self-contained site) and
+# python3-venv (the grading environment is built from the system's python3).
+SYSTEM_PACKAGES := bubblewrap chromium npm python3-venv
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p > /dev/null 2>&1 || echo $$p; done | xargs); \
+	if [ -z "$$missing" ]; then echo "system packages present: $(SYSTEM_PACKAGES)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing > /dev/null; \
+	else echo "missing Debian packages: $$missing (install them as root: apt-get install $$missing)"; exit 1; fi
 
 # The bench extra (PyTorch for the comparisons, line_profiler) goes on top of the locked test
 # environment, outside the lock: PyPI's torch for Linux is a CUDA build of several GB (this
 # machine's pip finds the 190 MB CPU build on disk). The page-weight table weighs the site last
 # built (make book); LIGHTHOUSE=1 adds Lighthouse's mobile scores of each chapter (npm lighthouse,
 # run offline with the system Chromium).
-$(VENV)/.bench-installed: $(VENV)/.test-installed pyproject.toml
+$(VENV)/.bench-installed: $(VENV)/.book-installed pyproject.toml
 	$(PY) -m pip install -q -e ".[bench]"
 	touch $@
 

@@ -85,6 +85,7 @@ def figure_panels(app) -> dict:
     (mlp.widgets.note_panel_columns). myst-nb names a figure's file by the same hash."""
     if getattr(app, "_mlp_panels", None) is None:
         from jupyter_cache import get_cache
+
         from mlp.widgets import PANELS
 
         panels = {}

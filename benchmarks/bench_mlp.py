@@ -31,8 +31,16 @@ from pathlib import Path
 import numpy as np
 
 import mlp
-from .common import (SETTLE_S, baseline_mlp, interleaved, numpy_blas, numpy_blas_threads, optional,
-                    summary)
+
+from .common import (
+    SETTLE_S,
+    baseline_mlp,
+    interleaved,
+    numpy_blas,
+    numpy_blas_threads,
+    optional,
+    summary,
+)
 
 BIG_SIZES = [784, 256, 128, 10]
 SMALL_SIZES = [2, 16, 1]

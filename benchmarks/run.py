@@ -31,10 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-from . import bench_book
-from . import bench_grading
-from . import bench_pages
-from . import bench_mlp
+from . import bench_book, bench_grading, bench_mlp, bench_pages
 from .common import MachineShare, environment, load_average, numpy_blas_threads, optional
 
 RESULTS_JSON = HERE / "results.json"

@@ -34,13 +34,26 @@ Course support: what the chapters and exercises use around the core (no core mod
 The core needs only numpy. matplotlib and ipywidgets, for plotting and widgets, come with the
 "plots" extra (pip install "nn-from-scratch[plots]") and load only when a figure is drawn.
 """
-from . import activations, autograd, gradcheck, init, losses, numerics, optim, train
-from . import answers, checks, datasets, double_descent, plotting, widgets
+from . import (  # the core and the course support (the docstring above says which is which)
+    activations,
+    answers,
+    autograd,
+    checks,
+    datasets,
+    double_descent,
+    gradcheck,
+    init,
+    losses,
+    numerics,
+    optim,
+    plotting,
+    train,
+    widgets,
+)
 from .activations import get_activation
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import Dense, Parameter
-from .losses import (BCE, MAE, MSE, BCEWithLogits, Hinge, Loss, SoftmaxCrossEntropy,
-                     SquaredError)
+from .losses import BCE, MAE, MSE, BCEWithLogits, Hinge, Loss, SoftmaxCrossEntropy, SquaredError
 from .network import MLP
 from .train import History, fit, minibatches
 

@@ -12,8 +12,6 @@ import math
 import numbers
 from typing import Callable
 
-import numpy as np
-
 from . import numerics
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_rng, check_number
 from .activations import get_activation
 from .init import default_init_for, get_initializer
-from ._validation import as_rng, check_number
 
 
 class _Data:

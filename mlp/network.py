@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_2d, as_float_array, as_rng, check_number
 from .activations import IDENTITY
 from .layers import Dense, Parameter
 from .losses import BCE, Loss
-from ._validation import as_2d, as_float_array, as_rng, check_number
 
 
 class MLP:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Parameter
 from ._validation import check_choice, check_number
+from .layers import Parameter
 
 
 class State(dict):

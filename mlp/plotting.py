@@ -555,6 +555,7 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
     from matplotlib.path import Path
+
     from .autograd import Value, topological_order
     if not isinstance(root, Value):
         raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")

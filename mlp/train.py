@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._validation import as_rng, check_number
 from .losses import Loss, accuracy
 from .optim import Optimizer
-from ._validation import as_rng, check_number
 
 # No weight of a network in this course gets near this size unless training diverged: beyond it
 # a sigmoid or tanh unit fed an input of 1e-6 is already saturated (|z| > 100), its gradient 0.

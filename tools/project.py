@@ -1,6 +1,6 @@
 """Facts about this project that several tools need, each written down once.
 
-- ``kernel_env()``: the environment in which the book's notebooks run (the book build, nbval,
+- ``kernel_env()``: the environment in which the book's notebooks run (the book build,
   the benchmarks). Kernels find the project's own kernelspec through JUPYTER_PATH, and they
   draw figures inline: ipykernel keeps its inline backend only when MPLBACKEND is unset, so an
   inherited ``MPLBACKEND=Agg`` would turn every ``plt.show()`` into nothing on the site.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+from pathlib import Path
 
 import pytest
-
 from exercise_helpers import ex
 
 

@@ -1,7 +1,6 @@
 """Shared by the exercise tests: the repository root and tools/exercises.py as `ex`."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,6 @@ import re
 import zipfile
 
 import pytest
-
 from exercise_helpers import ROOT, ex
 
 EXS = ex.available()

@@ -27,13 +27,11 @@ import warnings
 from pathlib import Path
 
 import pytest
-
-from exercise_helpers import ROOT, ex
-from tools.grading import testfiles
+from exercise_helpers import ex
 from submissions import answer_cells
 
-from mlp import checks
-from mlp import answers
+from mlp import answers, checks
+from tools.grading import testfiles
 
 HERE = Path(__file__).parent
 CATALOGUE = {p.stem: runpy.run_path(str(p))["MISTAKES"] for p in sorted((HERE / "catalogue").glob("*.py"))}

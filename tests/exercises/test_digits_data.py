@@ -8,9 +8,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from exercise_helpers import ROOT
 
 import mlp
-from exercise_helpers import ROOT
 
 
 def rows(X, y):

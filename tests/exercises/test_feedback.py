@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from exercise_helpers import ex
+
 from tools.grading import testfiles
 
 

@@ -19,13 +19,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import hostile
+import pytest
 from exercise_helpers import ex
-from tools.grading import bundle, environment
 from submissions import WRONG, with_answers
 from test_grading import EXS, HOSTILE, MODES, auto_points, sandbox_processes, visible
+
+from tools.grading import bundle, environment
 
 TIMEOUT = 600
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")     # Ubuntu 22.04's is 3.10, 24.04's 3.12

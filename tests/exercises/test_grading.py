@@ -18,15 +18,15 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import hostile
 import psutil
 import pytest
-
-import hostile
 from exercise_helpers import ROOT, ex
+from submissions import WRONG, catalogue_class, with_answers, with_cell
+
 from tools.grading import sandbox
 from tools.grading.batch import safe_name
 from tools.grading.limits import Limits
-from submissions import WRONG, catalogue_class, with_answers, with_cell
 
 EXS = [n for n in ex.available()
        if not os.environ.get("ONLY_EXERCISES") or n in os.environ["ONLY_EXERCISES"].split(",")]

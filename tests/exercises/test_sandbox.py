@@ -18,9 +18,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from exercise_helpers import ROOT
-from tools.grading import cgroups, environment, protocol, results, sandbox, seccomp, session, submission, wire
+
+from tools.grading import (
+    cgroups,
+    environment,
+    protocol,
+    results,
+    sandbox,
+    seccomp,
+    session,
+    submission,
+    wire,
+)
 from tools.grading.limits import Limits
 
 MODE = sandbox.detect_mode()
@@ -226,7 +236,7 @@ def test_calls_callbacks_and_exceptions(grader_dir):
 
 
 def test_grader_objects_with_slots_go_by_value_and_their_changes_come_back(grader_dir):
-    from mlp.autograd import Value   # slots, no __dict__: exercise 4's graph nodes are Values
+    from mlp.autograd import Value  # slots, no __dict__: exercise 4's graph nodes are Values
     s = session.Session(grader_dir, None, [
         "def add_grads(a, b, out):\n    a.grad += b.data * out.grad\n    b.grad += a.data * out.grad\n",
     ], Limits(cell_cpu_s=10))

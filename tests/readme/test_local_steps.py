@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-from tools import config
+from tools import colab_cell, config
 
 EXERCISE = "01-xor"
 # Question 1 of exercise 1, answered: AND, OR and NAND as single step units (w·x + b, no input on

@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from site_helpers import ARTIFACTS, CHROMIUM_ARGS, DEVICES, ROOT, SITE, serve  # noqa: F401
 
 

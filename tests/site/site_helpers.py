@@ -3,7 +3,6 @@ the two screens pages are checked on."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest

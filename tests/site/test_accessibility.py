@@ -5,7 +5,6 @@ appear); and the keyboard reaches every control, with its focus visible."""
 from __future__ import annotations
 
 import pytest
-
 from site_helpers import ARTIFACTS, by_page, chapter_pages, page_name, toc_pages
 
 MODES = [("desktop", "light"), ("desktop", "dark"), ("phone", "light"), ("phone", "dark")]

@@ -9,12 +9,10 @@ MPLBACKEND=Agg: every plt.show() drew nothing, and only slider frames remained.
 from __future__ import annotations
 
 import re
-import sys
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-
 from site_helpers import ROOT, SITE, chapter_pages
 
 from tools import build_book

@@ -1,12 +1,10 @@
 """Every page of the built site, as a reader's browser shows it, with the network cut."""
 from __future__ import annotations
 
-import sys
 import urllib.request
 
 import pytest
-
-from site_helpers import ARTIFACTS, ROOT, by_page, chapter_pages, toc_pages
+from site_helpers import ARTIFACTS, by_page, chapter_pages, toc_pages
 
 from tools import config
 

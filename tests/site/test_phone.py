@@ -7,11 +7,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import sys
 from urllib.parse import urlparse
 
 import pytest
-
 from site_helpers import ARTIFACTS, ROOT, by_page, chapter_pages, page_name, toc_pages
 
 from tools import build_book

@@ -25,7 +25,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..project import files_digest   # building only: the zip's copy of this package never imports bundle
+from ..project import (
+    files_digest,  # building only: the zip's copy of this package never imports bundle
+)
 
 HERE = Path(__file__).resolve().parent
 # The grading environment (grading.environment): the same requirements and the same setup script

@@ -25,9 +25,8 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from grading import protocol, wire  # noqa: E402
-
 import numpy as np  # noqa: E402
+from grading import protocol, wire  # noqa: E402
 
 MESSAGE_CHARS = 500
 

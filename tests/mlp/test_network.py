@@ -6,12 +6,11 @@ import zlib
 
 import numpy as np
 import pytest
+from helpers import KINK_MARGIN, targets_for
 
 import mlp
 from mlp.activations import ACTIVATIONS
 from mlp.gradcheck import check_gradients, min_abs_preactivation
-
-from helpers import KINK_MARGIN, targets_for
 
 # (output activation, loss, one-hot labels?, number of output units K)
 PAIRINGS = {

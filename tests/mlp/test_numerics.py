@@ -8,7 +8,6 @@ import pytest
 
 from mlp import numerics
 
-
 # Overflow, division by zero and invalid operations raise; underflow to 0 is harmless and allowed.
 STRICT = dict(over="raise", divide="raise", invalid="raise")
 BIG = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])

@@ -9,10 +9,9 @@ import re
 
 import numpy as np
 import pytest
+from helpers import XOR_X, XOR_Y
 
 import mlp
-
-from helpers import XOR_X, XOR_Y
 
 
 def test_fit_with_the_optimizer_of_a_network_built_before():

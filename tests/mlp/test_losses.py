@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from mlp.losses import (BCE, LOSSES, MAE, MSE, BCEWithLogits, Hinge, SoftmaxCrossEntropy,
-                        SquaredError, accuracy)
-
 from helpers import central_difference, outputs_for, targets_for
+
+from mlp.losses import (
+    BCE,
+    LOSSES,
+    MAE,
+    MSE,
+    BCEWithLogits,
+    Hinge,
+    SoftmaxCrossEntropy,
+    SquaredError,
+    accuracy,
+)
 
 STRICT = dict(over="raise", divide="raise", invalid="raise")
 CASES = [(name, False) for name in sorted(LOSSES)] + [("SoftmaxCrossEntropy", True)]

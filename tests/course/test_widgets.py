@@ -11,8 +11,17 @@ import pytest
 pytest.importorskip("ipywidgets")
 import ipywidgets as W  # noqa: E402
 
-from mlp.widgets import (PANELS, compress_png, describe, figure_slider, live_figure,  # noqa: E402
-                         note_panel_columns, panel_columns, plain_text, render_png)
+from mlp.widgets import (  # noqa: E402
+    PANELS,
+    compress_png,
+    describe,
+    figure_slider,
+    live_figure,
+    note_panel_columns,
+    panel_columns,
+    plain_text,
+    render_png,
+)
 
 
 def draw_line(fig, slope, offset=0.0):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import XOR_X, XOR_Y, xor_accuracy
 
 import mlp
 from mlp.train import History, fit, minibatches
-
-from helpers import XOR_X, XOR_Y, xor_accuracy
 
 
 def _blobs(rng, n=40):

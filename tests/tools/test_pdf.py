@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
 PDF_BUILD = ROOT / "_build" / "pdf" / "_build"
 SITE = ROOT / "_build" / "html"
@@ -26,7 +25,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What a widget prints where no widget can be drawn: its text repr.
 WIDGET_REPR = re.compile(r"VBox\(|children=|(?<![\w.])(?:IntSlider|SelectionSlider|FloatSlider)\(")
 
-from tools import build_book, build_pdf
+from tools import build_book, build_pdf, config
 
 
 # --- the chapters, as the site numbers them --------------------------------------------------
@@ -297,7 +296,7 @@ def test_no_build_machine_timings(book):
               if "machine-timings" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) >= 4
     assert book.text.count("Output left out of the PDF") == len(tagged)
-    from latex_fixes import DURATION       # _ext/ is on pytest's pythonpath, as on Sphinx's
+    from latex_fixes import DURATION  # _ext/ is on pytest's pythonpath, as on Sphinx's
 
     durations = sorted({text for _, _, text in code_line_ends(book) if DURATION.search(text)})
     assert durations == [], f"durations in the PDF's code and outputs: {durations[:8]}"
@@ -334,8 +333,6 @@ def test_overfull_boxes_are_found():
 
 
 def test_title_page_gives_the_release_and_the_site(book):
-    import colab_cell
-
     title = book.pages[0]
     assert squash(f"Release {config.release()}") in squash(title)
     assert config.site_url() in title.replace(" ", "")
@@ -450,9 +447,8 @@ def test_the_part_transform_numbers_only_numbered_parts():
     depth of its own toctree."""
     from docutils import nodes
     from docutils.utils import new_document
-    from sphinx import addnodes
-
     from latex_fixes import NumberPartsAsTheSite
+    from sphinx import addnodes
 
     doc = new_document("book")
     for caption in ("Chapters", "Reference"):
@@ -531,10 +527,12 @@ def test_latex_numbers_figures_per_chapter_yet_stores_the_configured_depth():
     """The LaTeX writer gets sphinx-jupyterbook-latex's depth (figures and equations numbered
     per chapter), while the environment keeps the configured one, so a second PDF build does
     not execute every notebook again."""
+    from latex_fixes import (
+        _numfig_depth_for_reading,
+        _numfig_depth_for_writing,
+        _remember_numfig_depth,
+    )
     from sphinx.builders.latex import LaTeXBuilder
-
-    from latex_fixes import (_numfig_depth_for_reading, _numfig_depth_for_writing,
-                             _remember_numfig_depth)
 
     config = SimpleNamespace(numfig_secnum_depth=1)
     builder = LaTeXBuilder.__new__(LaTeXBuilder)

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 from tools import build_book, colab_cell, config
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -46,7 +46,7 @@ def _code(nb) -> str:
 
 def unstripped(paths) -> str:
     """nbstripout's verdict on notebooks, plus what it does not check: the kernelspec (the book
-    and nbval run the notebooks on the project's python3 kernel) and the nbformat 4.5 cell ids.
+    runs the notebooks on the project's python3 kernel) and the nbformat 4.5 cell ids.
     Empty when every notebook is as it should be committed."""
     nbstripout = Path(sys.executable).with_name("nbstripout")
     out = subprocess.run([str(nbstripout), "--verify", "--keep-id", *map(str, paths)],
@@ -492,8 +492,10 @@ def test_a_notebook_runs_once_and_the_builds_find_it_in_the_cache(tmp_path):
     assert executed.cells[0].outputs[0]["text"] == "42\n"
     png = next(o for o in executed.cells[1].outputs if "image/png" in o.get("data", {}))
     size = png["metadata"]["image/png"]                          # the size the page shows
+    import base64
+    import io
+
     from PIL import Image
-    import base64, io
     pixels = Image.open(io.BytesIO(base64.b64decode(png["data"]["image/png"]))).size
     assert pixels == (2 * size["width"], 2 * size["height"]), (pixels, size)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("0*.ipynb"))
 APPENDIX = ROOT / "appendix" / "slides-corrected.ipynb"
 FOLDED = {"hide-input", "remove-input", "remove-cell"}      # code a reader does not see unfolded

@@ -156,8 +156,6 @@ def test_an_unknown_exercise_is_refused():
 
 
 def test_the_setup_cell_forbids_its_exercises_answers():
-    import sys
-    from pathlib import Path
     from tools import exercises as ex
     for name in ex.EXERCISES:
         assert f'answers.forbid("{name}")' in ex.setup_cell_source(name)

@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 
-MASTER = Path(__file__).resolve().parents[1] / "exercises" / "04-backprop" / "04-backprop.ipynb"
+MASTER = Path(__file__).resolve().parents[2] / "exercises" / "04-backprop" / "04-backprop.ipynb"
 
 
 def _parse():

@@ -7,16 +7,16 @@ import ast
 import subprocess
 import sys
 import textwrap
-import tomllib
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 import mlp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORE = ["numerics", "activations", "losses", "init", "layers", "network", "optim", "train",
         "gradcheck", "autograd"]
 SUPPORT = ["checks", "answers", "datasets", "plotting", "widgets", "double_descent"]

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import away_from, elementwise_difference
 
 import mlp
 from mlp.activations import ACTIVATIONS, Activation, elu, get_activation, leaky_relu
-
-from helpers import away_from, elementwise_difference
 
 ALL = sorted(ACTIVATIONS) + ["leaky_relu(0.2)", "elu(0.5)"]
 

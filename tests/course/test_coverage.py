@@ -22,9 +22,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ISSUE = "issue"            # the review's missing and partial items
 
 Z, EUM, D3, D4 = "Zuluaga", "Eum", "deck 003", "deck 004"

@@ -18,7 +18,7 @@ import pytest
 
 from mlp import checks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def softmax(Z):
