@@ -66,17 +66,19 @@ def setup_cell_source(name: str) -> str:
     tag = config.release()
     clone = "/content/nn-from-scratch"
     extra = "\n".join([
-        f"![ -d {clone} ] || git clone -q --depth 1 --branch {tag} {url} {clone}",
+        f'REPO, CLONE = "{url}", "{clone}"',
+        f"![ -d {{CLONE}} ] || git clone -q --depth 1 --branch {tag} {{REPO}} {{CLONE}}",
         f'TESTS_DIR = "{clone}/exercises/{name}/student/tests"',
     ])
     return "\n".join([
         colab_cell.install_cell_source(extra, packages=(f"otter-grader=={OTTER_VERSION}",)),
         "else:",
         '    TESTS_DIR = "tests"  # the public tests next to this notebook',
-        "import otter",
+        "import otter  # noqa: E402  (on Colab, the %pip above installs it)",
         "grader = otter.Notebook(tests_dir=TESTS_DIR)",
-        "from mlp import answers",
-        f'answers.forbid("{name}")  # mlp\'s own code for this exercise\'s answers is not available here',
+        "from mlp import answers  # noqa: E402",
+        "# mlp's own code for this exercise's answers is out of reach of this notebook's code",
+        f'answers.forbid("{name}")',
     ])
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shlex
@@ -124,6 +125,46 @@ def test_colab_cell_is_inert_outside_colab():
     assert all(line.startswith("    ") for line in body.strip("\n").splitlines())
 
 
+# IPython runs a setup cell as Colab would (google.colab importable); %pip and ! only record
+# what they would run, after IPython's {variable} expansion.
+_ON_COLAB = r"""
+import json, shlex, sys, types
+from IPython.core.interactiveshell import InteractiveShell
+sys.modules["google.colab"] = types.ModuleType("google.colab")
+sys.modules["otter"] = types.SimpleNamespace(Notebook=lambda tests_dir: tests_dir)
+shell, calls = InteractiveShell.instance(), []
+shell.register_magic_function(lambda line: calls.append(["pip", *shlex.split(line)]), "line", "pip")
+import IPython.core.interactiveshell as ish   # the shell expands {variables}, then runs this
+ish.system = lambda cmd: calls.append(["!", cmd]) or 0
+result = shell.run_cell(sys.stdin.read())
+print(json.dumps({"ok": result.success, "calls": calls,
+                  "tests_dir": shell.user_ns.get("TESTS_DIR")}))
+"""
+
+
+def _run_on_colab(cell: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _ON_COLAB], input=cell, capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_colab_cells_install_the_release_on_colab():
+    url, _ = config.repository()
+    chapter = _run_on_colab(colab_cell.install_cell_source())
+    assert chapter["ok"] and chapter["calls"] == [["pip", "install", "-q", config.requirement()]]
+    assert config.requirement().endswith(f"@{config.release()}")
+    for name in EXERCISES:
+        setup = _run_on_colab(exercises.setup_cell_source(name))
+        assert setup["ok"], name
+        (bang, clone) = setup["calls"][1]
+        assert setup["calls"][0] == ["pip", "install", "-q", config.requirement(),
+                                     f"otter-grader=={exercises.OTTER_VERSION}"]
+        assert clone == (f"[ -d /content/nn-from-scratch ] || git clone -q --depth 1 --branch "
+                         f"{config.release()} {url} /content/nn-from-scratch")
+        assert setup["tests_dir"] == f"/content/nn-from-scratch/exercises/{name}/student/tests"
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_has_the_required_parts(path):
     nb = _nb(path)
@@ -209,7 +250,8 @@ def test_release_tag_everywhere_students_install():
         for nb in (ROOT / "exercises" / name / f"{name}.ipynb",
                    ROOT / "exercises" / name / "student" / f"{name}.ipynb"):
             setup = _code_cells(nb)[0]
-            assert f"git+{url}@{tag}" in setup and f"--branch {tag} {url}" in setup, nb
+            assert f"git+{url}@{tag}" in setup and f"--branch {tag} " in setup, nb
+            assert f'REPO, CLONE = "{url}", ' in setup, nb
         page = (ROOT / "exercises" / f"{name}.md").read_text()
         assert f"/blob/{tag}/exercises/{name}/student/{name}.ipynb" in page, f"{name}.md Colab link"
     readme = (ROOT / "README.md").read_text()
