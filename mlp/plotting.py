@@ -252,22 +252,18 @@ def plot_optimizer_paths(paths: dict, surfaces: dict, fig=None, levels: int = 14
 
 
 def _weights_of(net_or_weights) -> tuple[list, list]:
-    """[(W, b)] and activation names from an mlp.MLP or a list of (W, b) pairs."""
+    """[(W, b)] and activation names (None when given bare weights) from an mlp.MLP or a list of
+    (W, b) pairs, read through MLP.from_weights (its checks and messages)."""
     from .network import MLP
     if isinstance(net_or_weights, MLP):
-        layers = [net_or_weights.layer(l) for l in range(1, net_or_weights.L + 1)]
-        return [(ly.W.data, ly.b.data) for ly in layers], [ly.f.name for ly in layers]
-    pairs = []
-    for l, pair in enumerate(net_or_weights, start=1):
-        W, b = (np.atleast_2d(np.asarray(a, dtype=float)) for a in pair)
-        b = b.reshape(-1)
-        if len(b) != W.shape[0] or (pairs and W.shape[1] != pairs[-1][0].shape[0]):
-            raise ValueError(f"plot_network: layer {l} has W {W.shape} and b {b.shape}; W^(l) must "
-                             "be (n_l, n_(l-1)) and b^(l) (n_l,), each layer feeding the next.")
-        pairs.append((W, b))
-    if not pairs:
-        raise ValueError("plot_network: pass an mlp.MLP or a non-empty list of (W, b) pairs.")
-    return pairs, [None] * len(pairs)
+        net, names = net_or_weights, [layer.f.name for layer in net_or_weights.layers]
+    else:
+        try:
+            net = MLP.from_weights(net_or_weights)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"plot_network: pass an mlp.MLP or [(W^(1), b^(1)), ...]. {exc}") from None
+        names = [None] * net.L
+    return net.weights(), names
 
 
 def _segment_hits_box(p, q, box) -> bool:
