@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-from tools import build_book, colab_cell, config
+from tools import build_book, colab_cell, config, project
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CONFIG_TEXT = (ROOT / "_config.yml").read_text()
@@ -607,3 +607,14 @@ def test_a_new_execution_makes_the_built_site_stale(tmp_path):
     _notebook(nb, "print(2)")
     build_book.execute_notebooks([nb], **quiet)
     assert build_book.outputs_fingerprint(cache, [nb]) != first
+
+
+def test_timings_page_quotes_the_budget_the_build_enforces():
+    """timings.md explains the notebook budget; the number is project.NOTEBOOK_BUDGET_S, which
+    the build's report flags (one place to change it)."""
+    text = (ROOT / "timings.md").read_text()
+    quoted = re.findall(r"budget is (\d+(?:\.\d+)?) seconds per notebook", text)
+    assert quoted == [f"{project.NOTEBOOK_BUDGET_S:g}"], quoted
+    slow = {"notebook": "chapters/x.ipynb", "status": "executed", "error": None,
+            "seconds": project.NOTEBOOK_BUDGET_S + 1}
+    assert f"over the {project.NOTEBOOK_BUDGET_S:.0f} s budget" in build_book.report([slow])
