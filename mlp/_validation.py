@@ -51,8 +51,9 @@ def check_finite(arr: np.ndarray, name: str, where: str) -> None:
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
-            f"{where}: {name} contains NaN or infinity (first at index {tuple(int(i) for i in bad)}, "
-            f"value {arr[tuple(bad)]}). Remove or impute those entries before calling."
+            f"{where}: {name} contains NaN or infinity "
+            f"(first at index {tuple(int(i) for i in bad)}, value {arr[tuple(bad)]}). "
+            "Remove or impute those entries before calling."
         )
 
 
@@ -94,9 +95,11 @@ def check_number(value, name: str, where: str, *, low=None, high=None,
     if not np.isfinite(value):
         raise ValueError(f"{where}: {name} must be finite; got {value}.")
     if low is not None and (value < low or (low_open and value == low)):
-        raise ValueError(f"{where}: {name} must be {'>' if low_open else '>='} {low}; got {value}.")
+        raise ValueError(f"{where}: {name} must be {'>' if low_open else '>='} {low}; "
+                         f"got {value}.")
     if high is not None and (value > high or (high_open and value == high)):
-        raise ValueError(f"{where}: {name} must be {'<' if high_open else '<='} {high}; got {value}.")
+        raise ValueError(f"{where}: {name} must be {'<' if high_open else '<='} {high}; "
+                         f"got {value}.")
     return value
 
 
@@ -109,7 +112,8 @@ def check_choice(value, choices, name: str, where: str):
 
 
 def required_args(f) -> int | None:
-    """How many positional arguments f requires (None if Python cannot tell, as for some built-ins)."""
+    """How many positional arguments f requires (None if Python cannot tell, as for some
+    built-ins)."""
     try:
         params = inspect.signature(f).parameters.values()
     except (TypeError, ValueError):

@@ -72,7 +72,8 @@ sigmoid = numerics.sigmoid    # f(z) = 1 / (1 + exp(-z)), in the stable form of 
 
 
 def sigmoid_prime(z, a):
-    """f'(z) = f(z) (1 - f(z)) = a (1 - a); at most 1/4, which is why deep sigmoid nets lose gradient."""
+    """f'(z) = f(z) (1 - f(z)) = a (1 - a); at most 1/4, which is why deep sigmoid nets lose
+    gradient."""
     return a * (1.0 - a)
 
 
@@ -157,8 +158,8 @@ def get_activation(spec) -> Activation:
         return spec
     if isinstance(spec, str) and spec in ACTIVATIONS:
         return ACTIVATIONS[spec]
-    hint = " For a softmax output use output='identity' with SoftmaxCrossEntropy (it takes logits)." \
-        if spec == "softmax" else ""
+    hint = (" For a softmax output use output='identity' with SoftmaxCrossEntropy "
+            "(it takes logits)." if spec == "softmax" else "")
     raise ValueError(
         f"unknown activation {spec!r}; choose one of {sorted(ACTIVATIONS)} "
         f"or pass mlp.activations.leaky_relu(alpha) / elu(alpha).{hint}"

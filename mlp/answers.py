@@ -95,7 +95,8 @@ _NOTEBOOK = re.compile(r"^<ipython-input-|[\\/]ipykernel_\d+[\\/][^\\/]+\.py$|^<
 
 
 def is_notebook_code(filename: str) -> bool:
-    """Whether code with this file name (a frame's ``co_filename``) was written in a notebook cell."""
+    """Whether code with this file name (a frame's ``co_filename``) was written in a notebook
+    cell."""
     return bool(_NOTEBOOK.search(str(filename)))
 
 
@@ -216,9 +217,11 @@ def forbid(exercise: str) -> list[str]:
         if name in _FORBIDDEN:
             continue
         owner, attr = _resolve(name)
-        raw = vars(owner)[attr] if isinstance(owner, type) and attr in vars(owner) else getattr(owner, attr)
+        raw = (vars(owner)[attr] if isinstance(owner, type) and attr in vars(owner)
+               else getattr(owner, attr))
         if isinstance(raw, property):
-            _set(owner, attr, property(_guard(raw.fget, exercise, name), raw.fset, raw.fdel, raw.__doc__))
+            _set(owner, attr, property(_guard(raw.fget, exercise, name), raw.fset, raw.fdel,
+                                       raw.__doc__))
         elif isinstance(raw, type):
             _forbid_class(raw, exercise, name)
         elif isinstance(owner, type):

@@ -1,4 +1,5 @@
-"""Scalar reverse-mode automatic differentiation: the gradient over a graph of arithmetic operations.
+"""Scalar reverse-mode automatic differentiation: the gradient over a graph of arithmetic
+operations.
 
 Every arithmetic result is a `Value` that remembers its inputs (parents) and how to send a
 gradient back to them. `backward()` visits the graph once from the output to the inputs and
@@ -74,7 +75,8 @@ class Value:
         """x ** k for a fixed number k:  d(x^k)/dx = k x^(k-1)."""
         if isinstance(k, bool) or not isinstance(k, numbers.Real):
             raise TypeError(f"Value ** k: the exponent must be a plain number (int or float); got "
-                            f"{type(k).__name__}. For a variable exponent write (b * a.log()).exp().")
+                            f"{type(k).__name__}. "
+                            "For a variable exponent write (b * a.log()).exp().")
         if self.data == 0 and k < 0:
             raise ZeroDivisionError(f"Value {self._name()}is 0 and cannot be raised to the "
                                     f"negative power {k} (this includes dividing by it).")

@@ -155,9 +155,9 @@ def _as_array(answer, name: str, label: str | None = None) -> np.ndarray:
     except Exception:
         complex_ = False
     if complex_:
-        raise _mistake(f"{name} contains complex numbers: the answer is real, and its imaginary part "
-                       "would be thrown away without a word. Look for a square root or a log of a "
-                       "negative number, or a complex dtype in an array you created.",
+        raise _mistake(f"{name} contains complex numbers: the answer is real, and its imaginary "
+                       "part would be thrown away without a word. Look for a square root or a log "
+                       "of a negative number, or a complex dtype in an array you created.",
                        f"{label} contains complex numbers")
     try:
         arr = np.asarray(answer, dtype=float)
@@ -178,8 +178,9 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
     the expected one); sign flip; all zeros; off by a constant factor (``factors``, e.g.
     {"N": 32}, names likely ones); otherwise the largest error and where it is (a plain
     AssertionError: no known kind). ``label`` is the name used in the Mistake's value-free hint
-    (default: name); ``topic`` is the section that teaches the ``mistakes`` whose hint names none. A float32 answer is compared with float32's precision; an expected number
-    accepts a one-element array.
+    (default: name); ``topic`` is the section that teaches the ``mistakes`` whose hint names
+    none. A float32 answer is compared with float32's precision; an expected number accepts a
+    one-element array.
     """
     label = label or name
     rtol, atol = _tolerance(answer, rtol, atol)
@@ -190,12 +191,14 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
     if not np.all(np.isfinite(arr)):
         bad = "NaN" if np.isnan(arr).any() else "inf"
         raise _mistake(f"{name} contains {bad}: look for an overflow (exp of a large number), a "
-                       f"log of 0, or a division by 0.", f"{label} contains NaN or inf", "stability")
+                       f"log of 0, or a division by 0.",
+                       f"{label} contains NaN or inf", "stability")
     if arr.shape == exp.shape and np.allclose(arr, exp, rtol=rtol, atol=atol):
         return
     for text, wrong in (mistakes or {}).items():
         if _close(arr, wrong, rtol, atol):
-            raise _mistake(f"{name}: {text}", f"{label}: {text}", getattr(text, "topic", None) or topic)
+            raise _mistake(f"{name}: {text}", f"{label}: {text}",
+                           getattr(text, "topic", None) or topic)
     if arr.shape != exp.shape:
         if arr.ndim == 2 and arr.T.shape == exp.shape:
             raise _mistake(f"{name} is transposed: it has shape {arr.shape}, expected {exp.shape}.",
@@ -219,7 +222,8 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
         r = float(ratio.flat[0])
         if (np.allclose(ratio, r, rtol=1e-6) and np.allclose(arr[~nz], 0, atol=atol)
                 and abs(r - 1) > 1e-3 and r != 0):
-            named = [k for k, v in (factors or {}).items() if np.isclose(r, v) or np.isclose(r, 1 / v)]
+            named = [k for k, v in (factors or {}).items()
+                     if np.isclose(r, v) or np.isclose(r, 1 / v)]
             if named:
                 fix = "missing a division" if r > 1 else "an extra division"
                 raise _mistake(f"{name} is off by a constant factor: it is {r:.4g} times the "
@@ -237,7 +241,8 @@ def check_array(answer, expected, name: str, *, rtol: float = 1e-6, atol: float 
 
 
 def check_shape(answer, shape: tuple, name: str, *, label: str | None = None) -> np.ndarray:
-    """Check only the shape of an answer (and that it is numeric and finite); return it as an array."""
+    """Check only the shape of an answer (and that it is numeric and finite); return it as an
+    array."""
     label = label or name
     arr = _as_array(answer, name, label)
     shape = tuple(shape)
@@ -284,7 +289,8 @@ def check_count(answer, expected, name: str, *, label: str | None = None) -> Non
 
 
 def check_gradient(answer: dict, expected: dict, *, rtol: float = 1e-5, atol: float = 1e-8,
-                   without_fprime: dict | None = None, factors=None, mistakes: dict | None = None) -> None:
+                   without_fprime: dict | None = None, factors=None,
+                   mistakes: dict | None = None) -> None:
     """Check a dict of gradients {"dW1": array, ...} parameter by parameter.
 
     Says which parameter's gradient is off and by how much; when ``without_fprime`` (the same
@@ -308,8 +314,10 @@ def check_gradient(answer: dict, expected: dict, *, rtol: float = 1e-5, atol: fl
     for key, exp in expected.items():
         known = {}
         if without_fprime is not None and not _close(without_fprime[key], exp, rtol, atol):
-            known[hint("missing the f'(z) factor: the error signal delta = (...) * f'(z) must be "
-                       "multiplied by the derivative of the activation at z.", "fprime")] = without_fprime[key]
+            missing_fprime = hint("missing the f'(z) factor: the error signal "
+                                  "delta = (...) * f'(z) must be multiplied by the derivative of "
+                                  "the activation at z.", "fprime")
+            known[missing_fprime] = without_fprime[key]
         check_array(answer[key], exp, key, rtol=rtol, atol=atol, mistakes=known, factors=factors)
 
 
@@ -339,7 +347,8 @@ def _crash(name: str, exc: Exception, where: str) -> AssertionError:
 
 
 def check_update_rule(step, reference, inputs: list, name: str, *, rtol: float = 1e-7,
-                      atol: float = 1e-10, mistakes: dict | None = None, topic: str | None = None) -> None:
+                      atol: float = 1e-10, mistakes: dict | None = None,
+                      topic: str | None = None) -> None:
     """Run an optimizer step function next to a reference on several inputs.
 
     ``step(*args)`` and ``reference(*args)`` return a tuple (new parameters, new state...); a
@@ -374,7 +383,8 @@ def check_update_rule(step, reference, inputs: list, name: str, *, rtol: float =
             continue
         for text, wrong in buggy_outs.items():
             if all(_close(o, b, rtol, atol) for o, b in zip(out, wrong)):
-                raise _mistake(f"{name}: {text}", f"{name}: {text}", getattr(text, "topic", None) or topic)
+                raise _mistake(f"{name}: {text}", f"{name}: {text}",
+                               getattr(text, "topic", None) or topic)
         for i, (o, r) in enumerate(zip(out, ref_out)):
             check_array(o, r, f"{name}: returned value #{i + 1} on test input {k}", rtol=rtol,
                         atol=atol, label=f"{name}: returned value #{i + 1}")
@@ -394,8 +404,8 @@ def check_function(fn, reference, inputs: list, name: str, *, rtol: float = 1e-7
     ``mistakes`` maps a hint to a buggy version of the reference (e.g. softmax minus one-hot
     without the 1/N): when the answer matches it on an input where it differs from the right
     result, the hint is the message; a list of buggy versions stands for several ways to make the
-    same mistake; ``topic`` names the section that teaches them. A buggy version that cannot run on an input (a transposed matrix that does not
-    fit, say) is skipped for that input.
+    same mistake; ``topic`` names the section that teaches them. A buggy version that cannot run
+    on an input (a transposed matrix that does not fit, say) is skipped for that input.
     """
     for k, args in enumerate(inputs, start=1):
         args = tuple(_copy(a) for a in args)
@@ -420,7 +430,8 @@ def check_function(fn, reference, inputs: list, name: str, *, rtol: float = 1e-7
             continue
         for text, wrong in wrongs:
             if not _close(wrong, expected, rtol, atol) and _close(out, wrong, rtol, atol):
-                raise _mistake(f"{name}: {text}", f"{name}: {text}", getattr(text, "topic", None) or topic)
+                raise _mistake(f"{name}: {text}", f"{name}: {text}",
+                               getattr(text, "topic", None) or topic)
         check_array(out, expected, f"{name} {where}", rtol=rtol, atol=atol, factors=factors,
                     label=name)
 
@@ -439,16 +450,18 @@ def check_stable(fn, args: tuple, expected, name: str, *, rtol: float = 1e-7, at
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             out = fn(*_copy(args))
     except (FloatingPointError, OverflowError) as exc:
-        failure = _numerical_failure(str(exc)) if isinstance(exc, FloatingPointError) else "overflows"
+        failure = (_numerical_failure(str(exc)) if isinstance(exc, FloatingPointError)
+                   else "overflows")
         raise _mistake(f"{name} {failure} at large inputs ({exc}): {hint}.",
                        f"{name} {failure} at large inputs: {hint}", what) from None
     except Exception as exc:
         raise _crash(name, exc, "at large inputs") from exc
     check_answered(out, name)
     if np.asarray(out).dtype == np.longdouble and np.dtype(np.longdouble) != np.dtype(np.float64):
-        raise _mistake(f"{name} returns np.longdouble: compute in float64 and rearrange the formula "
-                       f"({hint}); a longer float only moves the overflow further out.",
-                       f"{name} computes in np.longdouble instead of a stable formula: {hint}", what)
+        raise _mistake(f"{name} returns np.longdouble: compute in float64 and rearrange the "
+                       f"formula ({hint}); a longer float only moves the overflow further out.",
+                       f"{name} computes in np.longdouble instead of a stable formula: {hint}",
+                       what)
     arr = _as_array(out, name)
     if not np.all(np.isfinite(arr)):
         raise _mistake(f"{name} gives NaN/inf at large inputs: {hint}.",
@@ -615,8 +628,10 @@ def check_least_squares(fit, inputs: list, name: str, *, rtol: float = 1e-6) -> 
                 f"{name} is not the least-squares solution {where}: the residual Phi a - y should "
                 f"be orthogonal to the columns of Phi (Phi^T (Phi a - y) = 0), but it is off by "
                 f"{normal:.2g} (relative); use np.linalg.lstsq(Phi, y, rcond=None)[0].",
-                f"{name} is not the least-squares solution (its residual is not orthogonal to the columns of Phi)")
-        check_array(a, best, f"{name} {where}", rtol=rtol, atol=rtol * np.abs(best).max(), label=name)
+                f"{name} is not the least-squares solution (its residual is not orthogonal to the "
+                "columns of Phi)")
+        check_array(a, best, f"{name} {where}", rtol=rtol, atol=rtol * np.abs(best).max(),
+                    label=name)
 
 
 def graph_node(mul_backward, tanh_backward):
@@ -653,7 +668,8 @@ def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 1
     """Check a handed-in network: ``weights = [(W1, b1), ..., (WL, bL)]`` with W^(l) of shape
     (n_l, n_{l-1}) from n_in inputs to n_out outputs, a hidden `activation` by name, and the
     standardization `mean`, `std` (shape (n_in,), std > 0) that a new input goes through first."""
-    for value, name in ((weights, "weights"), (activation, "activation"), (mean, "mean"), (std, "std")):
+    for value, name in ((weights, "weights"), (activation, "activation"), (mean, "mean"),
+                        (std, "std")):
         check_answered(value, name)
     if activation not in HIDDEN_ACTIVATIONS:
         raise _mistake(f"activation should name the hidden layers' activation, one of "
@@ -668,7 +684,8 @@ def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 1
                        "std has zeros: a pixel blank in every training scan must be divided by 1")
     if not isinstance(weights, (list, tuple)) or not weights or \
             any(not isinstance(p, (list, tuple)) or len(p) != 2 for p in weights):
-        raise _mistake("weights should be a list of pairs [(W1, b1), (W2, b2), ...], one per layer.",
+        raise _mistake("weights should be a list of pairs [(W1, b1), (W2, b2), ...], "
+                       "one per layer.",
                        "weights is not a list of (W, b) pairs, one per layer")
     n_prev = n_in
     for l, (W, b) in enumerate(weights, start=1):
@@ -676,7 +693,8 @@ def check_weights(weights, activation, mean, std, n_in: int = 64, n_out: int = 1
         if W.ndim != 2 or W.shape[1] != n_prev:
             transposed = W.ndim == 2 and W.shape[0] == n_prev
             raise _mistake(f"W{l} has shape {W.shape}: it should have {n_prev} columns (one per "
-                           f"unit of layer {l - 1}), shape (n_{l}, {n_prev}) in the course's notation"
+                           f"unit of layer {l - 1}), "
+                           f"shape (n_{l}, {n_prev}) in the course's notation"
                            + (" (it is transposed: mlp's W^(l) has one ROW per unit of layer l)."
                               if transposed else "."),
                            "a weight matrix is transposed (W^(l) has shape (n_l, n_(l-1)))"

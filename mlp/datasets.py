@@ -144,7 +144,8 @@ def train_test_split(X, y, test_fraction: float = 0.25, rng=None):
     """
     where = "train_test_split"
     X, y = _check_xy(X, y, where)
-    check_number(test_fraction, "test_fraction", where, low=0, high=1, low_open=True, high_open=True)
+    check_number(test_fraction, "test_fraction", where, low=0, high=1,
+                 low_open=True, high_open=True)
     n, n_test = len(X), int(round(test_fraction * len(X)))
     if not 1 <= n_test <= n - 1:
         raise ValueError(f"{where}: test_fraction={test_fraction} of n={n} rows gives {n_test} "

@@ -70,7 +70,8 @@ def random_features(X, W, kind: str = "relu", b=None) -> np.ndarray:
                          "draw them with draw_weights(d, p, 'fourier', rng).")
     b = as_float_array(b, "b", where)
     if b.shape != (p,):
-        raise ValueError(f"{where}: b must have shape ({p},), one phase per feature; got {b.shape}.")
+        raise ValueError(f"{where}: b must have shape ({p},), one phase per feature; "
+                         f"got {b.shape}.")
     return np.sqrt(2.0 / p) * np.cos(Z + b)
 
 

@@ -31,8 +31,8 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     where = "numerical_gradient"
     if not callable(f) or required_args(f):
         raise TypeError(f"{where} calls f() with no arguments: f must read the array x, which is "
-                        f"perturbed in place, e.g. f = lambda: loss(net.forward(X), y) (not lambda x: ...); "
-                        f"got {getattr(f, '__name__', type(f).__name__)}.")
+                        "perturbed in place, e.g. f = lambda: loss(net.forward(X), y) "
+                        f"(not lambda x: ...); got {getattr(f, '__name__', type(f).__name__)}.")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(
             f"{where}: x must be a float64 numpy array (float32 rounding error is larger "
@@ -57,7 +57,8 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
 def _number(value) -> float:
     if np.size(value) != 1 or np.iscomplexobj(value):
         raise TypeError(f"numerical_gradient: f() must return one real number (a loss); got "
-                        f"{type(value).__name__} of shape {np.shape(value)}. Reduce it, e.g. with np.mean.")
+                        f"{type(value).__name__} of shape {np.shape(value)}. "
+                        "Reduce it, e.g. with np.mean.")
     return float(np.asarray(value).reshape(()))
 
 
@@ -66,7 +67,8 @@ def relative_error(a, b) -> float:
     a, b = as_float_array(a, "a", "relative_error"), as_float_array(b, "b", "relative_error")
     if a.shape != b.shape:
         raise ValueError(f"relative_error: a and b must have the same shape; got {a.shape} and "
-                         f"{b.shape}. Compare like with like (b.reshape(a.shape) if that is meant).")
+                         f"{b.shape}. "
+                         "Compare like with like (b.reshape(a.shape) if that is meant).")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -119,8 +121,9 @@ def check_gradients(net, loss, X, y, eps: float = 1e-6, tol: float = 1e-7) -> Gr
     check_number(eps, "eps", "check_gradients", low=0, low_open=True)
     check_number(tol, "tol", "check_gradients", low=0, low_open=True)
     if net.dtype != np.float64:
-        raise TypeError("check_gradients: the network must be float64 (build it with dtype=np.float64); "
-                        f"got {net.dtype}. In float32 the finite differences are mostly rounding error.")
+        raise TypeError("check_gradients: the network must be float64 (build it with "
+                        f"dtype=np.float64); got {net.dtype}. "
+                        "In float32 the finite differences are mostly rounding error.")
     t0 = time.perf_counter()
     net.loss_and_grads(X, y, loss)
     seconds_backprop = time.perf_counter() - t0
@@ -171,13 +174,15 @@ class ScalarMLP:
         """Copy the weights of `net` (an mlp.MLP) into Values labelled like W1[i,j] and b1[i]."""
         from .network import MLP
         if not isinstance(net, MLP):
-            raise TypeError(f"ScalarMLP.from_mlp: net must be an mlp.MLP; got {type(net).__name__}.")
+            raise TypeError("ScalarMLP.from_mlp: net must be an mlp.MLP; "
+                            f"got {type(net).__name__}.")
         W, b, acts = {}, {}, {}
         for l in range(1, net.L + 1):
             layer = net.layer(l)
             if layer.f.name not in _SCALAR_ACTIVATIONS:
                 raise ValueError(f"ScalarMLP: layer {l} uses activation {layer.f.name!r}; only "
-                                 f"{sorted(_SCALAR_ACTIVATIONS)} are available as Value operations.")
+                                 f"{sorted(_SCALAR_ACTIVATIONS)} are available as "
+                                 "Value operations.")
             W[l] = [[Value(float(w), label=f"W{l}[{i},{j}]") for j, w in enumerate(row)]
                     for i, row in enumerate(layer.W.data)]
             b[l] = [Value(float(v), label=f"b{l}[{i}]") for i, v in enumerate(layer.b.data)]
@@ -190,10 +195,12 @@ class ScalarMLP:
             raise ValueError(f"ScalarMLP: x must be ONE example, a 1-D sequence of n_0 = "
                              f"{self.sizes[0]} numbers; got {np.shape(x)}. Loop over the rows "
                              "of a batch, or use mean_loss(net, X, Y).")
-        a = [v if isinstance(v, Value) else Value(float(v), label=f"x[{j}]") for j, v in enumerate(x)]
+        a = [v if isinstance(v, Value) else Value(float(v), label=f"x[{j}]")
+             for j, v in enumerate(x)]
         for l in range(1, self.L + 1):
             f = _SCALAR_ACTIVATIONS[self.activations[l]]
-            z = [sum((w * aj for w, aj in zip(row, a)), bi) for row, bi in zip(self.W[l], self.b[l])]
+            W, b = self.W[l], self.b[l]
+            z = [sum((w * aj for w, aj in zip(row, a)), bi) for row, bi in zip(W, b)]
             a = [f(zi) for zi in z]
             for i, (zi, ai) in enumerate(zip(z, a)):
                 zi.label = f"z{l}[{i}]"
@@ -203,7 +210,8 @@ class ScalarMLP:
 
     def parameters(self) -> list[Value]:
         """[all W^(1) entries, b^(1) entries, ..., W^(L), b^(L)] as Values."""
-        return [v for l in range(1, self.L + 1) for v in [w for row in self.W[l] for w in row] + self.b[l]]
+        return [v for l in range(1, self.L + 1)
+                for v in [w for row in self.W[l] for w in row] + self.b[l]]
 
     def gradients(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """{l: (dW, db)} with dW of shape (n_l, n_{l-1}) and db of shape (n_l,), like mlp.MLP."""

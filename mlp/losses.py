@@ -45,8 +45,8 @@ class Loss:
         where = type(self).__name__
         a = as_float_array(output, "output", where)
         if a.ndim != 2 or len(a) == 0:
-            raise ValueError(f"{where}: output must be 2-D with shape (N, K), N >= 1, the network's "
-                             f"a^(L); got shape {a.shape}.")
+            raise ValueError(f"{where}: output must be 2-D with shape (N, K), N >= 1, the "
+                             f"network's a^(L); got shape {a.shape}.")
         check_finite(a, "output", where)
         self.check_output(a)
         return a, self.targets(y, a.shape, a.dtype)
@@ -55,7 +55,8 @@ class Loss:
         """Checks on the output alone (BCE: probabilities); none by default."""
 
     def targets(self, y, shape, dtype=np.float64) -> np.ndarray:
-        """y checked for an output of shape (N, K), as floats of that shape ((N,) is taken for K = 1)."""
+        """y checked for an output of shape (N, K), as floats of that shape ((N,) is taken for
+        K = 1)."""
         where = type(self).__name__
         N, K = shape
         y = as_float_array(y, "y", where)
@@ -175,14 +176,16 @@ class SoftmaxCrossEntropy(Loss):
     def targets(self, y, shape, dtype=np.float64):
         where, (N, K) = "SoftmaxCrossEntropy", shape
         if K < 2:
-            raise ValueError(f"{where}: needs K >= 2 output units; got output shape {tuple(shape)}. "
+            raise ValueError(f"{where}: needs K >= 2 output units; "
+                             f"got output shape {tuple(shape)}. "
                              "For two classes with one output unit use BCEWithLogits.")
         y = np.asarray(y)
         if y.shape == (N,):
             labels = as_float_array(y, "y", where)
             if not np.all(np.mod(labels, 1) == 0) or labels.min() < 0 or labels.max() >= K:
                 raise ValueError(f"{where}: labels of shape (N,) must be integers in [0, {K}) for "
-                                 f"{K} output units; got values from {labels.min()} to {labels.max()}.")
+                                 f"{K} output units; got values from {labels.min()} to "
+                                 f"{labels.max()}.")
             return numerics.one_hot(labels.astype(np.int64), K, dtype=dtype)
         if y.shape != (N, K):
             raise ValueError(f"{where}: y must be integer labels of shape ({N},) or one-hot rows "

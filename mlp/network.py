@@ -46,19 +46,22 @@ class MLP:
         where = "MLP"
         if isinstance(sizes, (int, np.integer)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
             raise ValueError(
-                f"{where}: sizes must list at least the input and output sizes, e.g. [2, 3, 1]; got {sizes!r}."
+                f"{where}: sizes must list at least the input and output sizes, e.g. [2, 3, 1]; "
+                f"got {sizes!r}."
             )
         for n in sizes:
             check_number(n, "every entry of sizes", where, low=1, integer=True)
         dtype = np.dtype(dtype)
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"{where}: dtype must be float64 or float32; got {dtype}.")
-        self.l2 = float(check_number(l2, "l2", where, low=0))  # a Python float never upcasts float32
+        # a Python float never upcasts float32
+        self.l2 = float(check_number(l2, "l2", where, low=0))
         self.sizes = [int(n) for n in sizes]
         self.dtype = dtype
         rng = as_rng(rng, f"{where}: rng")
         L = len(sizes) - 1
-        self.layers = [Dense(n_out=sizes[l], n_in=sizes[l - 1], activation=activation if l < L else output,
+        self.layers = [Dense(n_out=sizes[l], n_in=sizes[l - 1],
+                             activation=activation if l < L else output,
                              init=init, rng=rng, dtype=dtype, index=l) for l in range(1, L + 1)]
         self.z: dict[int, np.ndarray] = {}
         self.a: dict[int, np.ndarray] = {}
@@ -71,23 +74,25 @@ class MLP:
         copied. The inverse of ``weights()``."""
         where = "MLP.from_weights"
         if not isinstance(weights, (list, tuple)) or not weights:
-            raise TypeError(f"{where}: weights must be a non-empty list of (W, b) pairs, one per layer; "
-                            f"got {type(weights).__name__}.")
+            raise TypeError(f"{where}: weights must be a non-empty list of (W, b) pairs, one per "
+                            f"layer; got {type(weights).__name__}.")
         pairs = []
         for l, pair in enumerate(weights, start=1):
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise TypeError(f"{where}: layer {l} must be a pair (W, b); got {type(pair).__name__}.")
+                raise TypeError(f"{where}: layer {l} must be a pair (W, b); "
+                                f"got {type(pair).__name__}.")
             W = as_float_array(pair[0], f"W^({l})", where, dtype=dtype)
             b = as_float_array(pair[1], f"b^({l})", where, dtype=dtype)
             n_prev = pairs[-1][0].shape[0] if pairs else None
             if W.ndim != 2 or (n_prev is not None and W.shape[1] != n_prev):
-                raise ValueError(f"{where}: W^({l}) has shape {W.shape}; expected (n_{l}, n_{l - 1})"
-                                 + (f" with n_{l - 1} = {n_prev}, the size of layer {l - 1}" if n_prev else "")
-                                 + ". W^(l) has one row per unit of layer l (transpose it if it is the "
-                                 "other way round).")
+                raise ValueError(
+                    f"{where}: W^({l}) has shape {W.shape}; expected (n_{l}, n_{l - 1})"
+                    + (f" with n_{l - 1} = {n_prev}, the size of layer {l - 1}" if n_prev else "")
+                    + ". W^(l) has one row per unit of layer l (transpose it if it is the "
+                    "other way round).")
             if b.shape != (W.shape[0],):
-                raise ValueError(f"{where}: b^({l}) has shape {b.shape}; expected ({W.shape[0]},), one "
-                                 f"bias per unit of layer {l}.")
+                raise ValueError(f"{where}: b^({l}) has shape {b.shape}; expected ({W.shape[0]},), "
+                                 f"one bias per unit of layer {l}.")
             pairs.append((W, b))
         net = cls([pairs[0][0].shape[1], *(W.shape[0] for W, _ in pairs)], activation=activation,
                   output=output, rng=0, dtype=dtype)
@@ -129,24 +134,27 @@ class MLP:
     def check_loss(self, loss: Loss) -> None:
         """Refuse loss/output pairings that silently compute the wrong thing."""
         if not isinstance(loss, Loss):
-            raise TypeError(f"expected an mlp.losses.Loss such as SquaredError(); got {type(loss).__name__}. "
+            raise TypeError("expected an mlp.losses.Loss such as SquaredError(); "
+                            f"got {type(loss).__name__}. "
                             "Pass an instance, e.g. loss=mlp.losses.SquaredError().")
         out = self.layers[-1].f.name
         if loss.expects_logits and out != "identity":
             raise ValueError(
-                f"{type(loss).__name__} takes logits (it applies sigmoid/softmax itself), but this network's "
-                f"output activation is '{out}'. Build the network with output='identity'.")
+                f"{type(loss).__name__} takes logits (it applies sigmoid/softmax itself), but this "
+                f"network's output activation is '{out}'. "
+                "Build the network with output='identity'.")
         if isinstance(loss, BCE) and out != "sigmoid":
-            raise ValueError(f"BCE takes probabilities, but this network's output activation is '{out}'. "
-                             "Build it with output='sigmoid', or use BCEWithLogits with output='identity'.")
+            raise ValueError("BCE takes probabilities, but this network's output activation is "
+                             f"'{out}'. Build it with output='sigmoid', or use BCEWithLogits with "
+                             "output='identity'.")
 
     def check_data(self, X, y, loss: Loss, where: str = "MLP") -> tuple[np.ndarray, np.ndarray]:
         """(X, Y) checked and converted once: X (N, n_0) and Y in the form `loss` computes with."""
         self.check_loss(loss)
         X = as_2d(X, "X", where, n_features=self.sizes[0], dtype=self.dtype)
         if np.ndim(y) == 0 or len(y) != len(X):
-            raise ValueError(f"{where}: X has {len(X)} rows but y has shape {np.shape(y)}; give one "
-                             "target (row) per row of X.")
+            raise ValueError(f"{where}: X has {len(X)} rows but y has shape {np.shape(y)}; "
+                             "give one target (row) per row of X.")
         return X, loss.targets(y, (len(X), self.sizes[-1]), self.dtype)
 
     # -- forward -----------------------------------------------------------------------------
@@ -155,7 +163,8 @@ class MLP:
 
         X is checked and converted to the network's dtype, then `propagate` runs the layers.
         """
-        return self.propagate(as_2d(X, "X", "MLP.forward", n_features=self.sizes[0], dtype=self.dtype))
+        X = as_2d(X, "X", "MLP.forward", n_features=self.sizes[0], dtype=self.dtype)
+        return self.propagate(X)
 
     def predict(self, X) -> np.ndarray:
         """a^(L) for X, without touching the caches (safe to call between forward and backward)."""
@@ -183,24 +192,26 @@ class MLP:
 
         The four equations, per example (lecture form), then as this code computes them on a
         batch stored as rows (Delta^(l) has shape (N, n_l)):
-          BP1  delta^(L) = f'(z^(L)) * dC/da^(L)            Delta = f'(Z) * dC_da
+          BP1  delta^(L) = f'(z^(L)) * dC/da^(L)        Delta = f'(Z) * dC_da
           BP2  delta^(l) = f'(z^(l)) * (W^(l+1))^T delta^(l+1)
-                                                           Delta_l = f'(Z_l) * (Delta_{l+1} @ W_{l+1})
-          BP3  dC/db^(l) = delta^(l)                       db = Delta_l.sum(axis=0)
-          BP4  dC/dW^(l) = delta^(l) (a^(l-1))^T           dW = Delta_l.T @ A_{l-1}
+                                                       Delta_l = f'(Z_l) * (Delta_{l+1} @ W_{l+1})
+          BP3  dC/db^(l) = delta^(l)                   db = Delta_l.sum(axis=0)
+          BP4  dC/dW^(l) = delta^(l) (a^(l-1))^T       dW = Delta_l.T @ A_{l-1}
         dC_da is the gradient of the *batch-mean* loss, so its rows already carry the 1/N and
         BP3/BP4 simply sum over the batch. Gradients are overwritten, not accumulated.
         """
         z, a, L = self.z, self.a, len(self.layers)
         if not a:
-            raise RuntimeError("MLP.backward: call forward(X) first; there are no cached activations.")
+            raise RuntimeError("MLP.backward: call forward(X) first; "
+                               "there are no cached activations.")
         if not isinstance(dC_da, np.ndarray) or dC_da.dtype is not self.dtype:
             dC_da = as_float_array(dC_da, "dC_da", "MLP.backward", self.dtype)
         if dC_da.shape != a[L].shape:
             raise ValueError(
                 f"MLP.backward: dC_da must have the output's shape {a[L].shape} (N, n_L); got "
-                f"{dC_da.shape}. Pass loss.grad(output, y) for the same batch that went through forward.")
-        for l in range(L, 0, -1):       # dC_da is dC/da^(l): for l = L from the loss, below from BP2
+                f"{dC_da.shape}. Pass loss.grad(output, y) for the same batch that went through "
+                "forward.")
+        for l in range(L, 0, -1):  # dC_da is dC/da^(l): for l = L from the loss, below from BP2
             layer = self.layer(l)
             # BP1 / BP2: delta^(l) = f'(z^(l)) * dC/da^(l); identity layers skip multiplying by ones
             delta = dC_da if layer.f is IDENTITY else layer.f.fprime(z[l], a[l]) * dC_da
@@ -239,5 +250,6 @@ class MLP:
         extra = f", l2={self.l2}" if self.l2 else ""
         extra += f", dtype={self.dtype.name}" if self.dtype != np.float64 else ""
         inits = sorted({layer.init_name for layer in self.layers})
-        return (f"MLP(sizes={self.sizes}, activation={hidden!r}, output={self.layers[-1].f.name!r}, "
-                f"init={'/'.join(inits)}, params={self.n_params}{extra})")
+        return (f"MLP(sizes={self.sizes}, activation={hidden!r}, "
+                f"output={self.layers[-1].f.name!r}, init={'/'.join(inits)}, "
+                f"params={self.n_params}{extra})")

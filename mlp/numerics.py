@@ -32,7 +32,8 @@ def softplus(z):
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False):
-    """log sum_k exp(z_k) = m + log sum_k exp(z_k - m) with m = max_k z_k (the shift keeps exp <= 1)."""
+    """log sum_k exp(z_k) = m + log sum_k exp(z_k - m) with m = max_k z_k (the shift keeps
+    exp <= 1)."""
     z = np.asarray(z)
     m = z.max(axis=axis, keepdims=True)
     out = m + np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
@@ -46,7 +47,8 @@ def log_softmax(z, axis: int = -1):
 
 
 def softmax(z, axis: int = -1):
-    """softmax(z)_k = exp(z_k - m) / sum_j exp(z_j - m), m = max_j z_j (shift-invariant, so exact)."""
+    """softmax(z)_k = exp(z_k - m) / sum_j exp(z_j - m), m = max_j z_j (shift-invariant, so
+    exact)."""
     z = np.asarray(z)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -67,7 +69,8 @@ def one_hot(y, n_classes: int | None = None, dtype=np.float64):
         n_classes = int(y.max()) + 1 if y.size else 0
     if y.size and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(
-            f"one_hot: labels must be integers in [0, {n_classes}); got min {y.min()}, max {y.max()}."
+            f"one_hot: labels must be integers in [0, {n_classes}); "
+            f"got min {y.min()}, max {y.max()}."
         )
     out = np.zeros((y.shape[0], n_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1

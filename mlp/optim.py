@@ -53,7 +53,8 @@ class Optimizer:
             raise TypeError(f"{where}: pass the network's parameters, not the network: "
                             f"{where}(net.parameters(), lr=...); got a {type(params).__name__}.")
         # one Parameter (a point in the 2-D demos) is a list of one; anything else is refused below
-        params = [params] if isinstance(params, Parameter) or not np.iterable(params) else list(params)
+        params = ([params] if isinstance(params, Parameter) or not np.iterable(params)
+                  else list(params))
         if not params:
             raise ValueError(f"{where}: got an empty parameter list; pass net.parameters().")
         for p in params:
@@ -72,7 +73,8 @@ class Optimizer:
 
     def _constant(self, name: str, value, low=0, high=None, **open_ends) -> float:
         """Check one constant of the update rule, keep it (as a Python float) and return it."""
-        value = float(check_number(value, name, type(self).__name__, low=low, high=high, **open_ends))
+        value = float(check_number(value, name, type(self).__name__, low=low, high=high,
+                                   **open_ends))
         self.hyper[name.split()[0]] = value
         return value
 
@@ -131,7 +133,8 @@ class Momentum(Optimizer):
     def __init__(self, params, lr: float = 0.01, alpha: float = 0.9, form: str = "lecture", **kw):
         super().__init__(params, lr, **kw)
         self.alpha = self._constant("alpha (momentum)", alpha, high=1, high_open=True)
-        self.form = self.hyper["form"] = check_choice(form, {"lecture", "classical"}, "form", "Momentum")
+        self.form = self.hyper["form"] = check_choice(form, {"lecture", "classical"}, "form",
+                                                      "Momentum")
 
     def update(self, p, g, state):
         v = state["v"]   # zeros before the first step
@@ -180,7 +183,10 @@ class AdaGrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """RMSProp (Tieleman & Hinton 2012): r <- rho r + (1 - rho) g^2,  w <- w - lr g / (sqrt(r) + eps)."""
+    """RMSProp (Tieleman & Hinton 2012):
+
+        r <- rho r + (1 - rho) g^2,  w <- w - lr g / (sqrt(r) + eps)
+    """
 
     def __init__(self, params, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, **kw):
         super().__init__(params, lr, **kw)

@@ -28,8 +28,8 @@ def _axes(ax, figsize=(5.0, 4.0)):
 
 
 def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 200,
-                           threshold: float | None = None, padding: float = 0.1, alpha: float = 0.25,
-                           title: str | None = None):
+                           threshold: float | None = None, padding: float = 0.1,
+                           alpha: float = 0.25, title: str | None = None):
     """Colour the plane by the class `predict` assigns, and scatter the data on top.
 
     predict : any callable mapping an (M, 2) array to outputs: an mlp.MLP, a lambda, ...
@@ -47,7 +47,8 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 2
     X = as_2d(X, "X", where, n_features=2)
     y = np.asarray(y).reshape(-1)
     if len(y) != len(X):
-        raise ValueError(f"{where}: y must have one label per row of X; got {y.shape} for X {X.shape}.")
+        raise ValueError(f"{where}: y must have one label per row of X; "
+                         f"got {y.shape} for X {X.shape}.")
     check_number(resolution, "resolution", where, low=2, integer=True)
     classes = np.unique(y)
     lo, hi = X.min(axis=0), X.max(axis=0)
@@ -75,7 +76,8 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 2
     ax.contourf(xx, yy, region.reshape(xx.shape), levels=np.arange(n_regions + 1) - 0.5,
                 cmap=ListedColormap(colors), alpha=alpha)
     if out.shape[1] == 1 and out.min() < threshold <= out.max():
-        ax.contour(xx, yy, out[:, 0].reshape(xx.shape), levels=[threshold], colors="k", linewidths=1)
+        ax.contour(xx, yy, out[:, 0].reshape(xx.shape), levels=[threshold], colors="k",
+                   linewidths=1)
     for k, c in enumerate(classes):
         pts = X[y == c]
         ax.scatter(pts[:, 0], pts[:, 1], color=colors[k], marker=MARKERS[k % len(MARKERS)],
@@ -137,8 +139,9 @@ def _surface_grid(f, xlim, ylim, resolution, where):
     W1, W2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     Z = np.asarray(f(W1, W2), dtype=float)
     if Z.shape != W1.shape:
-        raise ValueError(f"{where}: f(W1, W2) returned shape {Z.shape}, expected {W1.shape}: f must "
-                         "work on arrays elementwise (use np.exp, not math.exp; or np.vectorize).")
+        raise ValueError(f"{where}: f(W1, W2) returned shape {Z.shape}, expected {W1.shape}: "
+                         "f must work on arrays elementwise (use np.exp, not math.exp; or "
+                         "np.vectorize).")
     return W1, W2, Z
 
 
@@ -191,7 +194,8 @@ def plot_optimizer_paths(paths: dict, surfaces: dict, fig=None, levels: int = 14
     """
     from matplotlib.lines import Line2D
     where = "plot_optimizer_paths"
-    if not isinstance(paths, dict) or not paths or not all(isinstance(v, dict) for v in paths.values()):
+    if (not isinstance(paths, dict) or not paths
+            or not all(isinstance(v, dict) for v in paths.values())):
         raise TypeError(f"{where}: paths must be {{surface: {{optimizer: array (T, 2)}}}}; got "
                         f"{type(paths).__name__}.")
     missing = [name for name in paths if name not in surfaces]
@@ -225,7 +229,9 @@ def plot_optimizer_paths(paths: dict, surfaces: dict, fig=None, levels: int = 14
                 ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", va="center")
                 continue
             path = as_2d(paths[name][opt], f"paths[{name!r}][{opt!r}]", where, n_features=2)
-            color = OKABE_ITO[r % len(OKABE_ITO)] if OKABE_ITO[r % len(OKABE_ITO)] != "#F0E442" else "#8C6D00"
+            color = OKABE_ITO[r % len(OKABE_ITO)]
+            if color == "#F0E442":          # the palette's yellow, darkened to show on white
+                color = "#8C6D00"
             ax.plot(path[:, 0], path[:, 1], "-o", color=color, lw=1.3, ms=2, zorder=3)
             ax.plot(*path[0], "s", color="white", mec="k", ms=6, zorder=4)
             ax.plot(*path[-1], "*", color=color, mec="k", mew=0.7, ms=11, zorder=5)
@@ -243,7 +249,8 @@ def plot_optimizer_paths(paths: dict, surfaces: dict, fig=None, levels: int = 14
                 ax.set_ylabel(f"$\\bf{{{opt}}}$\n$w_2$", fontsize=9)
     handles = [Line2D([], [], color="0.3", marker="o", ms=2, lw=1.3, label="path, a dot per step"),
                Line2D([], [], ls="", marker="s", color="white", mec="k", ms=6, label="start"),
-               Line2D([], [], ls="", marker="*", color="0.5", mec="k", ms=11, label="where it stopped"),
+               Line2D([], [], ls="", marker="*", color="0.5", mec="k", ms=11,
+                      label="where it stopped"),
                Line2D([], [], ls="", marker="x", color="k", mew=1.8, ms=7,
                       label="minimum of the loss (each one)"),
                Line2D([], [], color="0.72", lw=0.8, label="contour lines of the loss")]
@@ -261,7 +268,8 @@ def _weights_of(net_or_weights) -> tuple[list, list]:
         try:
             net = MLP.from_weights(net_or_weights)
         except (TypeError, ValueError) as exc:
-            raise type(exc)(f"plot_network: pass an mlp.MLP or [(W^(1), b^(1)), ...]. {exc}") from None
+            raise type(exc)("plot_network: pass an mlp.MLP or [(W^(1), b^(1)), ...]. "
+                            f"{exc}") from None
         names = [None] * net.L
     return net.weights(), names
 
@@ -300,7 +308,8 @@ def _place_labels(ax, labels: list, avoid: list, pad: float = 2.0) -> None:
             box = text.get_window_extent().padded(pad)
             overlap = sum(max(0.0, min(box.x1, b.x1) - max(box.x0, b.x0)) *
                           max(0.0, min(box.y1, b.y1) - max(box.y0, b.y0)) for b in placed)
-            crossed = sum(_segment_hits_box(p, q, box) for j, (p, q) in enumerate(segments) if j != k)
+            crossed = sum(_segment_hits_box(p, q, box)
+                          for j, (p, q) in enumerate(segments) if j != k)
             score = (overlap > 0, crossed, overlap)
             if best_score is None or score < best_score:
                 best, best_score = t, score
@@ -312,7 +321,8 @@ def _place_labels(ax, labels: list, avoid: list, pad: float = 2.0) -> None:
 
 def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_labels=None,
                  output_labels=None, max_units: int = 30, folded: bool = False,
-                 hidden_labels=None, bias_labels=None, fmt: str = "{:.2g}", title: str | None = None):
+                 hidden_labels=None, bias_labels=None, fmt: str = "{:.2g}",
+                 title: str | None = None):
     """Draw a network: a circle per unit, a line per weight, layers left to right.
 
     Line width grows with |w| (relative to the largest); positive weights are solid blue,
@@ -340,7 +350,8 @@ def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_label
     ax = _axes(ax, figsize=(1.8 * (L + 1) + 1, 0.9 * tall + 1.5))
     labels = []
     for l, (W, b) in enumerate(pairs, start=1):
-        sources = [(j, p) for j, p in enumerate(pos[l - 1])] + ([("bias", const[l - 1])] if folded else [])
+        sources = ([(j, p) for j, p in enumerate(pos[l - 1])]
+                   + ([("bias", const[l - 1])] if folded else []))
         for i, (x1, y1) in enumerate(pos[l]):
             for j, (x0, y0) in sources:
                 w = b[i] if j == "bias" else W[i, j]
@@ -359,10 +370,12 @@ def plot_network(net_or_weights, ax=None, show_weights: bool = True, input_label
     circles = []
     for l, layer_pos in enumerate(pos):
         for (x, y_) in layer_pos:
-            circles.append(ax.add_patch(Circle((x, y_), 0.2, facecolor="white" if l == 0 else "#dceaf7",
+            circles.append(ax.add_patch(Circle((x, y_), 0.2,
+                                               facecolor="white" if l == 0 else "#dceaf7",
                                                edgecolor="k", zorder=2)))
     for l, (x, y_) in enumerate(const):
-        circles.append(ax.add_patch(Circle((x, y_), 0.2, facecolor="0.85", edgecolor="k", zorder=2)))
+        circles.append(ax.add_patch(Circle((x, y_), 0.2, facecolor="0.85", edgecolor="k",
+                                           zorder=2)))
         name = (bias_labels[l] if bias_labels else
                 "$x_0 = 1$" if l == 0 else "$h_0 = 1$" if L == 2 else f"$a^{{({l})}}_0 = 1$")
         ax.text(x - 0.3, y_, name, ha="right", va="center", fontsize=9)
@@ -529,7 +542,8 @@ def _node_labels(nodes: list, longest: int = 14) -> dict:
         if not v.parents:
             text = f"{v.data + 0.0:.4g}"
         elif len(names) == 2 and v.op in _OP_NAMES:
-            text = _OP_NAMES[v.op].join(n if len(n) <= 3 or v.op in "+-" else f"({n})" for n in names)
+            text = _OP_NAMES[v.op].join(n if len(n) <= 3 or v.op in "+-" else f"({n})"
+                                        for n in names)
         else:
             text = f"{v.op}({', '.join(names)})"
         if len(text) > longest:
@@ -554,7 +568,8 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
 
     from .autograd import Value, topological_order
     if not isinstance(root, Value):
-        raise TypeError(f"plot_graph: root must be an mlp.autograd.Value; got {type(root).__name__}.")
+        raise TypeError("plot_graph: root must be an mlp.autograd.Value; "
+                        f"got {type(root).__name__}.")
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
         raise ValueError(f"plot_graph: the graph has {len(nodes)} values; more than "
@@ -596,8 +611,8 @@ def plot_graph(root, ax=None, fontsize: float = 8, max_nodes: int = 60):
             px, py = xy[id(p)]
             via = [(step * c, gap * r) for c, r in bends[(id(p), id(v), k)]]
             if via:      # through the free rows of the columns it skips
-                points = [(px + box_w / 2, py)] + [q for c in via for q in
-                                                   ((c[0] - box_w / 2, c[1]), (c[0] + box_w / 2, c[1]))]
+                points = [(px + box_w / 2, py)] + [
+                    q for c in via for q in ((c[0] - box_w / 2, c[1]), (c[0] + box_w / 2, c[1]))]
                 points.append((ox - r_op, y))
                 ax.add_patch(FancyArrowPatch(path=Path(points), **arrow))
             else:
@@ -627,7 +642,8 @@ def plot_unit_line(ax, w, b: float, level: float = 0.0, color="k", label: str | 
     w = np.asarray(w, dtype=float)
     if w.shape != (2,) or not np.all(np.isfinite(w)):
         raise ValueError(f"{where}: w must be 2 finite numbers (the weights of a unit with two "
-                         f"inputs); got {np.asarray(w).tolist()!r}. For a layer, pass W[i] for unit i.")
+                         f"inputs); got {np.asarray(w).tolist()!r}. For a layer, pass W[i] for "
+                         "unit i.")
     check_number(b, "b", where)
     check_number(level, "level", where)
     if not np.any(w):
@@ -718,7 +734,8 @@ def plot_hidden_views(net, X, y, fig=None, names=None, padding: float = 0.3,
                        label=f"hidden unit {i + 1}: $z^{{(1)}}_{i + 1} = 0$")
 
     ax_h.set(xlim=hxl, ylim=hyl, aspect="equal", xlabel="$h_1 = a^{(1)}_1$ (hidden unit 1)",
-             ylabel="$h_2 = a^{(1)}_2$ (hidden unit 2)", title="hidden space: where the inputs land")
+             ylabel="$h_2 = a^{(1)}_2$ (hidden unit 2)",
+             title="hidden space: where the inputs land")
     gx, gy = np.meshgrid(np.linspace(*hxl, resolution), np.linspace(*hyl, resolution))
     region = (np.c_[gx.ravel(), gy.ravel()] @ v + c >= 0).reshape(gx.shape).astype(float)
     ax_h.contourf(gx, gy, region, levels=[-0.5, 0.5, 1.5], colors=OKABE_ITO[:2], alpha=0.2)
@@ -766,7 +783,8 @@ def plot_sweep(result, ax=None, what: str = "test_mse", p_max: float | None = No
     p = np.asarray(result.n_features)
     keep = p <= (np.inf if p_max is None else p_max)
     if not np.any(keep):
-        raise ValueError(f"{where}: no width p <= p_max={p_max}; the sweep starts at p = {p.min()}.")
+        raise ValueError(f"{where}: no width p <= p_max={p_max}; "
+                         f"the sweep starts at p = {p.min()}.")
     ax = _axes(ax, figsize=(6.0, 4.0))
     med = result.median(what)[keep]
     color = color or {"test_mse": NEGATIVE, "train_mse": POSITIVE, "norm": OKABE_ITO[2]}[what]

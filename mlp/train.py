@@ -54,12 +54,14 @@ class History:
         """Equal numbers (the wall-clock times are ignored)."""
         if not isinstance(other, History):
             return NotImplemented
-        keys = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "best_epoch", "stopped_early")
+        keys = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "best_epoch",
+                "stopped_early")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
     def __repr__(self) -> str:
-        """The numbers of the epoch whose weights the network holds: the last epoch, or, after early
-        stopping, the best epoch, whose weights fit restored (e.g. 'restored from epoch 100: ...')."""
+        """The numbers of the epoch whose weights the network holds: the last epoch, or, after
+        early stopping, the best epoch, whose weights fit restored
+        (e.g. 'restored from epoch 100: ...')."""
         if not self.epoch:
             return "History(empty)"
         restored = self.stopped_early and self.best_epoch is not None
@@ -121,14 +123,15 @@ def _check_optimizer(net, opt, where: str) -> None:
     foreign = [p.name or "?" for p in opt.params if id(p) not in mine]
     if foreign:
         raise ValueError(
-            f"{where}: the optimizer updates {len(foreign)} parameter(s) ({', '.join(foreign[:4])}) "
-            "that are not this network's, so training would change nothing here. This happens "
-            "when the cell that builds net runs again: build the optimizer from net.parameters() "
-            "after building net.")
+            f"{where}: the optimizer updates {len(foreign)} parameter(s) "
+            f"({', '.join(foreign[:4])}) that are not this network's, so training would change "
+            "nothing here. This happens when the cell that builds net runs again: build the "
+            "optimizer from net.parameters() after building net.")
 
 
 def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
-        validation=None, rng=None, shuffle: bool = True, early_stopping: int | None = None) -> History:
+        validation=None, rng=None, shuffle: bool = True,
+        early_stopping: int | None = None) -> History:
     """Train `net` with optimizer `opt` to minimise `loss` on (X, y); return a History.
 
     Parameters
@@ -149,7 +152,8 @@ def fit(net, loss: Loss, opt, X, y, epochs: int, batch_size: int | None = None,
     X, Y = net.check_data(X, y, loss, where)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-            raise TypeError(f"{where}: validation must be a pair (X_val, y_val); got {type(validation).__name__}.")
+            raise TypeError(f"{where}: validation must be a pair (X_val, y_val); "
+                            f"got {type(validation).__name__}.")
         Xv, Yv = net.check_data(validation[0], validation[1], loss, f"{where} (validation)")
     if early_stopping is not None:
         check_number(early_stopping, "early_stopping (patience)", where, low=1, integer=True)

@@ -68,7 +68,8 @@ def compress_png(png: bytes, max_error: int = 16, min_psnr: float = 40.0) -> byt
         return png
     rgb = image.convert("RGB")
     palette = rgb.quantize(256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
-    diff = np.abs(np.asarray(rgb, dtype=np.int16) - np.asarray(palette.convert("RGB"), dtype=np.int16))
+    diff = np.abs(np.asarray(rgb, dtype=np.int16)
+                  - np.asarray(palette.convert("RGB"), dtype=np.int16))
     mse = float(np.mean(np.square(diff, dtype=np.float32)))
     psnr = float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
     faithful = np.percentile(diff.max(axis=2), 99.9) <= max_error and psnr >= min_psnr
@@ -108,8 +109,10 @@ def plain_text(text: str) -> str:
         for tex, uni in sorted(_TEX.items(), key=lambda kv: -len(kv[0])):
             s = s.replace(tex, uni)
         s = re.sub(r"\\(?:mathrm|mathbf|mathit|text|operatorname|hat|bar|tilde)\s*", "", s)
-        s = re.sub(r"\^\{([^{}]*)\}|\^(\S)", lambda g: _script(g.group(1) or g.group(2), _SUP, "^"), s)
-        s = re.sub(r"_\{([^{}]*)\}|_(\S)", lambda g: _script(g.group(1) or g.group(2), _SUB, "_"), s)
+        s = re.sub(r"\^\{([^{}]*)\}|\^(\S)",
+                   lambda g: _script(g.group(1) or g.group(2), _SUP, "^"), s)
+        s = re.sub(r"_\{([^{}]*)\}|_(\S)",
+                   lambda g: _script(g.group(1) or g.group(2), _SUB, "_"), s)
         s = re.sub(r"\\([A-Za-z]+)", r"\1", s)
         return s.replace("{", "").replace("}", "").replace("\\,", " ").replace("\\", "")
 
@@ -139,7 +142,8 @@ def describe(fig) -> str:
             if entries:
                 bits.append("legend: " + ", ".join(entries))
         if bits:
-            parts.append((f"Panel {k} of {len(axes)}: " if len(axes) > 1 else "") + "; ".join(bits) + ".")
+            panel = f"Panel {k} of {len(axes)}: " if len(axes) > 1 else ""
+            parts.append(panel + "; ".join(bits) + ".")
     return " ".join(parts)
 
 
@@ -155,7 +159,8 @@ def panel_columns(fig) -> int:
         spans.append((box.x0, box.x1))
     columns = []
     for x0, x1 in sorted(spans):
-        overlap = [c for c in columns if min(x1, c[1]) - max(x0, c[0]) > 0.5 * min(x1 - x0, c[1] - c[0])]
+        overlap = [c for c in columns
+                   if min(x1, c[1]) - max(x0, c[0]) > 0.5 * min(x1 - x0, c[1] - c[0])]
         if not overlap:
             columns.append((x0, x1))
     return max(1, len(columns))
@@ -228,7 +233,8 @@ class _Frame:
     def img(self, shown: bool) -> str:
         w, h = self.size
         return (f'<img class="mlp-figure" width="{w}" height="{h}" loading="lazy" decoding="async" '
-                f'data-panels="{self.columns}" alt="{html.escape(self.alt)}"{"" if shown else " hidden"} '
+                f'data-panels="{self.columns}" alt="{html.escape(self.alt)}"'
+                f'{"" if shown else " hidden"} '
                 f'src="data:image/png;base64,{base64.b64encode(self.png).decode()}">')
 
 
@@ -333,14 +339,14 @@ def figure_slider(draw, name: str, values, description: str | None = None, label
     if not values:
         raise ValueError("figure_slider: values is empty; give at least one value to draw.")
     if len(values) > 60:
-        raise ValueError(f"figure_slider: {len(values)} values would embed {len(values)} pictures in "
-                         "the page; use at most 60.")
+        raise ValueError(f"figure_slider: {len(values)} values would embed {len(values)} pictures "
+                         "in the page; use at most 60.")
     labels = [_label(v) for v in values] if labels is None else [str(v) for v in labels]
     if len(labels) != len(values):
         raise ValueError(f"figure_slider: got {len(labels)} labels for {len(values)} values.")
     if not 0 <= start < len(values):
-        raise ValueError(f"figure_slider: start={start} is not an index of the {len(values)} values; "
-                         f"use 0 to {len(values) - 1}.")
+        raise ValueError(f"figure_slider: start={start} is not an index of the {len(values)} "
+                         f"values; use 0 to {len(values) - 1}.")
     if alt is not None and not (isinstance(alt, str) or callable(alt)):
         raise TypeError(f"figure_slider: alt must be a text or a function of the value; got "
                         f"{type(alt).__name__}.")
@@ -354,10 +360,9 @@ def figure_slider(draw, name: str, values, description: str | None = None, label
                                     describe(fig)) if t)
         frames.append(_Frame(png, (round(figsize[0] * dpi), round(figsize[1] * dpi)), text,
                              panel_columns(fig)))
+    fit_width = 'class="mlp-figure" style="max-width: 100%; height: auto"'
     # HTML <img> rather than an Image widget: only <img> can carry the alt text screen readers need.
-    pictures = [W.HTML(value=f.img(True).replace('class="mlp-figure"',
-                                                 'class="mlp-figure" style="max-width: 100%; height: auto"'))
-                for f in frames]
+    pictures = [W.HTML(value=f.img(True).replace('class="mlp-figure"', fit_width)) for f in frames]
     stack = W.Stack(pictures, selected_index=start)
     slider = W.SelectionSlider(options=list(zip(labels, range(len(values)))), index=start,
                                description=description, continuous_update=True,
