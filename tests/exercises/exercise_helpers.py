@@ -3,5 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 from tools import exercises as ex  # noqa: F401  (the test modules' `ex`)
+
+ROOT = Path(__file__).resolve().parents[2]

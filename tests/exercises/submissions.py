@@ -25,7 +25,8 @@ def answer_cells(nb: dict) -> dict:
     """question -> index of its answer cell (the code cell just before grader.check("qN"))."""
     found = {}
     for i, cell in enumerate(nb["cells"]):
-        m = re.fullmatch(r'\s*grader\.check\("(\w+)"\)\s*', _src(cell)) if cell["cell_type"] == "code" else None
+        m = (re.fullmatch(r'\s*grader\.check\("(\w+)"\)\s*', _src(cell))
+             if cell["cell_type"] == "code" else None)
         if m:
             j = i - 1
             while nb["cells"][j]["cell_type"] != "code":
@@ -46,10 +47,11 @@ def with_answers(base: Path, answers: dict, dest: Path) -> Path:
 
 
 def with_cell(base: Path, source: str, dest: Path, before: str | None = None) -> Path:
-    """Copy base to dest with one extra code cell (at the end, or before question `before`'s answer)."""
+    """Copy base to dest with one extra code cell (at the end, or before question `before`'s
+    answer)."""
     nb = json.loads(base.read_text())
-    cell = {"cell_type": "code", "id": "added-cell", "metadata": {}, "outputs": [], "execution_count": None,
-            "source": source}
+    cell = {"cell_type": "code", "id": "added-cell", "metadata": {}, "outputs": [],
+            "execution_count": None, "source": source}
     at = answer_cells(nb)[before] if before else len(nb["cells"])
     nb["cells"].insert(at, cell)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -63,10 +65,11 @@ def catalogue_class(built: Path, folder: Path, names) -> dict:
     student makes mistakes. Returns {exercise: {student: [mistake ids]}}."""
     out = {}
     for name in names:
-        mistakes = runpy.run_path(str(Path(__file__).parent / "catalogue" / f"{name}.py"))["MISTAKES"]
+        mistakes = runpy.run_path(str(Path(__file__).parent / "catalogue"
+                                      / f"{name}.py"))["MISTAKES"]
         students: list[dict] = []
         for m in mistakes:
-            for s in students:                  # the first student who has not answered those questions
+            for s in students:   # the first student who has not answered those questions
                 if not set(s["answers"]) & set(m["answers"]):
                     break
             else:

@@ -26,7 +26,8 @@ def test_questions_and_points(built, name):
     manual = [q for q in questions if q["manual"]]
     # exercise 7 is a small project: one drill, then one network scored on held-out digits
     least = 2 if name == "07-digits" else 4
-    assert len(auto) >= least, f"{name}: {len(auto)} auto-graded questions, expected at least {least}"
+    assert len(auto) >= least, \
+        f"{name}: {len(auto)} auto-graded questions, expected at least {least}"
     assert manual, f"{name}: no hand-graded written question"
     assert all(q["points"] > 0 for q in questions), questions
 
@@ -42,7 +43,8 @@ def test_students_get_no_solutions_and_no_hidden_tests(built, name):
     for fname, src in public.items():
         assert "hidden=True" not in src, f"{name}/{fname}: a hidden test reached the students"
     with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:
-        graded = "".join(zf.read(n).decode() for n in zf.namelist() if re.fullmatch(r"tests/\w+\.py", n))
+        graded = "".join(zf.read(n).decode() for n in zf.namelist()
+                         if re.fullmatch(r"tests/\w+\.py", n))
     assert "hidden=True" in graded, f"{name}: the autograder has no hidden tests"
     with zipfile.ZipFile(built / "site" / "downloads" / f"{name}.zip") as zf:
         shipped = "".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".py"))
@@ -57,7 +59,8 @@ def test_public_feedback_says_when_hidden_tests_exist(built, name):
         if "hidden=True" in src:
             public = (built / "student" / name / "tests" / fname.split("/")[-1]).read_text()
             assert "hidden" in public.lower(), (
-                f"{name}/{fname}: the question has hidden tests but its public feedback does not say so")
+                f"{name}/{fname}: the question has hidden tests but its public feedback does not "
+                "say so")
 
 
 @pytest.mark.parametrize("name", EXS)
@@ -97,7 +100,9 @@ def test_exercise_page_describes_it_with_its_points(built, name):
     assert len(prose.split()) > 60, f"exercises/{name}.md has no description"
     for q in ex._questions_of(name, built):
         number = q["name"][1:]
-        row = re.search(rf"^\| {number} \|.*\| (\d+(?:\.\d+)?) \((auto|graded by hand)\) \|$", page, re.M)
+        row = re.search(rf"^\| {number} \|.*\| (\d+(?:\.\d+)?) \((auto|graded by hand)\) \|$",
+                        page, re.M)
         assert row, f"exercises/{name}.md: no row for {q['name']} in the points table"
-        assert float(row.group(1)) == q["points"], f"{name} {q['name']}: the page says {row.group(1)} points"
+        assert float(row.group(1)) == q["points"], \
+            f"{name} {q['name']}: the page says {row.group(1)} points"
         assert (row.group(2) == "graded by hand") == q["manual"]

@@ -1,4 +1,5 @@
-"""The catalogue of real mistakes: every one gets a diagnosis that names it, in what the student sees.
+"""The catalogue of real mistakes: every one gets a diagnosis that names it, in what the student
+sees.
 
 catalogue/<exercise>.py lists realistic wrong answers (MISTAKES, at least 8 per exercise). Each is
 graded here in-process, as the grader grades a submission: the solution notebook runs with the
@@ -34,7 +35,8 @@ from mlp import answers, checks
 from tools.grading import testfiles
 
 HERE = Path(__file__).parent
-CATALOGUE = {p.stem: runpy.run_path(str(p))["MISTAKES"] for p in sorted((HERE / "catalogue").glob("*.py"))}
+CATALOGUE = {p.stem: runpy.run_path(str(p))["MISTAKES"]
+             for p in sorted((HERE / "catalogue").glob("*.py"))}
 RULES = runpy.run_path(str(HERE / "rules.py"))["RULES"]
 EXS = ex.available()
 GENERIC_HIDDEN = "a hidden test found a wrong result (or one of the wrong type or shape)"
@@ -44,7 +46,8 @@ SHARE = 0.9
 
 # -- grading in-process -----------------------------------------------------------------------
 def load_tests(path: Path) -> testfiles.TestFile:
-    """grading.testfiles.load, keeping each case's failure_message (otter's hint for a hidden case)."""
+    """grading.testfiles.load, keeping each case's failure_message (otter's hint for a hidden
+    case)."""
     hints = {}
 
     class Recording(testfiles.test_case):
@@ -62,8 +65,8 @@ def load_tests(path: Path) -> testfiles.TestFile:
     finally:
         testfiles.test_case = saved
     for case in tf.cases:
-        case.failure_message = (getattr(case, "failure_message", None) or getattr(case, "hint", None)
-                                or hints.get(case.function))
+        case.failure_message = (getattr(case, "failure_message", None)
+                                or getattr(case, "hint", None) or hints.get(case.function))
     return tf
 
 
@@ -82,7 +85,8 @@ def solution_notebook(built: Path, name: str) -> dict:
     return json.loads((built / "dist" / name / "autograder" / f"{name}.ipynb").read_text())
 
 
-def run_notebook(built: Path, name: str, replaced: dict | None = None, until: str | None = None) -> dict:
+def run_notebook(built: Path, name: str, replaced: dict | None = None,
+                 until: str | None = None) -> dict:
     """The namespace of the solution notebook run top to bottom in this process, with the answer
     cells of some questions replaced; cells are compiled under cell names, so they count as
     notebook code, and the setup cell's answers.forbid(...) runs (its Colab and otter lines do not).
@@ -101,7 +105,8 @@ def run_notebook(built: Path, name: str, replaced: dict | None = None, until: st
         src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         if src.startswith(ex.SETUP_MARKER):
             src = "\n".join(line for line in src.splitlines() if "answers" in line)
-        src = "\n".join(line for line in src.splitlines() if not line.strip().startswith("grader.check("))
+        src = "\n".join(line for line in src.splitlines()
+                        if not line.strip().startswith("grader.check("))
         try:
             with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -161,7 +166,8 @@ def graded(built):
             rows = []
             for m in CATALOGUE[name]:
                 env = run_notebook(built, name, m["answers"], until=m["question"])
-                full = grade(built, name, env, [m["question"]], raised=results["raised"])[m["question"]]
+                full = grade(built, name, env, [m["question"]],
+                             raised=results["raised"])[m["question"]]
                 rows.append((m, full))
             results[name] = rows
     finally:
@@ -175,10 +181,12 @@ def test_catalogue_format():
     assert len(ids) == len(set(ids)), "catalogue ids must be unique"
     assert sorted(CATALOGUE) == EXS, "one catalogue per exercise"
     for name, mistakes in CATALOGUE.items():
-        assert len(mistakes) >= 8, f"{name}: {len(mistakes)} catalogued mistakes, expected at least 8"
+        assert len(mistakes) >= 8, \
+            f"{name}: {len(mistakes)} catalogued mistakes, expected at least 8"
         for m in mistakes:
             assert set(m) == {"id", "question", "what", "answers", "diagnosis"}, m["id"]
-            assert re.fullmatch(r"q\d+", m["question"]) and m["answers"] and m["diagnosis"].strip(), m["id"]
+            assert (re.fullmatch(r"q\d+", m["question"]) and m["answers"]
+                    and m["diagnosis"].strip()), m["id"]
 
 
 def test_every_mistake_loses_points_and_the_share_of_specific_diagnoses(graded, capsys):
@@ -194,7 +202,8 @@ def test_every_mistake_loses_points_and_the_share_of_specific_diagnoses(graded, 
             if is_specific(m["diagnosis"], seen):
                 specific += 1
             else:
-                exceptions.append(f"{m['id']} ({m['what']}): expected {m['diagnosis']!r}, saw {seen!r:.300}")
+                exceptions.append(f"{m['id']} ({m['what']}): expected {m['diagnosis']!r}, "
+                                  f"saw {seen!r:.300}")
         share = specific / len(rows)
         lines.append(f"{name:20s} {specific:3d} / {len(rows):3d} specific  {share:6.1%}")
         lines += [f"    exception: {e}" for e in exceptions]
@@ -236,11 +245,13 @@ def test_rules_name_catalogued_mistakes(built):
     for name in EXS:
         assert name in RULES, f"rules.py has no entry for {name}"
         questions = {q["name"] for q in ex._questions_of(name, built) if not q["manual"]}
-        assert set(RULES[name]) == questions, f"{name}: rules for {sorted(RULES[name])}, questions {sorted(questions)}"
+        assert set(RULES[name]) == questions, \
+            f"{name}: rules for {sorted(RULES[name])}, questions {sorted(questions)}"
         for q, rules in RULES[name].items():
             assert rules, f"{name} {q}: no rule listed"
             for text, mistake in rules:
-                assert mistake in ids and ids[mistake][0] == name, f"{name} {q}: {text!r} -> unknown {mistake}"
+                assert mistake in ids and ids[mistake][0] == name, \
+                    f"{name} {q}: {text!r} -> unknown {mistake}"
 
 
 @pytest.mark.parametrize("name", EXS)
@@ -260,7 +271,8 @@ def test_every_rule_has_a_public_check(graded, name):
 # -- hints for hidden tests ---------------------------------------------------------------------
 def _public_text(built: Path, name: str) -> str:
     student = built / "student" / name
-    return "\n".join(p.read_text() for p in [student / f"{name}.ipynb", *sorted((student / "tests").glob("*.py"))])
+    return "\n".join(p.read_text() for p in [student / f"{name}.ipynb",
+                                             *sorted((student / "tests").glob("*.py"))])
 
 
 def _hidden_literals(function) -> set[str]:
@@ -283,10 +295,12 @@ def _hidden_literals(function) -> set[str]:
             messages |= {id(n) for n in ast.walk(node)}
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and id(node) not in messages and not isinstance(node.value, bool):
+        if (isinstance(node, ast.Constant) and id(node) not in messages
+                and not isinstance(node.value, bool)):
             if isinstance(node.value, (int, float)):
                 found.add(repr(node.value))
-            elif isinstance(node.value, str) and node.value.strip() and not re.search(r"\s", node.value):
+            elif (isinstance(node.value, str) and node.value.strip()
+                  and not re.search(r"\s", node.value)):
                 found.add(node.value)          # a data string ("tanh", "dW1"), not a phrase
     return found
 
@@ -298,7 +312,8 @@ def hint_problems(hint: str | None, function, public: str) -> list[str]:
     if not hint:
         return ["no failure_message"]
     problems = []
-    for token in re.findall(r"[^\s,;:]*\d[^\s,;:]*", re.sub(r"\bquestions? \d+( (and|to) \d+)?", "", hint)):
+    for token in re.findall(r"[^\s,;:]*\d[^\s,;:]*",
+                            re.sub(r"\bquestions? \d+( (and|to) \d+)?", "", hint)):
         token = token.strip(".")
         if re.fullmatch(r"[-+]?\d*\.?\d+(e[-+]?\d+)?", token):
             problems.append(f"the hint quotes the number {token!r}")     # a value, not a formula
@@ -334,8 +349,9 @@ def test_the_hint_check_catches_a_hidden_value(built):
     assert hint_problems("a hidden test with eps = 0 failed", hidden_case, public) == \
         ["the hint quotes the number '0'"]
     assert hint_problems("a hidden test found the bias x_0 = 1 missing", hidden_case, public) == \
-        ["the hint quotes the number '1'"]            # x_0 is in the notebook of exercise 2, not 1
-    assert hint_problems("a hidden test found that sigma(1) is public, w_9z not", hidden_case, public) == \
+        ["the hint quotes the number '1'"]   # x_0 is in the notebook of exercise 2, not 1
+    assert hint_problems("a hidden test found that sigma(1) is public, w_9z not", hidden_case,
+                         public) == \
         ["the hint quotes 'w_9z', which is not public"]
     assert hint_problems("a hidden test found that quokka is wrong", hidden_case, public) == \
         ["the hint quotes the hidden literal 'quokka'"]
@@ -351,6 +367,7 @@ def test_visible_feedback_follows_the_graders_rule():
     assert visible_feedback(case, exc) == "W1 is transposed: it has shape (2, 3)"
     case.hidden = True
     assert visible_feedback(case, exc) == "W1 is transposed"
-    assert visible_feedback(case, AssertionError("largest error 0.3 at x = 0.123")) == GENERIC_HIDDEN
+    assert visible_feedback(case, AssertionError("largest error 0.3 at x = 0.123")) \
+        == GENERIC_HIDDEN
     case.failure_message = "a hidden test found that gd_step changed params in place"
     assert visible_feedback(case, exc) == case.failure_message

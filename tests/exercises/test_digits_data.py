@@ -33,7 +33,8 @@ def test_held_out_digits_reach_only_the_judge(built):
     name = "07-digits"
     with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:
         assert "tests/data/heldout-digits.npz" in zf.namelist()
-        assert not any("heldout" in n for n in zf.namelist() if n.startswith(("grader/", "public/")))
+        assert not any("heldout" in n for n in zf.namelist()
+                       if n.startswith(("grader/", "public/")))
     with zipfile.ZipFile(built / "site" / "downloads" / f"{name}.zip") as zf:
         assert not any(n.endswith(".npz") for n in zf.namelist())
     assert not list((ROOT / "exercises" / name / "student").rglob("*.npz"))

@@ -50,7 +50,8 @@ def test_ex1_an_update_in_place(built):
         err = y - float(np.dot(w, x) + b >= 0)
         return w + lr * err * x, b + lr * err
     assert public_failure(built, "01-xor", "q3", perceptron_update=right) == "passed"
-    assert "changed the w it was given" in public_failure(built, "01-xor", "q3", perceptron_update=in_place)
+    assert "changed the w it was given" in public_failure(built, "01-xor", "q3",
+                                                          perceptron_update=in_place)
 
 
 def _split(cut):
@@ -62,7 +63,8 @@ def _split(cut):
 
 
 def test_ex6_int_instead_of_round(built):
-    assert public_failure(built, "06-double-descent", "q1", split_train_val=_split(round)) == "passed"
+    assert public_failure(built, "06-double-descent", "q1",
+                          split_train_val=_split(round)) == "passed"
     msg = public_failure(built, "06-double-descent", "q1", split_train_val=_split(int))
     assert "not int(3.5) = 3" in msg
 
@@ -84,8 +86,10 @@ def _stopping(late=0, tie=False, previous=False, end=0, shift=(0, 0), argmin=Fal
     return early_stopping
 
 
-HINTS = {"off by one": "off by one", "from 0": "epochs are numbered from 0", "tie": "a tie is not an improvement",
-         "argmin": "the best epoch must be one that training reached", "previous": "not with the previous epoch",
+HINTS = {"off by one": "off by one", "from 0": "epochs are numbered from 0",
+         "tie": "a tie is not an improvement",
+         "argmin": "the best epoch must be one that training reached",
+         "previous": "not with the previous epoch",
          "end": "training ends at the last epoch"}
 
 
@@ -112,7 +116,8 @@ def test_ex2_biases_from_the_last_column(built):
             A = (f_out if l == len(params) else f)(A @ W_l.T + b_l)
         return A
     right = [(V[:, 1:], V[:, 0]), (W[:, 1:], W[:, 0])]
-    assert public_failure(built, "02-structure", "q2", forward=forward, params_232=right) == "passed"
+    assert public_failure(built, "02-structure", "q2", forward=forward,
+                          params_232=right) == "passed"
     last = [(V[:, :-1], V[:, -1]), (W[:, :-1], W[:, -1])]
     msg = public_failure(built, "02-structure", "q2", forward=forward, params_232=last)
     assert "W1 is V[:, :-1], V without its last column, but the biases are column 0 of V" in msg
@@ -124,7 +129,8 @@ def test_ex4_step_built_on_a_wrong_backprop_names_question_3(built):
         return 1 / (1 + np.exp(-z))
 
     def mean_loss(X, T, W1, b1, W2, b2):
-        return float(np.mean(0.5 * np.sum((sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2) - T) ** 2, axis=1)))
+        return float(np.mean(0.5 * np.sum((sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2) - T) ** 2,
+                                          axis=1)))
 
     def backprop(X, T, W1, b1, W2, b2, activation="sigmoid", output="sigmoid", fprime=True):
         N = X.shape[0]
@@ -139,11 +145,13 @@ def test_ex4_step_built_on_a_wrong_backprop_names_question_3(built):
     x, t = np.array([[0.12, 0.3]]), np.array([[0.1, 0.9]])
     lecture = {"W1": np.array([[0.15, 0.2], [0.2, 0.3]]), "b1": np.array([0.1, 0.2]),
                "W2": np.array([[0.5, 0.4], [0.55, 0.45]]), "b2": np.array([0.2, 0.1])}
-    for bp, expect in ((backprop, "passed"), (lambda *a, **k: backprop(*a, **k, fprime=False),
-                                              "backprop (question 3) is wrong on the lecture's example")):
+    for bp, expect in ((backprop, "passed"),
+                       (lambda *a, **k: backprop(*a, **k, fprime=False),
+                        "backprop (question 3) is wrong on the lecture's example")):
         step = gd_step(lecture, bp(x, t, **lecture), 0.5)
         msg = public_failure(built, "04-backprop", "q4", gd_step=gd_step, backprop=bp,
-                             E0=mean_loss(x, t, **lecture), lecture_1=step, E1=mean_loss(x, t, **step))
+                             E0=mean_loss(x, t, **lecture), lecture_1=step,
+                             E1=mean_loss(x, t, **step))
         assert expect in msg, msg
 
 
@@ -174,7 +182,8 @@ def test_no_check_cell_appears_twice(built):
 
 # -- reasonable answer types get every point, public and hidden ----------------------------------
 HONEST = [  # (exercise, {question: answer cell}): right answers in forms a test must not refuse
-    ("01-xor", {"q1": "AND = [np.array([1.0, 1.0]), np.float32(-1.5)]\nOR = (np.array([1, 1]), -0.5)\n"
+    ("01-xor", {"q1": "AND = [np.array([1.0, 1.0]), np.float32(-1.5)]\n"
+                      "OR = (np.array([1, 1]), -0.5)\n"
                       "NAND = (np.array([-1.0, -1.0]), np.array(1.5))",
                 "q4": "def train_perceptron(X, y, lr=1.0, epochs=10):\n"
                       "    w, b, errors = np.zeros(X.shape[1]), 0.0, []\n"
@@ -185,7 +194,8 @@ HONEST = [  # (exercise, {question: answer cell}): right answers in forms a test
                       "            w, b = perceptron_update(w, b, x, t, lr)\n"
                       "    return [w, b, np.array(errors)]"}),
     ("02-structure", {"q3": "def n_params(sizes):\n"
-                            "    return float(sum(m * (n + 1) for n, m in zip(sizes[:-1], sizes[1:])))"}),
+                            "    return float(sum(m * (n + 1) "
+                            "for n, m in zip(sizes[:-1], sizes[1:])))"}),
     ("03-loss", {"q1": "def softmax(Z):\n"
                        "    Z = np.asarray(Z, dtype=np.float32)\n"
                        "    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
@@ -195,15 +205,18 @@ HONEST = [  # (exercise, {question: answer cell}): right answers in forms a test
                        "    lse = m + np.log(np.exp(Z - m[:, None]).sum(axis=1))\n"
                        "    return np.array([np.mean(lse - Z[np.arange(len(y)), y])])",
                  "q4": "def bce_with_logits(z, y):\n"
-                       "    return np.mean(np.logaddexp(0, z) - y * z, keepdims=True).reshape(())\n\n\n"
+                       "    return np.mean(np.logaddexp(0, z) - y * z, keepdims=True)"
+                       ".reshape(())\n\n\n"
                        "def bce_with_logits_grad(z, y):\n"
                        "    return (sigmoid(z) - y) / len(z)"}),
     ("05-optimizers", {"q1": "def momentum_step(w, v, g, lr, alpha):\n"
                              "    v = alpha * v + (1 - alpha) * g\n    return [w - lr * v, v]",
-                       "q3": "def adam_step(w, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                       "q3": "def adam_step(w, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, "
+                             "eps=1e-8):\n"
                              "    m *= beta1\n    m += (1 - beta1) * g\n"
                              "    v *= beta2\n    v += (1 - beta2) * g * g\n"
-                             "    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)\n"
+                             "    w -= lr * (m / (1 - beta1 ** t)) "
+                             "/ (np.sqrt(v / (1 - beta2 ** t)) + eps)\n"
                              "    return [w, m, v]",
                        "q4": "def clip_by_norm(grads, max_norm):\n"
                              "    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
@@ -211,7 +224,8 @@ HONEST = [  # (exercise, {question: answer cell}): right answers in forms a test
     ("06-double-descent", {"q1": "def split_train_val(X, y, val_fraction, rng):\n"
                                  "    order = rng.permutation(len(X))\n"
                                  "    n_val = round(val_fraction * len(X))\n"
-                                 "    return [X[order[n_val:]], y[order[n_val:]], X[order[:n_val]], y[order[:n_val]]]"}),
+                                 "    return [X[order[n_val:]], y[order[n_val:]], "
+                                 "X[order[:n_val]], y[order[:n_val]]]"}),
 ]
 
 

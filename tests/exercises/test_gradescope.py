@@ -32,7 +32,8 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13")     # Ubuntu 22.04's is 3.10, 24.04's
 
 
 def unpack(built: Path, name: str, root: Path, zip_path: Path | None = None) -> Path:
-    """Gradescope's layout: the zip's content in ROOT/autograder/source, run_autograder copied up."""
+    """Gradescope's layout: the zip's content in ROOT/autograder/source, run_autograder copied
+    up."""
     source = root / "autograder" / "source"
     source.mkdir(parents=True)
     with zipfile.ZipFile(zip_path or built / "autograder" / f"{name}.zip") as zf:
@@ -55,10 +56,12 @@ def installed(built):
     base.mkdir(parents=True)
     base.chmod(0o755)
     root = unpack(built, EXS[0], base)
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), SKIP_APT="1", SETUP_PYTHON=environment.base_python())
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), SKIP_APT="1",
+               SETUP_PYTHON=environment.base_python())
     proc = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True,
                           text=True, timeout=900)
-    assert proc.returncode == 0 and "grading environment ready" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert proc.returncode == 0 and "grading environment ready" in proc.stdout, \
+        proc.stdout[-2000:] + proc.stderr[-2000:]
     return root / "venv"
 
 
@@ -78,9 +81,10 @@ def run_container(built, name: str, files: dict, venv: Path, root: Path, mode: s
         else:
             shutil.copy(src, target)
     env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(autograder), "HOME": str(root),
-           "GRADING_SANDBOX": mode, "GRADING_HIDE": str(ex.ROOT)}   # Gradescope has no course repository
-    proc = subprocess.run([str(autograder / "run_autograder")], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT)
+           "GRADING_SANDBOX": mode,
+           "GRADING_HIDE": str(ex.ROOT)}   # Gradescope has no course repository
+    proc = subprocess.run([str(autograder / "run_autograder")], env=env, capture_output=True,
+                          text=True, timeout=TIMEOUT)
     out = json.loads((autograder / "results" / "results.json").read_text())
     out["_stdout"] = proc.stdout + proc.stderr
     return out
@@ -107,13 +111,15 @@ def clean(built, installed, tmp_path_factory):
         jobs += [((name, "solution"), name, {f"{name}.ipynb": sol}, "bubblewrap", None),
                  ((name, "stub"), name, {f"{name}.ipynb": stub}, "bubblewrap", None)]
         if name in WRONG:
-            wrong = with_answers(sol, {q: s for q, (s, _) in WRONG[name].items()}, subs / name / "wrong.ipynb")
+            wrong = with_answers(sol, {q: s for q, (s, _) in WRONG[name].items()},
+                                 subs / name / "wrong.ipynb")
             jobs.append(((name, "wrong"), name, {f"{name}.ipynb": wrong}, "bubblewrap", None))
     # An upload with Jupyter's checkpoint folder: the stale copy inside it is never graded.
     sol = built / "dist" / "01-xor" / "autograder" / "01-xor.ipynb"
     stub = built / "student" / "01-xor" / "01-xor.ipynb"
-    jobs.append((("01-xor", "checkpoints"), "01-xor", {".ipynb_checkpoints/01-xor-checkpoint.ipynb": stub,
-                                                       "my-xor.ipynb": sol}, "bubblewrap", None))
+    jobs.append((("01-xor", "checkpoints"), "01-xor",
+                 {".ipynb_checkpoints/01-xor-checkpoint.ipynb": stub, "my-xor.ipynb": sol},
+                 "bubblewrap", None))
     deep = subs / "deep.ipynb"
     deep.write_text("[" * 100_000 + "]" * 100_000)
     jobs.append((("01-xor", "deep"), "01-xor", {"01-xor.ipynb": deep}, "bubblewrap", None))
@@ -142,7 +148,8 @@ def corpus(request, built, installed, tmp_path_factory):
     jobs = [(student, "01-xor", files, mode, HOSTILE) for student, files in by_student.items()]
     hostile.build_across(built, subs)
     for name, cases in hostile.ACROSS.items():
-        jobs += [((name, student), name, {f"{name}.ipynb": subs / name / f"{student}.ipynb"}, mode, HOSTILE)
+        jobs += [((name, student), name, {f"{name}.ipynb": subs / name / f"{student}.ipynb"},
+                  mode, HOSTILE)
                  for student in cases]
     results = run_all(built, installed, jobs, tmp_path_factory)
     return results, sandbox_processes(str(installed.resolve()), hostile.sleep_marker(token), token)
@@ -157,7 +164,8 @@ def test_setup_and_requirements_identical_across_exercises(built):
         with zipfile.ZipFile(built / "autograder" / f"{name}.zip") as zf:
             names = zf.namelist()
             texts.add((zf.read("setup.sh"), zf.read("requirements.txt")))
-            assert not any("git+" in zf.read(n).decode(errors="ignore") for n in ("setup.sh", "requirements.txt"))
+            assert not any("git+" in zf.read(n).decode(errors="ignore")
+                           for n in ("setup.sh", "requirements.txt"))
             assert any(n.startswith("grader/mlp/") for n in names), "the zip must carry mlp itself"
     assert texts == {(environment.SETUP.read_bytes(), environment.REQUIREMENTS.read_bytes())}
 
@@ -204,11 +212,14 @@ def test_zip_requirements_resolve_for_gradescopes_pythons(version, tmp_path):
     reqs = tmp_path / "requirements.txt"
     reqs.write_text("".join(f"{n}=={v}\n" for n, v in pins.items()))
     report = tmp_path / "report.json"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-                           "--quiet", "--python-version", version, "--only-binary", ":all:",
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run",
+                           "--ignore-installed", "--quiet", "--python-version", version,
+                           "--only-binary", ":all:",
                            "--implementation", "cp", "--platform", "manylinux_2_17_x86_64",
-                           "--platform", "manylinux2014_x86_64", "--platform", "manylinux_2_28_x86_64",
-                           "--target", str(tmp_path / "target"), "--report", str(report), "-r", str(reqs)],
+                           "--platform", "manylinux2014_x86_64",
+                           "--platform", "manylinux_2_28_x86_64",
+                           "--target", str(tmp_path / "target"), "--report", str(report),
+                           "-r", str(reqs)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = {i["metadata"]["name"].lower().replace("_", "-"): i["metadata"]["version"]
@@ -225,7 +236,8 @@ def test_setup_refuses_an_old_python_clearly(tmp_path):
     env = dict(os.environ, AUTOGRADER_ROOT=str(tmp_path), SKIP_APT="1", SETUP_PYTHON=str(fake))
     proc = subprocess.run(["bash", str(environment.SETUP)], env=env, capture_output=True, text=True)
     assert proc.returncode != 0
-    assert "Python 3.10 or newer" in proc.stderr and "3.9.18" in proc.stderr and "Ubuntu 22.04" in proc.stderr
+    assert ("Python 3.10 or newer" in proc.stderr and "3.9.18" in proc.stderr
+            and "Ubuntu 22.04" in proc.stderr)
 
 
 @pytest.mark.parametrize("name", EXS)
@@ -233,7 +245,8 @@ def test_solution_full_and_stub_zero(clean, built, name):
     total = sum(q["points"] for q in ex._questions_of(name, built))
     for who, expected in (("solution", auto_points(built, name)), ("stub", 0)):
         res = clean[(name, who)]
-        assert res["score"] == pytest.approx(expected) and res["extra_data"]["status"] == "graded", res
+        assert (res["score"] == pytest.approx(expected)
+                and res["extra_data"]["status"] == "graded"), res
         assert res["extra_data"]["sandbox"].startswith("bubblewrap")
         assert sum(t["max_score"] for t in res["tests"]) == pytest.approx(total), \
             "hand-graded questions are in tests[] with their points: the total is right"
@@ -248,7 +261,8 @@ def test_wrong_answers_as_in_make_grade(clean, name, q):
 
 def test_checkpoint_folders_are_never_graded(clean, built):
     res = clean[("01-xor", "checkpoints")]
-    assert res["score"] == auto_points(built, "01-xor"), "the top-level notebook, not the checkpoint"
+    assert res["score"] == auto_points(built, "01-xor"), \
+        "the top-level notebook, not the checkpoint"
     assert "ignored .ipynb_checkpoints/01-xor-checkpoint.ipynb" in res["output"]
 
 
@@ -261,14 +275,17 @@ def test_results_are_written_whatever_happens(clean, built, installed, tmp_path)
     (root / "venv").symlink_to(installed)
     (root / "submission").mkdir()
     proc = subprocess.run([str(root / "run_autograder")], env={"PATH": "/usr/bin:/bin",
-                          "AUTOGRADER_ROOT": str(root), "HOME": str(tmp_path)}, capture_output=True, text=True)
+                          "AUTOGRADER_ROOT": str(root), "HOME": str(tmp_path)},
+                          capture_output=True, text=True)
     res = json.loads((root / "results" / "results.json").read_text())
     assert res["score"] == 0 and res["extra_data"]["status"] == "error" and "execution_time" in res
-    assert "Traceback" in proc.stdout, "the instructor sees the traceback in the autograder's output"
+    assert "Traceback" in proc.stdout, \
+        "the instructor sees the traceback in the autograder's output"
     assert "Traceback" not in visible(res)
 
 
-@pytest.mark.parametrize("student", sorted(s for s in hostile.CORPUS if s != "several"), ids=lambda s: s[:30])
+@pytest.mark.parametrize("student", sorted(s for s in hostile.CORPUS if s != "several"),
+                         ids=lambda s: s[:30])
 def test_hostile_submission_scored_as_make_grade_scores_it(corpus, student):
     what, total, status, _ = hostile.CORPUS[student]
     res = corpus[0][student]
@@ -279,7 +296,8 @@ def test_hostile_submission_scored_as_make_grade_scores_it(corpus, student):
         assert text not in visible(res)
 
 
-@pytest.mark.parametrize("name,student", [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
+@pytest.mark.parametrize("name,student",
+                         [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
 def test_honest_variants_and_attacks_as_in_make_grade(corpus, built, name, student):
     what, lost, _ = hostile.ACROSS[name][student]
     points = {q["name"]: q["points"] for q in ex._questions_of(name, built)}
@@ -308,10 +326,11 @@ def test_hidden_results_after_the_due_date(built, installed, tmp_path):
                  out / name, meta["release"], [], hidden_visibility="after_due_date")
     wrong = with_answers(built / "dist" / name / "autograder" / f"{name}.ipynb",
                          {q: s for q, (s, _) in WRONG[name].items()}, tmp_path / "wrong.ipynb")
-    res = run_container(built, name, {f"{name}.ipynb": wrong}, installed, tmp_path / "c", "bubblewrap",
-                        zip_path=out / f"{name}.zip")
+    res = run_container(built, name, {f"{name}.ipynb": wrong}, installed, tmp_path / "c",
+                        "bubblewrap", zip_path=out / f"{name}.zip")
     later = [t for t in res["tests"] if t["visibility"] == "after_due_date"]
     assert later and all(t["name"].endswith("(hidden tests)") for t in later)
     assert res["score"] == pytest.approx(sum(t["score"] for t in res["tests"]))
     now = [t for t in res["tests"] if t["visibility"] == "visible"]
-    assert not any("hidden tests (" in t["output"] for t in now), "nothing of the hidden tests shows now"
+    assert not any("hidden tests (" in t["output"] for t in now), \
+        "nothing of the hidden tests shows now"

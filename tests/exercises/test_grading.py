@@ -30,8 +30,8 @@ from tools.grading.limits import Limits
 
 EXS = [n for n in ex.available()
        if not os.environ.get("ONLY_EXERCISES") or n in os.environ["ONLY_EXERCISES"].split(",")]
-CLEAN = Limits(cell_cpu_s=30)        # solutions train networks (exercise 7): room for a busy machine
-HOSTILE = Limits(cell_cpu_s=2)       # the corpus loops and hangs: short limits keep the suite quick
+CLEAN = Limits(cell_cpu_s=30)   # solutions train networks (exercise 7): room for a busy machine
+HOSTILE = Limits(cell_cpu_s=2)  # the corpus loops and hangs: short limits keep the suite quick
 SECRET = "COURSE_GRADER_SECRET"
 MODES = ["bubblewrap", "user"]
 VICTIMS = 5
@@ -49,7 +49,8 @@ def clean_submissions(built, folder: Path, names=EXS) -> None:
         shutil.copy(sol, folder / name / "solution.ipynb")
         shutil.copy(stub, folder / name / "stub.ipynb")
         if name in WRONG:
-            with_answers(sol, {q: src for q, (src, _) in WRONG[name].items()}, folder / name / "wrong.ipynb")
+            with_answers(sol, {q: src for q, (src, _) in WRONG[name].items()},
+                         folder / name / "wrong.ipynb")
 
 
 def tree_digest(root: Path, skip=()) -> dict:
@@ -113,7 +114,8 @@ def clean(built, tmp_path_factory):
     subs, grades = base / "subs", base / "grades"
     clean_submissions(built, subs)
     if "07-digits" in EXS:
-        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb", subs / "07-digits")
+        hostile.build_digits(built / "dist" / "07-digits" / "autograder" / "07-digits.ipynb",
+                             subs / "07-digits")
     CLASS.update(catalogue_class(built, subs, EXS))
     summary = ex.grade(subs, grades, jobs=2, limits=CLEAN, build_dir=built, progress=False)
     return subs, grades, summary
@@ -167,7 +169,8 @@ def mixed(request, built, clean, tmp_path_factory):
     listener.close()
     after = {"repo": tree_digest(ROOT, repo_skip), "venv": tree_digest(Path(sys.prefix)),
              "submitted": tree_digest(subs),
-             "processes": sandbox_processes(hostile.sleep_marker(token), token, uids=uids_of(grades))}
+             "processes": sandbox_processes(hostile.sleep_marker(token), token,
+                                            uids=uids_of(grades))}
     return {"mode": mode, "subs": subs, "grades": grades, "summary": summary, "token": token,
             "received": received, "after": after,
             "before": {"repo": repo_before, "venv": venv_before, "submitted": submitted_before}}
@@ -198,8 +201,10 @@ def starved(request, built, clean, tmp_path_factory):
     with_work(sol, alone / "victim-alone.ipynb")
     os.environ["GRADING_SANDBOX"] = mode
     try:
-        ex.grade(alone.parent, base / "grades-alone", jobs=1, limits=HOSTILE, build_dir=built, progress=False)
-        ex.grade(base / "subs", base / "grades", jobs=jobs, limits=HOSTILE, build_dir=built, progress=False)
+        ex.grade(alone.parent, base / "grades-alone", jobs=1, limits=HOSTILE, build_dir=built,
+                 progress=False)
+        ex.grade(base / "subs", base / "grades", jobs=jobs, limits=HOSTILE, build_dir=built,
+                 progress=False)
     finally:
         del os.environ["GRADING_SANDBOX"]
         os.environ.pop("GRADING_CGROUPS", None)
@@ -257,7 +262,8 @@ def test_digits_log_shows_held_out_accuracy_for_the_instructor(built, clean):
     grades = clean[1]
     pasted = (grades / "logs" / "07-digits" / f"{safe_name('pasted-from-home')}.txt").read_text()
     assert "held-out accuracy 100.0% of 300 digits" in pasted, pasted[:800]
-    assert result(grades, "07-digits", "pasted-from-home")["score"] == auto_points(built, "07-digits")
+    assert (result(grades, "07-digits", "pasted-from-home")["score"]
+            == auto_points(built, "07-digits"))
     solution = (grades / "logs" / "07-digits" / f"{safe_name('solution')}.txt").read_text()
     accuracy = float(re.search(r"held-out accuracy ([\d.]+)% of 300 digits", solution).group(1))
     assert 95 <= accuracy < 100, solution[:800]
@@ -277,13 +283,15 @@ def test_hidden_tests_never_reach_students(clean, built):
         for f in (built / "autograder" / name / "tests").glob("*.py"):
             for chunk in f.read_text().split("@test_case(")[1:]:
                 if "hidden=True" in chunk.split(")", 1)[0]:
-                    hidden_lines |= {ln.strip() for ln in chunk.splitlines()[2:] if len(ln.strip()) > 25}
+                    hidden_lines |= {ln.strip() for ln in chunk.splitlines()[2:]
+                                     if len(ln.strip()) > 25}
         for path in (clean[1] / "results" / name).glob("*.json"):
             text = visible(json.loads(path.read_text()))
             seen += [(path.name, ln) for ln in hidden_lines if ln in text]
             assert "hidden=True" not in text and "def test_" not in text
     assert seen == []
-    blob = "".join(visible(json.loads(p.read_text())) for p in (clean[1] / "results").rglob("*.json"))
+    blob = "".join(visible(json.loads(p.read_text()))
+                   for p in (clean[1] / "results").rglob("*.json"))
     assert "0.17558364378984087" not in blob and "E1 after one step" not in blob
 
 
@@ -298,18 +306,21 @@ def test_hostile_submission(mixed, student):
     what, total, status, note = hostile.CORPUS[student]
     res = result(mixed["grades"], "01-xor", student)
     assert res["extra_data"]["status"] == status, (mixed["mode"], what, res["extra_data"])
-    assert res["score"] == pytest.approx(total), (mixed["mode"], what, json.dumps(res, indent=1)[:2000])
+    assert res["score"] == pytest.approx(total), \
+        (mixed["mode"], what, json.dumps(res, indent=1)[:2000])
     if status != "graded":
         assert res["extra_data"]["reason"], "the reason must be recorded"
     row = rows(mixed["grades"])[student if not student.startswith("=") else "'" + student]
     assert row["01-xor:status"] == status
     if note:
-        assert note in row["01-xor:notes"] + res["output"], (what, row["01-xor:notes"], res["output"])
+        assert note in row["01-xor:notes"] + res["output"], \
+            (what, row["01-xor:notes"], res["output"])
     for text in hostile.NEVER_SHOWN.get(student, []):
         assert text not in visible(res), f"{student}: {text!r} reached what the student sees"
 
 
-@pytest.mark.parametrize("name,student", [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
+@pytest.mark.parametrize("name,student",
+                         [(n, s) for n in hostile.ACROSS for s in hostile.ACROSS[n]])
 def test_honest_variants_keep_every_point_and_attacks_gain_none(mixed, built, name, student):
     """A list for a tuple, float32, a loss as an array, 12.0 for a count: the plain solution's
     points. Zeroing the test's own arrays, complex numbers or calling mlp's own answers: nothing."""
@@ -320,7 +331,8 @@ def test_honest_variants_keep_every_point_and_attacks_gain_none(mixed, built, na
     assert res["score"] == pytest.approx(auto_points(built, name) - sum(lost.values())), \
         (mixed["mode"], what, json.dumps(res["tests"], indent=1)[:3000])
     for q, n in lost.items():
-        assert next(t for t in res["tests"] if t["name"] == q)["score"] == pytest.approx(points[q] - n), (what, q)
+        assert next(t for t in res["tests"] if t["name"] == q)["score"] \
+            == pytest.approx(points[q] - n), (what, q)
     if student == "uses-mlp":
         assert "is not available here" in visible(res), visible(res)[:2000]
 
@@ -337,7 +349,8 @@ def test_hidden_exceptions_are_not_named(mixed):
     that the code raised."""
     import builtins
     names = {n for n in dir(builtins) if n.endswith("Error")}
-    q4 = next(t for t in result(mixed["grades"], "01-xor", "exception-names")["tests"] if t["name"] == "q4")
+    q4 = next(t for t in result(mixed["grades"], "01-xor", "exception-names")["tests"]
+              if t["name"] == "q4")
     hidden_part = q4["output"].split("hidden tests", 1)[1]
     assert "raised an exception" in hidden_part
     assert not [n for n in names if n in hidden_part], hidden_part
@@ -346,7 +359,8 @@ def test_hidden_exceptions_are_not_named(mixed):
 def test_log_lines_cannot_be_forged(mixed):
     log = (mixed["grades"] / "logs" / "01-xor" / f"{safe_name('log-forgery')}.txt").read_text()
     assert "FORGED" in log, "the message is in the instructor's log"
-    assert not [ln for ln in log.splitlines() if ln.lstrip().startswith(("FORGED", "q4 - 2 (hidden): passed"))]
+    assert not [ln for ln in log.splitlines()
+                if ln.lstrip().startswith(("FORGED", "q4 - 2 (hidden): passed"))]
 
 
 def test_restarts_carry_nothing_over(mixed):
@@ -364,14 +378,18 @@ def test_no_network_from_the_sandbox(mixed):
 
 def test_clean_rows_identical_with_hostile_neighbours(clean, mixed):
     before, after = rows(clean[1]), rows(mixed["grades"])
-    columns = [c for c in before["solution"] if c == "student" or (c.startswith("01-xor:") and c != "01-xor:notes")]
+    columns = [c for c in before["solution"]
+               if c == "student" or (c.startswith("01-xor:") and c != "01-xor:notes")]
     for student in ("solution", "stub", "wrong"):
-        assert {c: after[student][c] for c in columns} == {c: before[student][c] for c in columns}, \
-            f"{student}'s row changed when hostile submissions were graded beside it ({mixed['mode']})"
+        assert ({c: after[student][c] for c in columns}
+                == {c: before[student][c] for c in columns}), \
+            (f"{student}'s row changed when hostile submissions were graded beside it "
+             f"({mixed['mode']})")
 
 
 def test_nothing_left_running(mixed):
-    assert len(uids_of(mixed["grades"])) >= len(hostile.CORPUS) - 10, "the judges list their user ids"
+    assert len(uids_of(mixed["grades"])) >= len(hostile.CORPUS) - 10, \
+        "the judges list their user ids"
     assert mixed["after"]["processes"] == [], "processes started by submissions are still alive"
 
 
@@ -390,7 +408,8 @@ def test_nothing_outside_grades_changed(mixed):
 def test_summary_counts(mixed):
     summary = mixed["summary"]
     assert summary.get("invalid", 0) == sum(1 for v in hostile.CORPUS.values() if v[2] == "invalid")
-    assert summary.get("error", 0) == 0, "no submission was graded an error: none overloaded the machine"
+    assert summary.get("error", 0) == 0, \
+        "no submission was graded an error: none overloaded the machine"
 
 
 def test_formula_names_escaped_and_long_names_shortened(mixed):
@@ -411,16 +430,19 @@ def test_the_autograder_is_unreadable_to_others(built):
 # ------------------------------------------------------------------------------------------------
 # a starving neighbour
 def test_a_starving_neighbour_changes_no_grade(starved):
-    alone = json.loads(next((starved / "grades-alone" / "results" / "01-xor").glob("*.json")).read_text())
+    alone = json.loads(next((starved / "grades-alone" / "results" / "01-xor").glob("*.json"))
+                       .read_text())
     assert alone["score"] == 12, alone
     scores = {}
     for i in range(VICTIMS):
         res = result(starved / "grades", "01-xor", f"victim-{i}")
-        scores[i] = (res["score"], res["extra_data"]["status"], res["extra_data"].get("skipped_cells"))
+        scores[i] = (res["score"], res["extra_data"]["status"],
+                     res["extra_data"].get("skipped_cells"))
     assert all(v == (12.0, "graded", {}) for v in scores.values()), scores
     hog = result(starved / "grades", "01-xor", "a-hog")
     assert hog["extra_data"]["notebook_starts"] >= 2 and hog["score"] == 0
-    assert sandbox_processes(uids=uids_of(starved / "grades")) == [], "the hog's processes are all dead"
+    assert sandbox_processes(uids=uids_of(starved / "grades")) == [], \
+        "the hog's processes are all dead"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -443,9 +465,11 @@ def test_rerun_resumes_regrades_errors_and_moves_removed_rows(clean, built, tmp_
     res = json.loads(victim.read_text())
     res["extra_data"]["status"] = "error"
     victim.write_text(json.dumps(res))
-    assert ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False)["graded_now"] == 1
+    assert ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built,
+                    progress=False)["graded_now"] == 1
     # ONLY regrades one student whatever its result
-    summary = ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False, only="wrong")
+    summary = ex.grade(subs, copy, jobs=2, limits=CLEAN, build_dir=built, progress=False,
+                       only="wrong")
     assert summary["graded_now"] == sum(1 for p in subs.rglob("wrong.ipynb"))
     # a file that is gone takes its row with it
     (subs / name / "stub.ipynb").unlink()
@@ -465,8 +489,8 @@ def test_names_never_collide_and_any_bytes_are_a_name(built, tmp_path):
         shutil.copy(sol, folder / f"{stem}.ipynb")
     raw = os.fsencode(str(folder)) + b"/caf\xe9.ipynb"       # Latin-1, not UTF-8
     shutil.copy(sol, raw.decode("utf-8", "surrogateescape"))
-    summary = ex.grade(tmp_path / "subs", tmp_path / "grades", jobs=2, limits=CLEAN, build_dir=built,
-                       progress=False)
+    summary = ex.grade(tmp_path / "subs", tmp_path / "grades", jobs=2, limits=CLEAN,
+                       build_dir=built, progress=False)
     assert summary.get("graded") == 3
     table = rows(tmp_path / "grades")
     assert {"José", twin, "caf\\xe9"} <= set(table)
@@ -511,7 +535,8 @@ def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeyp
         return proc
     popen.killed = False
     monkeypatch.setattr(submission.subprocess, "Popen", popen)
-    summary = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built, progress=False)
+    summary = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built,
+                       progress=False)
     assert summary.get("error") == 1 and summary.get("graded") == 1
     table = rows(tmp_path / "grades")
     failed = table["a"] if table["a"][f"{EXS[0]}:status"] == "error" else table["b"]
@@ -519,7 +544,8 @@ def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeyp
     res = result(tmp_path / "grades", EXS[0], "a" if failed is table["a"] else "b")
     assert "grader output" not in visible(res), "the judge's own error output stays in the log"
     monkeypatch.undo()
-    again = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built, progress=False)
+    again = ex.grade(subs.parent, tmp_path / "grades", jobs=1, limits=CLEAN, build_dir=built,
+                     progress=False)
     assert again["graded_now"] == 1 and again.get("graded") == 1
 
 
@@ -538,7 +564,8 @@ def term(clean, built, tmp_path_factory):
     shutil.copytree(clean[1], grades)
     roster = base / "roster.csv"
     roster.write_text("name,id,email\n" + "".join(f"{n},{i},{e}\n" for n, i, e in ROSTER))
-    first = ex.grade(clean[0], grades, jobs=2, limits=CLEAN, build_dir=built, progress=False, roster=roster)
+    first = ex.grade(clean[0], grades, jobs=2, limits=CLEAN, build_dir=built, progress=False,
+                     roster=roster)
     template = list(csv.DictReader(open(grades / "hand-scores-template.csv")))
     hand = base / "hand-scores.csv"
     with open(hand, "w", newline="") as f:
@@ -562,13 +589,16 @@ def test_gradebook_has_points_possible_missing_and_roster_columns(term, built):
     top = lines[0]
     assert top["student"] == "(points possible)"
     for name in EXS:
-        assert float(top[f"{name}:total"]) == sum(q["points"] for q in ex._questions_of(name, built))
+        assert float(top[f"{name}:total"]) == sum(q["points"]
+                                                  for q in ex._questions_of(name, built))
     table = {r["student"]: r for r in lines[1:]}
     never = table["Never Submitted"]
     assert all(never[f"{n}:status"] == "missing" for n in EXS) and never["total"] == "0"
-    assert table["Sol Ution"]["id"] == "s001" and table["Stub Student"]["email"] == "stub.student@uni.edu"
+    assert (table["Sol Ution"]["id"] == "s001"
+            and table["Stub Student"]["email"] == "stub.student@uni.edu")
     assert table["Wrong"]["id"] == "s002"
-    assert "class-00" in table and table["class-00"]["id"] == "", "a file that matches nobody keeps its row"
+    assert "class-00" in table and table["class-00"]["id"] == "", \
+        "a file that matches nobody keeps its row"
 
 
 def test_hand_scores_are_merged_into_the_totals(term, built):
@@ -578,9 +608,11 @@ def test_hand_scores_are_merged_into_the_totals(term, built):
         for q in manual:
             assert table["Sol Ution"][f"{name}:{q['name']} (manual)"] == f"{q['points']:g}"
         total = sum(q["points"] for q in ex._questions_of(name, built))
-        assert float(table["Sol Ution"][f"{name}:total"]) == total, "automatic and hand points together"
+        assert float(table["Sol Ution"][f"{name}:total"]) == total, \
+            "automatic and hand points together"
     merged = list(csv.DictReader(open(term["grades"] / "hand-scores-template.csv")))
-    assert any(r["student"] == "s001" and r["points"] for r in merged), "the next template carries them"
+    assert any(r["student"] == "s001" and r["points"] for r in merged), \
+        "the next template carries them"
 
 
 def test_a_bad_hand_score_file_stops_with_the_row(term, clean, built):
@@ -593,7 +625,8 @@ def test_a_bad_hand_score_file_stops_with_the_row(term, clean, built):
         ex.grade(clean[0], term["grades"], jobs=2, limits=CLEAN, build_dir=built, progress=False,
                  roster=term["roster"], hand=bad)
     message = str(info.value)
-    assert "row 2" in message and "outside 0 to" in message and "row 3" in message and "'nobody'" in message
+    assert ("row 2" in message and "outside 0 to" in message and "row 3" in message
+            and "'nobody'" in message)
 
 
 def test_canvas_export_matches_the_gradebook_import_layout(term, built):
@@ -603,12 +636,15 @@ def test_canvas_export_matches_the_gradebook_import_layout(term, built):
     lines = list(csv.reader(open(term["grades"] / "canvas.csv")))
     assert lines[0] == gradebook.CANVAS_HEADER + [f"Exercise {n}" for n in EXS]
     assert lines[1][0] == "Points Possible" and lines[1][1:5] == ["", "", "", ""]
-    assert [float(x) for x in lines[1][5:]] == [sum(q["points"] for q in ex._questions_of(n, built)) for n in EXS]
+    assert [float(x) for x in lines[1][5:]] == [sum(q["points"] for q in ex._questions_of(n, built))
+                                                for n in EXS]
     body = {r[0]: r for r in lines[2:]}
-    assert set(body) == {n for n, _, _ in ROSTER}, "only students on the roster (Canvas matches those)"
+    assert set(body) == {n for n, _, _ in ROSTER}, \
+        "only students on the roster (Canvas matches those)"
     sol = body["Sol Ution"]
     assert sol[2:4] == ["s001", "solution@uni.edu"]
-    assert [float(x) for x in sol[5:]] == [sum(q["points"] for q in ex._questions_of(n, built)) for n in EXS]
+    assert [float(x) for x in sol[5:]] == [sum(q["points"] for q in ex._questions_of(n, built))
+                                           for n in EXS]
     assert all(float(x) == 0 for x in body["Never Submitted"][5:])
 
 
@@ -643,15 +679,17 @@ def test_the_class_report(clean, built):
         assert section.count("<svg") == len(auto), f"{name}: a histogram per question"
         assert section.count('role="img"') == len(auto) and "aria-label=" in section
         table = section.split("Most frequent mistakes", 1)[1].split("</table>", 1)[0]
-        counted = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(\d+)</td><td>(\d+)%</td><td>(.*?)</td></tr>", table)
+        counted = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(\d+)</td><td>(\d+)%</td>"
+                             r"<td>(.*?)</td></tr>", table)
         assert len(counted) >= min(5, len(CLASS[name])), f"{name}: {len(counted)} mistakes listed"
         graded = sum(1 for p in (clean[1] / "results" / name).glob("*.json")
                      if json.loads(p.read_text())["extra_data"]["status"] == "graded")
         facts = [json.loads(p.read_text()) for p in (clean[1] / "logs" / name).glob("*.facts.json")]
         for hint, _, n, share, where in counted:
             import html as _html
-            seen = sum(1 for f in facts if any((c.get("diagnosis") or {}).get("hint") == _html.unescape(hint)
-                                               for c in f.get("cases", [])))
+            seen = sum(1 for f in facts
+                       if any((c.get("diagnosis") or {}).get("hint") == _html.unescape(hint)
+                              for c in f.get("cases", [])))
             assert int(n) == seen and int(share) == round(100 * seen / graded), (name, hint)
             if where != "—":
                 assert f'href="{site}/' in where and "#" in where, where

@@ -39,9 +39,11 @@ MODES = ["bubblewrap", "user"]
 
 @pytest.fixture(scope="module")
 def grader_dir(tmp_path_factory) -> Path:
-    """What the sandbox mounts at /grader: the grading package and mlp (as grading.bundle leaves it)."""
+    """What the sandbox mounts at /grader: the grading package and mlp (as grading.bundle leaves
+    it)."""
     d = tmp_path_factory.mktemp("grader")
-    shutil.copytree(ROOT / "tools" / "grading", d / "grading", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tools" / "grading", d / "grading",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "mlp", d / "mlp", ignore=shutil.ignore_patterns("__pycache__"))
     for p in [d, *d.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
@@ -53,7 +55,8 @@ def grading_python() -> Path:
     return environment.ensure(quiet=True)
 
 
-def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: str, **limits) -> dict:
+def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: str,
+               **limits) -> dict:
     """Run `script` (which may use `s`, a Session on `cells`, and must print one JSON line) in the
     grading environment, in sandbox `mode`."""
     if mode == "bubblewrap" and shutil.which("bwrap") is None:
@@ -63,7 +66,7 @@ def in_sandbox(grading_python, grader_dir, mode: str, cells: list[str], script: 
     code = "\n".join([
         "import json, sys",
         "from pathlib import Path",
-        "from grading import session",          # the grader's copy (PYTHONPATH), as the judge has it
+        "from grading import session",  # the grader's copy (PYTHONPATH), as the judge has it
         "from grading.limits import Limits",
         f"s = session.Session(Path({str(grader_dir)!r}), None, {cells!r}, Limits(**{limits!r}))",
         "try:",
@@ -91,7 +94,8 @@ def test_values_survive_the_wire_with_their_types():
              "nan": float("nan"), "inf": -np.inf, "c": 1 + 2j, "e": ..., "zero_d": np.array(7),
              "b": np.array([True, False]), 3: "int key", "s": "text"}
     out = roundtrip(value)
-    assert out["a"].dtype == np.float64 and np.array_equal(out["a"], a) and np.array_equal(out["view"], a.T)
+    assert (out["a"].dtype == np.float64 and np.array_equal(out["a"], a)
+            and np.array_equal(out["view"], a.T))
     assert type(out["int"]) is np.int64 and type(out["f32"]) is np.float32
     assert out["t"] == (1, [2.5, None]) and type(out["t"]) is tuple
     assert np.isnan(out["nan"]) and out["inf"] == -np.inf and out["c"] == 1 + 2j and out["e"] is ...
@@ -140,7 +144,8 @@ def _npy_of(array) -> str:
     {"$": "complex"},                                # missing fields: KeyError inside
     {"$": "list", "id": 0, "items": [{"$": "np"}]},
     [1, 2],
-], ids=["base64", "object-array", "pickle", "no-id", "unknown-ref", "bad-rng", "complex", "np", "bare-list"])
+], ids=["base64", "object-array", "pickle", "no-id", "unknown-ref", "bad-rng", "complex", "np",
+        "bare-list"])
 def test_malformed_or_dangerous_data_is_a_protocol_error(data):
     with pytest.raises(wire.ProtocolError):
         wire.Decoder({})(data)
@@ -155,7 +160,7 @@ def test_aliased_lists_cannot_expand_past_the_limit():
     assert len(json.dumps(data)) < 100_000
     with pytest.raises(wire.ProtocolError, match="expands to more than"):
         wire.Decoder({})(data)
-    small = [[a] * 10] * 10          # the same shape of aliasing, small enough: decoded, aliases kept
+    small = [[a] * 10] * 10   # the same shape of aliasing, small enough: decoded, aliases kept
     out = wire.Decoder({})(json.loads(json.dumps(wire.Encoder(None)(small))))
     assert out[0] is out[1] and out[0][0] is out[0][1]
 
@@ -238,7 +243,8 @@ def test_calls_callbacks_and_exceptions(grader_dir):
 def test_grader_objects_with_slots_go_by_value_and_their_changes_come_back(grader_dir):
     from mlp.autograd import Value  # slots, no __dict__: exercise 4's graph nodes are Values
     s = session.Session(grader_dir, None, [
-        "def add_grads(a, b, out):\n    a.grad += b.data * out.grad\n    b.grad += a.data * out.grad\n",
+        "def add_grads(a, b, out):\n    a.grad += b.data * out.grad\n"
+        "    b.grad += a.data * out.grad\n",
     ], Limits(cell_cpu_s=10))
     try:
         a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -253,7 +259,8 @@ def test_grader_objects_with_slots_go_by_value_and_their_changes_come_back(grade
 def test_a_cell_that_ends_the_process_or_ignores_its_time_is_skipped(grader_dir):
     s = session.Session(grader_dir, None, [
         "x = 1", "import os\nos._exit(3)", "y = 2",
-        "import signal\nfor sig in (signal.SIGALRM, signal.SIGPROF):\n    signal.signal(sig, signal.SIG_IGN)\n"
+        "import signal\nfor sig in (signal.SIGALRM, signal.SIGPROF):\n"
+        "    signal.signal(sig, signal.SIG_IGN)\n"
         "while True:\n    pass", "z = 3", "while True:\n    pass"], Limits(cell_cpu_s=1.5))
     try:
         assert (s.lookup("x"), s.lookup("y"), s.lookup("z")) == (1, 2, 3)
@@ -267,7 +274,8 @@ def test_a_cell_that_ends_the_process_or_ignores_its_time_is_skipped(grader_dir)
 def test_a_function_that_loops_or_exits_fails_its_call_and_the_notebook_restarts(grader_dir):
     s = session.Session(grader_dir, None, [
         "import os, signal\ndef spin():\n    while True:\n        pass\n"
-        "def deaf():\n    signal.signal(signal.SIGPROF, signal.SIG_IGN)\n    while True:\n        pass\n"
+        "def deaf():\n    signal.signal(signal.SIGPROF, signal.SIG_IGN)\n"
+        "    while True:\n        pass\n"
         "def leave():\n    os._exit(0)\nvalue = 7"], Limits(cell_cpu_s=1))
     try:
         with pytest.raises(TimeoutError):
@@ -296,7 +304,8 @@ def test_a_sleeping_cell_is_stopped_after_its_limit_not_at_the_backstop(grader_d
 
 def test_magics_and_figures_work_as_in_a_kernel(grader_dir):
     s = session.Session(grader_dir, None, [
-        "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'\nimport matplotlib.pyplot as plt",
+        "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'\n"
+        "import matplotlib.pyplot as plt",
         "%load_ext autoreload\n%autoreload 2\n%time t = 1",
         "%matplotlib widget", "%gui qt",
         "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()\nbackend = plt.get_backend()",
@@ -316,7 +325,8 @@ def test_cpu_time_not_wall_time_and_a_group_per_submission(grading_python, grade
     towards its CPU time, are limited to its share, and all die when it stops."""
     if not cgroups.status().startswith("v"):
         pytest.skip(f"no cgroups here: {cgroups.status()}")
-    cells = ["import os, time\nkids = []\nfor _ in range(6):\n    pid = os.fork()\n    if pid == 0:\n"
+    cells = ["import os, time\nkids = []\nfor _ in range(6):\n    pid = os.fork()\n"
+             "    if pid == 0:\n"
              "        os.setsid()\n        while True:\n            pass\n    kids.append(pid)\n"
              "t0 = time.time()\nwhile time.time() - t0 < 2:\n    pass"]
     facts = in_sandbox(grading_python, grader_dir, mode, cells, """
@@ -332,23 +342,30 @@ def test_cpu_time_not_wall_time_and_a_group_per_submission(grading_python, grade
     """, cell_cpu_s=30, cores=0.5)
     assert facts["in_group"] >= 7, "the detached processes are in the submission's group"
     assert facts["alive"] == [], "every process of the group is dead after stop()"
-    assert 0.3 < facts["cpu"] < 2.0, f"about 1 s in 2 s at half a core, not up to 4 s on two: {facts}"
+    assert 0.3 < facts["cpu"] < 2.0, \
+        f"about 1 s in 2 s at half a core, not up to 4 s on two: {facts}"
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_sandbox_sees_nothing_private_and_reaches_nothing(grading_python, grader_dir, tmp_path, mode):
+def test_the_sandbox_sees_nothing_private_and_reaches_nothing(grading_python, grader_dir, tmp_path,
+                                                              mode):
     secret = tmp_path / "secret.txt"
     secret.write_text("instructor only")
     secret.parent.chmod(0o755)
     listener = socket.create_server(("127.0.0.1", 0))
+    # Lines too long for this file end one literal and go on in the next: the probe's text is
+    # unchanged.
     probe = textwrap.dedent(f"""
         import ctypes, errno, os, socket, subprocess
         def facts():
             libc = ctypes.CDLL(None, use_errno=True)
             out = {{"uid": os.getuid(), "env": sorted(os.environ),
-                   "repo": [p for p in ({str(ROOT / 'exercises')!r}, {str(ROOT / 'mlp')!r}, {str(ROOT / '_build' / 'exercises')!r}, {str(ROOT / '.git')!r}) if os.path.exists(p)],
+                   "repo": [p for p in ({str(ROOT / 'exercises')!r}, {str(ROOT / 'mlp')!r}, """
+        f"""{str(ROOT / '_build' / 'exercises')!r}, {str(ROOT / '.git')!r}) """
+        f"""if os.path.exists(p)],
                    "home": os.getcwd(), "tmp": sorted(os.listdir("/tmp"))}}
-            for target in ("/usr/x", {str(ROOT / 'mlp' / 'x')!r}, os.path.expanduser("~/grader/mlp/x"), "/grader/mlp/x"):
+            for target in ("/usr/x", {str(ROOT / 'mlp' / 'x')!r}, """
+        f"""os.path.expanduser("~/grader/mlp/x"), "/grader/mlp/x"):
                 try:
                     open(target, "w")
                     out["wrote " + target] = True
@@ -360,10 +377,12 @@ def test_the_sandbox_sees_nothing_private_and_reaches_nothing(grading_python, gr
             except OSError:
                 out["network"] = False
             calls = {{"add_key": (248, b"user", b"k", b"v", 1, -4), "keyctl": (250, 0, -4, 0),
-                     "unshare": (272, 0x10000000), "ptrace": (101, 16, 1, 0, 0), "mount": (165, 0, 0, 0, 0)}}
+                     "unshare": (272, 0x10000000), "ptrace": (101, 16, 1, 0, 0), """
+        f""""mount": (165, 0, 0, 0, 0)}}
             out["denied"] = {{}}
             for name, (nr, *args) in calls.items():
-                number = {{"add_key": 217, "keyctl": 219, "unshare": 97, "ptrace": 117, "mount": 40}}[name] \\
+                number = {{"add_key": 217, "keyctl": 219, "unshare": 97, "ptrace": 117, """
+        f""""mount": 40}}[name] \\
                     if os.uname().machine == "aarch64" else nr
                 ok = libc.syscall(number, *args) >= 0
                 out["denied"][name] = (not ok) and ctypes.get_errno() == errno.EPERM
@@ -427,7 +446,8 @@ def test_the_grading_environment_is_the_zips(grading_python):
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
-    code = ("import json, sys, importlib.metadata as m, platform; print(json.dumps([platform.python_version(), "
+    code = ("import json, sys, importlib.metadata as m, platform; "
+            "print(json.dumps([platform.python_version(), "
             "{d.metadata['Name'].lower(): d.version for d in m.distributions()}]))")
     version, installed = json.loads(subprocess.run([str(grading_python), "-I", "-c", code],
                                                    capture_output=True, text=True).stdout)
@@ -453,7 +473,8 @@ def test_reading_a_notebook_runs_nothing_and_explains_refusals(tmp_path):
         {"cell_type": "code", "source": 'grader.check("q1"); z = 3', "metadata": {}, "outputs": []},
         {"cell_type": "markdown", "source": "text", "metadata": {}}]}))
     assert submission.code_cells(good) == ["x = 1\ny = 2", 'grader.check("q1"); z = 3']
-    cases = {"{not json": "not JSON", "[]": "no list of cells", '{"cells": [], "nbformat": 3}': "nbformat 3",
+    cases = {"{not json": "not JSON", "[]": "no list of cells",
+             '{"cells": [], "nbformat": 3}': "nbformat 3",
              '{"cells": [{"cell_type": "code", "source": 5}], "nbformat": 4}': "source is not text",
              "[" * 200_000 + "]" * 200_000: "nested too deeply"}
     for text, why in cases.items():
@@ -472,12 +493,15 @@ def test_seccomp_program_denies_in_a_forked_child():
     forks and numpy fine."""
     if not seccomp.supported():
         pytest.skip("no seccomp filter for this machine")
+    # The long line ends one literal and goes on in the next: the program's text is unchanged.
     code = textwrap.dedent(f"""
         import ctypes, errno, os, sys, threading, json
         from tools.grading import seccomp
         seccomp.install()
         libc = ctypes.CDLL(None, use_errno=True)
-        out = {{"keyctl": libc.syscall({seccomp.DENIED['keyctl'][0 if seccomp.machine() == 'x86_64' else 1]}, 0, 0, 0, 0) == -1 and ctypes.get_errno() == errno.EPERM,
+        out = {{"keyctl": libc.syscall("""
+        f"""{seccomp.DENIED['keyctl'][0 if seccomp.machine() == 'x86_64' else 1]}, 0, 0, 0, 0) """
+        f"""== -1 and ctypes.get_errno() == errno.EPERM,
                "unshare": libc.unshare(0x10000000) == -1 and ctypes.get_errno() == errno.EPERM}}
         t = threading.Thread(target=lambda: None); t.start(); t.join()
         pid = os.fork()
@@ -486,8 +510,8 @@ def test_seccomp_program_denies_in_a_forked_child():
         out["fork"] = os.waitpid(pid, 0)[1] >> 8 == 7
         print(json.dumps(out))
     """)
-    proc = subprocess.run([shutil.which("python3") or "python3", "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    proc = subprocess.run([shutil.which("python3") or "python3", "-c", code], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"keyctl": True, "unshare": True, "fork": True}
 
@@ -495,8 +519,9 @@ def test_seccomp_program_denies_in_a_forked_child():
 # ------------------------------------------------------------------------------------------------
 # the test files: read without otter, resolved as otter resolves them
 POINT_CASES = [  # (the file's points, each case's own points)
-    (None, [None, None]), (None, [2, None]), (None, [0, None, None]), (3, [None, None]), (3, [1, None, None]),
-    (3, [1, 2]), (4, [2, 2, None]), ([1, 0.5, 2], [None, None, None]), (None, [1.5, 2.5]), (2, []),
+    (None, [None, None]), (None, [2, None]), (None, [0, None, None]), (3, [None, None]),
+    (3, [1, None, None]), (3, [1, 2]), (4, [2, 2, None]), ([1, 0.5, 2], [None, None, None]),
+    (None, [1.5, 2.5]), (2, []),
 ]
 
 
@@ -509,11 +534,13 @@ def test_points_resolve_as_otter_resolves_them(total, given, tmp_path):
     lines = ["from otter.test_files import test_case", "OK_FORMAT = False", 'name = "q1"',
              *([f"points = {total!r}"] if total is not None else [])]
     for i, points in enumerate(given):
-        args = ", ".join(a for a in (f"points={points!r}" if points is not None else "", f"hidden={i % 2 == 1}") if a)
+        args = ", ".join(a for a in (f"points={points!r}" if points is not None else "",
+                                     f"hidden={i % 2 == 1}") if a)
         lines += [f"@test_case({args})", f"def test_{i}(x):", "    assert x"]
     path = tmp_path / "q1.py"
     path.write_text("\n".join(lines) + "\n")
-    theirs = [(c.name, float(c.points), bool(c.hidden)) for c in ExceptionTestFile.from_file(str(path)).test_cases]
+    theirs = [(c.name, float(c.points), bool(c.hidden))
+              for c in ExceptionTestFile.from_file(str(path)).test_cases]
     ours = [(c.name, c.points, c.hidden) for c in testfiles.load(path).cases]
     assert ours == theirs
 
@@ -564,7 +591,8 @@ def test_cgroup_v2_files_written_as_the_kernel_expects(tmp_path, monkeypatch):
     assert (parent / "cgroup.subtree_control").read_text() == "+cpu +memory +pids"
     d = parent / "sub-1"
     assert (d / "cpu.max").read_text() == "50000 100000"
-    assert (d / "memory.max").read_text() == str(100 * 2**20) and (d / "pids.max").read_text() == "10"
+    assert (d / "memory.max").read_text() == str(100 * 2**20) \
+        and (d / "pids.max").read_text() == "10"
     group.join()
     assert (d / "cgroup.procs").read_text() == str(os.getpid())
     (d / "cpu.stat").write_text("usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n")

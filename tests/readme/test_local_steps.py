@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 from tools import colab_cell, config
 
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = "01-xor"
 # Question 1 of exercise 1, answered: AND, OR and NAND as single step units (w·x + b, no input on
-# a boundary). Each truth table holds by hand: e.g. AND fires only for x = (1, 1), where 1+1-1.5 > 0.
+# a boundary). Each truth table holds by hand: e.g. AND fires only for x = (1, 1), where
+# 1+1-1.5 > 0.
 ANSWER = """AND = (np.array([1.0, 1.0]), -1.5)
 OR = (np.array([1.0, 1.0]), -0.5)
 NAND = (np.array([-1.0, -1.0]), 1.5)"""
@@ -69,16 +70,18 @@ def student_env(tmp_path_factory):
            if k not in {"VIRTUAL_ENV", "PYTHONPATH", "JUPYTER_PATH", "MPLBACKEND", "PYTHONHOME"}}
     env.update(PATH=f"{bindir}{os.pathsep}{env['PATH']}", HOME=str(tmp / "home"))
     (tmp / "home").mkdir()
-    script = [line.replace("jupyter lab", "jupyter lab --version") if line == "jupyter lab" else line
-              for line in readme_block()[2:]]
+    script = [line.replace("jupyter lab", "jupyter lab --version") if line == "jupyter lab"
+              else line for line in readme_block()[2:]]
     t0 = time.perf_counter()
     proc = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(script)], cwd=clone, env=env,
                           capture_output=True, text=True, timeout=1500)
     seconds = time.perf_counter() - t0
-    assert proc.returncode == 0, f"the README's steps failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, \
+        f"the README's steps failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     print(f"\nREADME install on a fresh environment: {seconds:.0f} s")
     lab_version = proc.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"4\.\d+\.\d+\S*", lab_version), f"`jupyter lab --version` said {lab_version!r}"
+    assert re.fullmatch(r"4\.\d+\.\d+\S*", lab_version), \
+        f"`jupyter lab --version` said {lab_version!r}"
     venv = clone / ".venv"
     env = dict(env, VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}")
     yield clone, env
@@ -89,13 +92,14 @@ def test_the_environment_has_what_the_readme_promises(student_env):
     py = clone / ".venv" / "bin" / "python"
     code = ("import mlp, otter, jupyterlab, matplotlib, ipywidgets; "
             "print(mlp.__file__); print(otter.__version__)")
-    out = subprocess.run([str(py), "-c", code], env=env, capture_output=True, text=True, cwd=clone / "exercises")
+    out = subprocess.run([str(py), "-c", code], env=env, capture_output=True, text=True,
+                         cwd=clone / "exercises")
     assert out.returncode == 0, out.stderr
     mlp_file, otter_version = out.stdout.split()
     assert Path(mlp_file).is_relative_to(clone), "the editable install must use the clone's mlp"
     assert otter_version == "7.0.0"
-    kernels = subprocess.run([str(clone / ".venv" / "bin" / "jupyter"), "kernelspec", "list", "--json"],
-                             env=env, capture_output=True, text=True)
+    kernels = subprocess.run([str(clone / ".venv" / "bin" / "jupyter"), "kernelspec", "list",
+                              "--json"], env=env, capture_output=True, text=True)
     spec = json.loads(kernels.stdout)["kernelspecs"]["python3"]
     assert Path(spec["resource_dir"]).is_relative_to(clone / ".venv"), spec["resource_dir"]
 
@@ -113,11 +117,13 @@ def test_exercise_notebook_runs_and_grader_check_answers(student_env):
              code[2], 'grader.check("q1")',        # as the student receives it: unanswered
              ANSWER, 'grader.check("q1")']         # answered
     run = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    run.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    run.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                  "language": "python"}
     path = folder / "readme-check.ipynb"   # beside the notebook, where grader.check finds tests/
     nbformat.write(run, path)
-    proc = subprocess.run([str(clone / ".venv" / "bin" / "jupyter"), "nbconvert", "--to", "notebook",
-                           "--execute", "--inplace", "--ExecutePreprocessor.timeout=300", path.name],
+    proc = subprocess.run([str(clone / ".venv" / "bin" / "jupyter"), "nbconvert",
+                           "--to", "notebook", "--execute", "--inplace",
+                           "--ExecutePreprocessor.timeout=300", path.name],
                           cwd=folder, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     done = nbformat.read(path, as_version=4)

@@ -40,7 +40,8 @@ def _runs(path: str) -> bool:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return out.returncode == 0 and re.search(r"\b(Chromium|Chrome)\b.*\d+\.\d+", out.stdout) is not None
+    return (out.returncode == 0
+            and re.search(r"\b(Chromium|Chrome)\b.*\d+\.\d+", out.stdout) is not None)
 
 
 def _chromium() -> tuple[str | None, list[str]]:
@@ -61,8 +62,8 @@ def browser():
     executable, tried = _chromium()
     if executable is None:
         pytest.skip("no Chromium or Chrome to drive (tried " + "; ".join(tried) + "). Install "
-                    "Debian's 'chromium' (.ci/run does when it can) or set CHROMIUM=/path/to/browser: "
-                    "browser tests skipped")
+                    "Debian's 'chromium' (.ci/run does when it can) or set "
+                    "CHROMIUM=/path/to/browser: browser tests skipped")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_pages import CHROMIUM_ARGS, PHONE, budget, serve, toc_pages  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "_build" / "site-test"
-from benchmarks.bench_pages import CHROMIUM_ARGS, PHONE, budget, serve, toc_pages  # noqa: F401
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 DEVICES = {"desktop": DESKTOP, "phone": PHONE}

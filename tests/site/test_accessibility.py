@@ -9,11 +9,12 @@ from site_helpers import ARTIFACTS, by_page, chapter_pages, page_name, toc_pages
 
 MODES = [("desktop", "light"), ("desktop", "dark"), ("phone", "light"), ("phone", "dark")]
 
-RUN_AXE = """async () => {
+RUN_AXE = ("""async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n')[1])}));
-}"""
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' """
+           """+ (n.failureSummary || '').split('\\n')[1])}));
+}""")
 
 
 def axe_violations(page, axe_source: str) -> list[str]:
@@ -41,7 +42,8 @@ def test_axe_finds_what_it_is_asked_to(visit, axe_source):
     reports both (the two faults the site had on phones and after scrolling)."""
     v = visit("intro.html")
     v.page.evaluate("""() => {
-        const b = document.createElement('button'); b.innerHTML = '<i class="fa-solid fa-bars"></i>';
+        const b = document.createElement('button'); """
+                    """b.innerHTML = '<i class="fa-solid fa-bars"></i>';
         const t = document.createElement('p'); t.textContent = 'low contrast';
         t.style.cssText = 'color: #fff; background: #e89217';
         document.querySelector('main').prepend(b, t); }""")
@@ -53,11 +55,13 @@ def test_axe_finds_what_it_is_asked_to(visit, axe_source):
 # (data-kbd), so that a control whose markup changes when focused (the page's contents marks
 # its current section) is still recognised. MathJax's formulas, which it makes focusable for its
 # menu and draws anew as they come into view, are extra stops, not controls of the page.
-CONTROLS = """() => Array.from(document.querySelectorAll(
-    'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"]):not(mjx-container)'))
+CONTROLS = ("""() => Array.from(document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, """
+            """[tabindex]:not([tabindex="-1"]):not(mjx-container)'))
   .filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true})
-               && !e.closest('[inert], [aria-hidden="true"], dialog:not([open]), details:not([open]) > :not(summary)'))
-  .map((e, i) => { e.dataset.kbd = i; return [String(i), e.outerHTML.slice(0, 120)]; })"""
+               && !e.closest('[inert], [aria-hidden="true"], dialog:not([open]), """
+            """details:not([open]) > :not(summary)'))
+  .map((e, i) => { e.dataset.kbd = i; return [String(i), e.outerHTML.slice(0, 120)]; })""")
 
 FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
@@ -68,7 +72,8 @@ FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-@pytest.mark.parametrize("path", ["intro.html", *chapter_pages()[:1], "chapters/05-optimizers.html"])
+@pytest.mark.parametrize("path",
+                         ["intro.html", *chapter_pages()[:1], "chapters/05-optimizers.html"])
 def test_keyboard_reaches_every_control_with_visible_focus(visit, path, device):
     v = visit(path, device=device)
     v.page.wait_for_timeout(500)            # scripts that make scrolling boxes focusable
@@ -86,8 +91,10 @@ def test_keyboard_reaches_every_control_with_visible_focus(visit, path, device):
         if not focused["visible"]:
             hidden_focus.append(focused["html"])
     missed = sorted(controls[k] for k in set(controls) - reached)
-    assert missed == [], f"{path} ({device}): {len(missed)} controls the Tab key never reaches: {missed[:5]}"
+    assert missed == [], \
+        f"{path} ({device}): {len(missed)} controls the Tab key never reaches: {missed[:5]}"
     assert hidden_focus == [], f"{path} ({device}): focus not visible on {hidden_focus[:5]}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"tab-order-{page_name(path)}-{device}.txt").write_text(
-        "\n".join(controls.get(k, k) for k in sorted(reached, key=lambda k: int(k) if k.isdigit() else 1e9)))
+        "\n".join(controls.get(k, k)
+                  for k in sorted(reached, key=lambda k: int(k) if k.isdigit() else 1e9)))

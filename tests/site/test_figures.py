@@ -25,7 +25,8 @@ def static_figures(page_html: str) -> list[str]:
     the pictures of the sliders (img.mlp-figure)."""
     soup = BeautifulSoup(page_html, "html.parser")
     return [img["src"] for out in soup.select("div.cell_output") for img in out.find_all("img")
-            if re.search(r"(^|/)_images/", img.get("src", "")) and "mlp-figure" not in img.get("class", [])]
+            if re.search(r"(^|/)_images/", img.get("src", ""))
+            and "mlp-figure" not in img.get("class", [])]
 
 
 def expected_figures(stem: str) -> tuple[int, int]:
@@ -69,8 +70,9 @@ def test_every_plt_show_is_a_figure_on_the_page(path):
 
 
 def test_counting_ignores_slider_frames_and_data_urls():
-    page = """<div class="cell_output"><img src="data:image/png;base64,AAAA">
+    page = ("""<div class="cell_output"><img src="data:image/png;base64,AAAA">
         <img class="mlp-figure" src="../_images/frame.png"></div>
-        <script type="application/vnd.jupyter.widget-state+json">{"x": "<img src=\\"a.png\\">"}</script>
-        <div class="cell_output"><img alt="a plot" src="../_images/abc.png"></div>"""
+        <script type="application/vnd.jupyter.widget-state+json">"""
+            """{"x": "<img src=\\"a.png\\">"}</script>
+        <div class="cell_output"><img alt="a plot" src="../_images/abc.png"></div>""")
     assert static_figures(page) == ["../_images/abc.png"]

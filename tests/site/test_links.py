@@ -49,8 +49,10 @@ def test_the_check_finds_a_broken_link_anchor_and_download(tmp_path):
     assert out.returncode == 0, out.stdout          # external URLs are not fetched: offline
     bad = {"missing.html": "No such file", "b.html#nowhere": "Missing anchor: nowhere",
            "_downloads/missing.ipynb": "No such file"}
-    (tmp_path / "a.html").write_text(_page("".join(good) + "".join(f'<a href="{h}">x</a>' for h in bad)))
+    (tmp_path / "a.html").write_text(_page("".join(good)
+                                           + "".join(f'<a href="{h}">x</a>' for h in bad)))
     out = check_links(tmp_path)
     assert out.returncode != 0 and "3 failed" in out.stdout, out.stdout[-2000:]
     for href, message in bad.items():
-        assert any(href in line and message in line for line in out.stdout.splitlines()), (href, out.stdout)
+        assert any(href in line and message in line for line in out.stdout.splitlines()), \
+            (href, out.stdout)

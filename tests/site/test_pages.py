@@ -8,8 +8,9 @@ from site_helpers import ARTIFACTS, by_page, chapter_pages, toc_pages
 
 from tools import config
 
-IMAGES_LOADED = """() => Array.from(document.images).filter(
-    img => img.offsetParent !== null && !(img.complete && img.naturalWidth > 0)).map(img => img.src)"""
+IMAGES_LOADED = ("""() => Array.from(document.images).filter(
+    img => img.offsetParent !== null && !(img.complete && img.naturalWidth > 0))"""
+                 """.map(img => img.src)""")
 
 
 # The page's text without code (code cells legitimately hold TeX in matplotlib labels).
@@ -48,15 +49,19 @@ def test_launch_buttons_open_this_notebook(page_as_loaded, path):
     hrefs = v.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}"
     binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{notebook}"
-    assert colab in hrefs, f"no Colab link to {notebook}; links: {[h for h in hrefs if 'colab' in h]}"
-    assert binder in hrefs, f"no Binder link to {notebook}; links: {[h for h in hrefs if 'binder' in h]}"
+    assert colab in hrefs, \
+        f"no Colab link to {notebook}; links: {[h for h in hrefs if 'colab' in h]}"
+    assert binder in hrefs, \
+        f"no Binder link to {notebook}; links: {[h for h in hrefs if 'binder' in h]}"
 
 
-SLIDER = """box => ({shown: Array.from(box.querySelectorAll('img.mlp-figure'))
+SLIDER = ("""box => ({shown: Array.from(box.querySelectorAll('img.mlp-figure'))
     .filter(img => img.offsetParent !== null)
-    .map(img => ({src: img.getAttribute('src'), alt: img.alt, loaded: img.complete && img.naturalWidth > 0})),
+    .map(img => ({src: img.getAttribute('src'), alt: img.alt, """
+          """loaded: img.complete && img.naturalWidth > 0})),
   value: box.querySelector('input').getAttribute('aria-valuetext'),
-  output: box.querySelector('output').textContent, disabled: box.querySelector('input').disabled})"""
+  output: box.querySelector('output').textContent, """
+          """disabled: box.querySelector('input').disabled})""")
 
 
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
@@ -70,8 +75,9 @@ def test_kernel_free_slider_changes_the_figure(visit, path):
     assert v.page.evaluate("typeof window.require") == "undefined", "the widget manager was loaded"
     box = boxes.first
     box.scroll_into_view_if_needed()
-    shown_loaded = """b => { const img = Array.from(b.querySelectorAll('img.mlp-figure'))
-        .find(i => i.offsetParent !== null); return img && img.complete && img.naturalWidth > 0; }"""
+    shown_loaded = ("""b => { const img = Array.from(b.querySelectorAll('img.mlp-figure'))
+        .find(i => i.offsetParent !== null); """
+                    """return img && img.complete && img.naturalWidth > 0; }""")
     v.page.wait_for_function(shown_loaded, arg=box.element_handle(), timeout=10000)
     before = box.evaluate(SLIDER)
     assert not before["disabled"], "the slider's script did not take it over"
@@ -86,10 +92,11 @@ def test_kernel_free_slider_changes_the_figure(visit, path):
     assert v.errors == [] and v.failed == [], (v.errors, v.failed)
 
 
-STATIC_FIGURES = """() => Array.from(document.querySelectorAll('div.cell_output img:not(.mlp-figure)'))
+STATIC_FIGURES = ("""() => Array.from(document.querySelectorAll("""
+                  """'div.cell_output img:not(.mlp-figure)'))
     .filter(img => /(^|\\/)_images\\//.test(img.getAttribute('src') || ''))
     .map(img => ({src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
-                  alt: (img.getAttribute('alt') || '').trim()}))"""
+                  alt: (img.getAttribute('alt') || '').trim()}))""")
 
 
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
@@ -145,7 +152,8 @@ def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
     theme = v.page.evaluate("document.documentElement.dataset.theme")
     assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    v.page.screenshot(path=str(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png"), full_page=True)
+    v.page.screenshot(path=str(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png"),
+                      full_page=True)
     figures = v.page.evaluate(OPAQUE_FIGURES)
     assert figures, f"{path}: no figures found"
     # Figures have an opaque (white) background, so dark text on them stays readable in dark mode.

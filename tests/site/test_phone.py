@@ -39,12 +39,14 @@ def test_the_menu_drawer_opens_and_its_links_work(visit):
 
 def test_the_contents_drawer_opens_and_its_links_work(visit):
     v = visit("chapters/04-backprop.html", device="phone")
-    drawer = open_drawer(v, "button.secondary-toggle", "#pst-secondary-sidebar-modal", "'On this page'")
+    drawer = open_drawer(v, "button.secondary-toggle", "#pst-secondary-sidebar-modal",
+                         "'On this page'")
     link = drawer.locator("a.nav-link").nth(2)
     target = urlparse(link.evaluate("a => a.href")).fragment
     link.tap()
     v.page.wait_for_function(f"location.hash === '#{target}'", timeout=5000)
-    heading_top = v.page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
+    heading_top = v.page.evaluate(f"document.getElementById('{target}')"
+                                  ".getBoundingClientRect().top")
     assert 0 <= heading_top < 844, "the section it links to is on screen"
 
 
@@ -56,8 +58,9 @@ def test_drawer_test_fails_without_the_fix(visit):
     assert count == 1, f"{count} .primary-toggle buttons: the theme's script binds only the first"
 
 
-SIDEWAYS = """() => ({scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth,
-  body: document.body.scrollWidth})"""
+SIDEWAYS = ("""() => ({scroll: document.documentElement.scrollWidth, """
+            """width: document.documentElement.clientWidth,
+  body: document.body.scrollWidth})""")
 
 
 @pytest.mark.parametrize("path", by_page(toc_pages()))
@@ -72,10 +75,12 @@ def test_no_page_scrolls_sideways(page_as_loaded, path):
     v.page.evaluate("window.scrollTo(0, 0)")
 
 
-FIGURES = """() => Array.from(document.querySelectorAll('.cell_output img, .mlp-figure-slider__frames img:not([hidden])'))
+FIGURES = ("""() => Array.from(document.querySelectorAll('.cell_output img, """
+           """.mlp-figure-slider__frames img:not([hidden])'))
   .filter(img => img.offsetParent !== null && /_images\\//.test(img.getAttribute('src')))
   .map(img => ({src: img.getAttribute('src'), width: img.getBoundingClientRect().width,
-                frame: img.classList.contains('mlp-figure'), panels: img.dataset.panels || null}))"""
+                frame: img.classList.contains('mlp-figure'), """
+           """panels: img.dataset.panels || null}))""")
 
 
 def notebook_panels(path: str) -> dict:

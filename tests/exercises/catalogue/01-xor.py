@@ -1,4 +1,5 @@
-"""Real mistakes in exercise 01-xor, each with the diagnosis a student must see (see test_catalogue.py).
+"""Real mistakes in exercise 01-xor, each with the diagnosis a student must see (see
+test_catalogue.py).
 
 answers: question -> the whole answer cell that replaces the solution's."""
 
@@ -67,7 +68,8 @@ MISTAKES = [
      "diagnosis": "AND: b should be a single number, the unit's one bias"},
     {"id": "ex1-q1-w-row-matrix", "question": "q1",
      "what": "w written as a 1 x 2 matrix",
-     "answers": {"q1": gates().replace("AND = (np.array([1.0, 1.0])", "AND = (np.array([[1.0, 1.0]])")},
+     "answers": {"q1": gates().replace("AND = (np.array([1.0, 1.0])",
+                                       "AND = (np.array([[1.0, 1.0]])")},
      "diagnosis": "AND: w has shape (1, 2), expected (2,)"},
     {"id": "ex1-q2-w2-transposed", "question": "q2",
      "what": "W2 as a column (2, 1) instead of a row",
@@ -87,11 +89,13 @@ MISTAKES = [
      "diagnosis": "b1 has shape (1, 2), expected (2,)"},
     {"id": "ex1-q3-sign", "question": "q3",
      "what": "the error taken as y_hat - y",
-     "answers": {"q3": update("    w = w + lr * (y_hat - y) * x\n    b = b + lr * (y_hat - y)\n    return w, b")},
+     "answers": {"q3": update("    w = w + lr * (y_hat - y) * x\n    b = b + lr * (y_hat - y)\n"
+                              "    return w, b")},
      "diagnosis": "sign error: the rule adds lr * (y - y_hat) * x"},
     {"id": "ex1-q3-in-place", "question": "q3",
      "what": "w updated in place with +=",
-     "answers": {"q3": update("    w += lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat)\n    return w, b")},
+     "answers": {"q3": update("    w += lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat)\n"
+                              "    return w, b")},
      "diagnosis": "perceptron_update changed the w it was given"},
     {"id": "ex1-q3-no-bias", "question": "q3",
      "what": "the bias is never updated",
@@ -103,15 +107,18 @@ MISTAKES = [
      "diagnosis": "step(z) is 1 when z >= 0"},
     {"id": "ex1-q3-no-lr", "question": "q3",
      "what": "the learning rate left out",
-     "answers": {"q3": update("    w = w + (y - y_hat) * x\n    b = b + (y - y_hat)\n    return w, b")},
+     "answers": {"q3": update("    w = w + (y - y_hat) * x\n    b = b + (y - y_hat)\n"
+                              "    return w, b")},
      "diagnosis": "the learning rate lr is missing"},
     {"id": "ex1-q3-bias-times-x", "question": "q3",
      "what": "the bias updated like a weight, with the input x (b becomes a vector)",
-     "answers": {"q3": update("    w = w + lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat) * x\n    return w, b")},
+     "answers": {"q3": update("    w = w + lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat) * x\n"
+                              "    return w, b")},
      "diagnosis": "b must stay one number"},
     {"id": "ex1-q3-returns-w-only", "question": "q3",
      "what": "only the new w is returned",
-     "answers": {"q3": update("    w = w + lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat)\n    return w")},
+     "answers": {"q3": update("    w = w + lr * (y - y_hat) * x\n    b = b + lr * (y - y_hat)\n"
+                              "    return w")},
      "diagnosis": "perceptron_update should return the pair (w, b)"},
     {"id": "ex1-q4-count-after", "question": "q4",
      "what": "mistakes counted after the update instead of before",
@@ -127,7 +134,8 @@ MISTAKES = [
      "diagnosis": "errors should have one entry per epoch"},
     {"id": "ex1-q4-q3-wrong", "question": "q4",
      "what": "train_perceptron is right but uses a perceptron_update with the sign error",
-     "answers": {"q3": update("    w = w + lr * (y_hat - y) * x\n    b = b + lr * (y_hat - y)\n    return w, b")},
+     "answers": {"q3": update("    w = w + lr * (y_hat - y) * x\n    b = b + lr * (y_hat - y)\n"
+                              "    return w, b")},
      "diagnosis": "fix question 3 first"},
     {"id": "ex1-q4-returns-pair", "question": "q4",
      "what": "only (w, errors) returned",

@@ -110,7 +110,8 @@ MISTAKES = [
     {"id": "ex2-q3-no-biases", "question": "q3",
      "what": "only the weights counted",
      "answers": {"q3": "def n_params(sizes):\n"
-                       "    return sum(n_out * n_in for n_in, n_out in zip(sizes[:-1], sizes[1:]))"},
+                       "    return sum(n_out * n_in "
+                       "for n_in, n_out in zip(sizes[:-1], sizes[1:]))"},
      "diagnosis": "the biases are missing"},
     {"id": "ex2-q3-last-layer-missing", "question": "q3",
      "what": "a loop over the layers that stops one layer early",
@@ -123,12 +124,14 @@ MISTAKES = [
     {"id": "ex2-q3-per-layer", "question": "q3",
      "what": "the count of every layer returned as a list instead of their total",
      "answers": {"q3": "def n_params(sizes):\n"
-                       "    return [n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])]"},
+                       "    return [n_out * (n_in + 1) "
+                       "for n_in, n_out in zip(sizes[:-1], sizes[1:])]"},
      "diagnosis": "should be a single number, got an array of shape (2,)"},
     {"id": "ex2-q3-constant-units", "question": "q3",
      "what": "the constant units counted as trainable rows",
      "answers": {"q3": "def n_params(sizes):\n"
-                       "    return sum((n_out + 1) * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:]))"},
+                       "    return sum((n_out + 1) * (n_in + 1) "
+                       "for n_in, n_out in zip(sizes[:-1], sizes[1:]))"},
      "diagnosis": "the constant units x_0 = 1 and h_0 = 1 are not trained"},
     {"id": "ex2-q4-kink-sign", "question": "q4",
      "what": "the kink at theta_i0 / theta_i1 (sign error)",
@@ -154,12 +157,14 @@ MISTAKES = [
     {"id": "ex2-q5-prime-is-elu", "question": "q5",
      "what": "elu_prime returns ELU itself for z < 0",
      "answers": {"q5": elu(prime="    z = np.asarray(z, dtype=float)\n"
-                                 "    return np.where(z >= 0, 1.0, alpha * np.expm1(np.minimum(z, 0.0)))")},
+                                 "    return np.where(z >= 0, 1.0, "
+                                 "alpha * np.expm1(np.minimum(z, 0.0)))")},
      "diagnosis": "you returned ELU itself"},
     {"id": "ex2-q5-prime-at-zero", "question": "q5",
      "what": "the derivative at 0 taken from the left (z > 0)",
      "answers": {"q5": elu(prime="    z = np.asarray(z, dtype=float)\n"
-                                 "    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))")},
+                                 "    return np.where(z > 0, 1.0, "
+                                 "alpha * np.exp(np.minimum(z, 0.0)))")},
      "diagnosis": "at z = 0 take the right-hand derivative"},
     {"id": "ex2-q5-overflow", "question": "q5",
      "what": "exp(z) on every element inside np.where: overflow at z = 1000",
@@ -169,8 +174,10 @@ MISTAKES = [
     {"id": "ex2-q5-longdouble", "question": "q5",
      "what": "the naive formula computed in np.longdouble, then cast back to float64",
      "answers": {"q5": elu(elu="    z = np.asarray(z, dtype=np.longdouble)\n"
-                               "    return np.where(z >= 0, z, alpha * (np.exp(z) - 1)).astype(float)",
+                               "    return np.where(z >= 0, z, alpha * (np.exp(z) - 1))"
+                               ".astype(float)",
                            prime="    z = np.asarray(z, dtype=np.longdouble)\n"
-                                 "    return np.where(z >= 0, 1.0, alpha * np.exp(z)).astype(float)")},
+                                 "    return np.where(z >= 0, 1.0, alpha * np.exp(z))"
+                                 ".astype(float)")},
      "diagnosis": "elu overflows at large inputs"},
 ]

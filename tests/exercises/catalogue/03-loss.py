@@ -43,11 +43,13 @@ MISTAKES = [
      "diagnosis": "softmax overflows at large inputs"},
     {"id": "ex3-q1-global-max", "question": "q1",
      "what": "shifted by the maximum of the whole array: a row far below it underflows to 0 / 0",
-     "answers": {"q1": softmax("    E = np.exp(Z - Z.max())\n    return E / E.sum(axis=1, keepdims=True)")},
+     "answers": {"q1": softmax("    E = np.exp(Z - Z.max())\n"
+                               "    return E / E.sum(axis=1, keepdims=True)")},
      "diagnosis": "subtract each row's own maximum"},
     {"id": "ex3-q1-sum-all", "question": "q1",
      "what": "divided by the sum of the whole array",
-     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum()")},
+     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+                               "    return E / E.sum()")},
      "diagnosis": "each row must sum to 1: divide by the sum over that row"},
     {"id": "ex3-q1-wrong-axis", "question": "q1",
      "what": "the sum over axis=0 (the examples) instead of axis=1",
@@ -56,8 +58,10 @@ MISTAKES = [
      "diagnosis": "sum over axis=1 (the K classes of one example), not over axis=0"},
     {"id": "ex3-q1-no-keepdims", "question": "q1",
      "what": "the row sums without keepdims=True, which broadcast along the wrong axis",
-     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum(axis=1)")},
-     "diagnosis": "without keepdims=True the N row sums have shape (N,) and line up with the columns"},
+     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+                               "    return E / E.sum(axis=1)")},
+     "diagnosis": "without keepdims=True the N row sums have shape (N,) and line up with the "
+                  "columns"},
     {"id": "ex3-q1-longdouble", "question": "q1",
      "what": "the naive formula in np.longdouble, which does not overflow at 1000",
      "answers": {"q1": softmax("    E = np.exp(np.asarray(Z, dtype=np.longdouble))\n"
@@ -75,7 +79,8 @@ MISTAKES = [
      "diagnosis": "the loss is the mean over the N examples, not the sum"},
     {"id": "ex3-q2-log-of-softmax", "question": "q2",
      "what": "-log of the softmax probability, which is log(0) once it underflows",
-     "answers": {"q2": ce("    P = softmax(Z)\n    return float(-np.mean(np.log(P[np.arange(len(y)), y])))")},
+     "answers": {"q2": ce("    P = softmax(Z)\n"
+                          "    return float(-np.mean(np.log(P[np.arange(len(y)), y])))")},
      "diagnosis": "cross_entropy takes the log of 0"},
     {"id": "ex3-q2-sign", "question": "q2",
      "what": "the log-likelihood instead of its negative",
@@ -105,13 +110,16 @@ MISTAKES = [
                                "    return (softmax(Z) - Y) / len(y)")},
      "diagnosis": "Y[np.arange(N), y] = 1, not Y[:, y] = 1"},
     {"id": "ex3-q3-q1-wrong", "question": "q3",
-     "what": "a right gradient built on a softmax (question 1) that divides by the sum of the whole array",
-     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum()")},
+     "what": "a right gradient built on a softmax (question 1) that divides by the sum of the "
+             "whole array",
+     "answers": {"q1": softmax("    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+                               "    return E / E.sum()")},
      "diagnosis": "fix question 1 first"},
     {"id": "ex3-q4-log-sigmoid", "question": "q4",
      "what": "the textbook formula with log(sigmoid(z)), which is log(0) at z = -1000",
      "answers": {"q4": bce(loss="    p = sigmoid(z)\n"
-                                "    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))")},
+                                "    return float(-np.mean(y * np.log(p) "
+                                "+ (1 - y) * np.log(1 - p)))")},
      "diagnosis": "write the loss as softplus(z) - y z"},
     {"id": "ex3-q4-swapped", "question": "q4",
      "what": "y and 1 - y swapped",
@@ -124,7 +132,8 @@ MISTAKES = [
      "diagnosis": "missing the 1/N: the loss is a mean"},
     {"id": "ex3-q4-per-example", "question": "q4",
      "what": "the loss of every example returned, not their mean",
-     "answers": {"q4": bce(loss="    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))) - y * z")},
+     "answers": {"q4": bce(loss="    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))) "
+                                "- y * z")},
      "diagnosis": "return ONE number, the mean over the N examples"},
     {"id": "ex3-q5-mse-grad-half", "question": "q5",
      "what": "the derivative of the MSE without the factor 2",

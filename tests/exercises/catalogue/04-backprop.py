@@ -57,7 +57,8 @@ LECTURE = ("def gd_step(params, grads, lr):\n"
            "E1 = mean_loss(x_lec, y_lec, **{after})")
 
 
-def lecture(body="    return {k: p - lr * grads['d' + k] for k, p in params.items()}", after="lecture_1"):
+def lecture(body="    return {k: p - lr * grads['d' + k] for k, p in params.items()}",
+            after="lecture_1"):
     return LECTURE.format(body=body, after=after)
 
 
@@ -111,7 +112,8 @@ MISTAKES = [
      "diagnosis": "multiply by out.grad"},
     {"id": "ex4-q2-mul-swapped", "question": "q2",
      "what": "d(a b)/da taken as a",
-     "answers": {"q2": node(mul_a="a.grad += a.data * out.grad", mul_b="b.grad += b.data * out.grad")},
+     "answers": {"q2": node(mul_a="a.grad += a.data * out.grad",
+                            mul_b="b.grad += b.data * out.grad")},
      "diagnosis": "d(a * b)/da = b"},
     {"id": "ex4-q3-no-fprime", "question": "q3",
      "what": "backprop without f'(z) in the hidden layer",
@@ -119,7 +121,8 @@ MISTAKES = [
      "diagnosis": "dW1: missing the f'(z) factor"},
     {"id": "ex4-q3-softmax-gprime", "question": "q3",
      "what": "an element-wise g' on the softmax branch, as if the outputs were sigmoids",
-     "answers": {"q3": backprop(softmax="A2 = softmax(Z2)\n        D2 = A2 * (1 - A2) * (A2 - Y) / N")},
+     "answers": {"q3": backprop(softmax="A2 = softmax(Z2)\n"
+                                        "        D2 = A2 * (1 - A2) * (A2 - Y) / N")},
      "diagnosis": "the softmax output has no element-wise g'"},
     {"id": "ex4-q3-tanh-as-sigmoid", "question": "q3",
      "what": "the sigmoid's derivative a (1 - a) used for a tanh hidden layer",
@@ -127,7 +130,8 @@ MISTAKES = [
      "diagnosis": "f'(z) of the tanh hidden layer is 1 - a**2"},
     {"id": "ex4-q3-no-mean", "question": "q3",
      "what": "the gradients of the sum, not the mean (no 1/N)",
-     "answers": {"q3": backprop(N="1").replace("D2 = (softmax(Z2) - Y) / N", "D2 = softmax(Z2) - Y")},
+     "answers": {"q3": backprop(N="1").replace("D2 = (softmax(Z2) - Y) / N",
+                                               "D2 = softmax(Z2) - Y")},
      "diagnosis": "a factor of N: missing a division by N"},
     {"id": "ex4-q3-transposed", "question": "q3",
      "what": "dW1 as X.T @ D1 (transposed)",
@@ -148,19 +152,24 @@ MISTAKES = [
     {"id": "ex4-q3-calls-mlp", "question": "q3",
      "what": "backprop built on mlp.MLP.loss_and_grads",
      "answers": {"q3": "import mlp\n\n\n"
-                       "def backprop(X, Y, W1, b1, W2, b2, activation='sigmoid', output='sigmoid'):\n"
-                       "    net = mlp.MLP([W1.shape[1], W1.shape[0], W2.shape[0]], activation=activation,\n"
-                       "                  output='sigmoid' if output == 'sigmoid' else 'identity')\n"
+                       "def backprop(X, Y, W1, b1, W2, b2, activation='sigmoid', "
+                       "output='sigmoid'):\n"
+                       "    net = mlp.MLP([W1.shape[1], W1.shape[0], W2.shape[0]], "
+                       "activation=activation,\n"
+                       "                  output='sigmoid' if output == 'sigmoid' "
+                       "else 'identity')\n"
                        "    for l, (W, b) in ((1, (W1, b1)), (2, (W2, b2))):\n"
                        "        net.layer(l).W.data[...], net.layer(l).b.data[...] = W, b\n"
-                       "    loss = mlp.SquaredError() if output == 'sigmoid' else mlp.SoftmaxCrossEntropy()\n"
+                       "    loss = mlp.SquaredError() if output == 'sigmoid' "
+                       "else mlp.SoftmaxCrossEntropy()\n"
                        "    net.loss_and_grads(X, Y, loss)\n"
                        "    return {'dW1': net.layer(1).W.grad, 'db1': net.layer(1).b.grad,\n"
                        "            'dW2': net.layer(2).W.grad, 'db2': net.layer(2).b.grad}"},
      "diagnosis": "mlp.MLP.loss_and_grads is not available here"},
     {"id": "ex4-q4-ascent", "question": "q4",
      "what": "the update adds the gradient",
-     "answers": {"q4": lecture(body="    return {k: p + lr * grads['d' + k] for k, p in params.items()}")},
+     "answers": {"q4": lecture(body="    return {k: p + lr * grads['d' + k] "
+                                    "for k, p in params.items()}")},
      "diagnosis": "the update adds the gradient"},
     {"id": "ex4-q4-in-place", "question": "q4",
      "what": "gd_step changes params in place (and returns them)",
@@ -170,7 +179,8 @@ MISTAKES = [
      "diagnosis": "gd_step changed params in place"},
     {"id": "ex4-q4-no-lr", "question": "q4",
      "what": "the learning rate left out of the step",
-     "answers": {"q4": lecture(body="    return {k: p - grads['d' + k] for k, p in params.items()}")},
+     "answers": {"q4": lecture(body="    return {k: p - grads['d' + k] "
+                                    "for k, p in params.items()}")},
      "diagnosis": "multiply the gradient by the learning rate lr"},
     {"id": "ex4-q4-e1-before-step", "question": "q4",
      "what": "E1 computed from the old parameters",

@@ -31,7 +31,8 @@ def clip(body):
 MISTAKES = [
     {"id": "ex5-q1-sign", "question": "q1",
      "what": "momentum that steps along the velocity, w + lr v",
-     "answers": {"q1": momentum("    v = alpha * v + (1 - alpha) * g\n    w = w + lr * v\n    return w, v")},
+     "answers": {"q1": momentum("    v = alpha * v + (1 - alpha) * g\n    w = w + lr * v\n"
+                                "    return w, v")},
      "diagnosis": "sign error: step against the velocity"},
     {"id": "ex5-q1-classical", "question": "q1",
      "what": "the classical form v = alpha v - lr g, w = w + v instead of the lectures' one",
@@ -43,11 +44,13 @@ MISTAKES = [
      "diagnosis": "the factor (1 - alpha) is missing"},
     {"id": "ex5-q1-old-velocity", "question": "q1",
      "what": "the step taken with the old velocity",
-     "answers": {"q1": momentum("    w = w - lr * v\n    v = alpha * v + (1 - alpha) * g\n    return w, v")},
+     "answers": {"q1": momentum("    w = w - lr * v\n    v = alpha * v + (1 - alpha) * g\n"
+                                "    return w, v")},
      "diagnosis": "step with the new velocity"},
     {"id": "ex5-q1-order", "question": "q1",
      "what": "the pair returned as (v, w)",
-     "answers": {"q1": momentum("    v = alpha * v + (1 - alpha) * g\n    w = w - lr * v\n    return v, w")},
+     "answers": {"q1": momentum("    v = alpha * v + (1 - alpha) * g\n    w = w - lr * v\n"
+                                "    return v, w")},
      "diagnosis": "return the pair in the order (w_new, v_new)"},
     {"id": "ex5-q1-calls-mlp", "question": "q1",
      "what": "momentum_step built on mlp.optim.Momentum",
@@ -118,7 +121,8 @@ MISTAKES = [
      "diagnosis": "only clip when the norm exceeds max_norm"},
     {"id": "ex5-q4-mean-norm", "question": "q4",
      "what": "the norm computed from the mean of the squares",
-     "answers": {"q4": clip("    norm = np.sqrt(np.mean(np.concatenate([np.ravel(g) ** 2 for g in grads])))\n"
+     "answers": {"q4": clip("    norm = np.sqrt(np.mean(np.concatenate("
+                            "[np.ravel(g) ** 2 for g in grads])))\n"
                             "    if norm > max_norm:\n"
                             "        return [g * (max_norm / norm) for g in grads]\n"
                             "    return grads")},

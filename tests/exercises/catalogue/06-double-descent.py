@@ -48,7 +48,8 @@ CURVE = ("def error_curve(X_train, y_train, X_test, y_test, W, ps):\n"
          "p_peak = {peak}")
 
 
-def curve(error="np.mean((random_features(X_test, W[:p]) @ a - y_test) ** 2)", peak="ps[np.argmax(errors)]"):
+def curve(error="np.mean((random_features(X_test, W[:p]) @ a - y_test) ** 2)",
+          peak="ps[np.argmax(errors)]"):
     return CURVE.format(error=error, peak=peak)
 
 
@@ -94,7 +95,8 @@ MISTAKES = [
      "diagnosis": "compare each epoch with the best loss so far"},
     {"id": "ex6-q2-argmin", "question": "q2",
      "what": "the best epoch as the minimum of all losses, also those after the stop",
-     "answers": {"q2": stop().replace("            return best, e", "            return int(np.argmin(val_losses)), e")},
+     "answers": {"q2": stop().replace("            return best, e",
+                                      "            return int(np.argmin(val_losses)), e")},
      "diagnosis": "the best epoch must be one that training reached"},
     {"id": "ex6-q2-end", "question": "q2",
      "what": "the last epoch taken as len(val_losses)",
@@ -115,7 +117,8 @@ MISTAKES = [
     {"id": "ex6-q3-ridge", "question": "q3",
      "what": "a small ridge penalty added to make the solve work",
      "answers": {"q3": features(fit="    p = Phi.shape[1]\n"
-                                    "    return np.linalg.solve(Phi.T @ Phi + 1e-3 * np.eye(p), Phi.T @ y)")},
+                                    "    return np.linalg.solve(Phi.T @ Phi + 1e-3 * np.eye(p), "
+                                    "Phi.T @ y)")},
      "diagnosis": "does not fit the training data exactly"},
     {"id": "ex6-q3-normal-equations", "question": "q3",
      "what": "the normal equations, singular when p > n",
@@ -123,7 +126,8 @@ MISTAKES = [
      "diagnosis": "the p x p matrix Phi^T Phi has rank n"},
     {"id": "ex6-q4-train-error", "question": "q4",
      "what": "the curve of training errors",
-     "answers": {"q4": curve(error="np.mean((random_features(X_train, W[:p]) @ a - y_train) ** 2)")},
+     "answers": {"q4": curve(error="np.mean((random_features(X_train, W[:p]) @ a "
+                                   "- y_train) ** 2)")},
      "diagnosis": "that is the training error"},
     {"id": "ex6-q4-sum", "question": "q4",
      "what": "the sum of squared errors instead of their mean",

@@ -2,7 +2,8 @@
 test_catalogue.py). answers: question -> the whole answer cell that replaces the solution's."""
 
 
-def standardize(stats="X_train.mean(axis=0), X_train.std(axis=0)", out="(X - mu) / np.where(sigma == 0, 1.0, sigma)"):
+def standardize(stats="X_train.mean(axis=0), X_train.std(axis=0)",
+                out="(X - mu) / np.where(sigma == 0, 1.0, sigma)"):
     return f"def standardize(X_train, X):\n    mu, sigma = {stats}\n    return {out}"
 
 
@@ -13,7 +14,8 @@ TRAIN = ("mean = {mean}\n"
          "net = mlp.MLP([64, 64, 10], activation='relu', output='identity', rng=0)\n"
          "{train}"
          "weights = {weights}")
-FIT = ("history = mlp.fit(net, mlp.SoftmaxCrossEntropy(), mlp.optim.Adam(net.parameters(), lr=1e-3),\n"
+FIT = ("history = mlp.fit(net, mlp.SoftmaxCrossEntropy(), "
+       "mlp.optim.Adam(net.parameters(), lr=1e-3),\n"
        "                  Z_train, y_train, epochs=300, batch_size=32, validation=(Z_val, y_val),\n"
        "                  early_stopping=20, rng=0)\n")
 WEIGHTS = "[(net.layer(l).W.data.copy(), net.layer(l).b.data.copy()) for l in range(1, net.L + 1)]"
@@ -31,7 +33,8 @@ MISTAKES = [
      "diagnosis": "use the mean and standard deviation of the TRAINING rows"},
     {"id": "ex7-q1-both-sets", "question": "q1",
      "what": "statistics of the training rows and X together",
-     "answers": {"q1": standardize(stats="np.vstack([X_train, X]).mean(axis=0), np.vstack([X_train, X]).std(axis=0)")},
+     "answers": {"q1": standardize(stats="np.vstack([X_train, X]).mean(axis=0), "
+                                         "np.vstack([X_train, X]).std(axis=0)")},
      "diagnosis": "use the training rows only"},
     {"id": "ex7-q1-variance", "question": "q1",
      "what": "divided by the variance",
@@ -51,7 +54,8 @@ MISTAKES = [
      "diagnosis": "np.std with its default ddof=0"},
     {"id": "ex7-q1-per-row", "question": "q1",
      "what": "one mean and standard deviation per row (axis=1)",
-     "answers": {"q1": standardize(stats="X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, keepdims=True)")},
+     "answers": {"q1": standardize(stats="X_train.mean(axis=1, keepdims=True), "
+                                         "X_train.std(axis=1, keepdims=True)")},
      "diagnosis": "axis=0, not per row (axis=1)"},
     {"id": "ex7-q1-calls-mlp", "question": "q1",
      "what": "standardize built on mlp.datasets.standardize",
@@ -64,7 +68,8 @@ MISTAKES = [
      "diagnosis": "points start at 50% on the held-out digits"},
     {"id": "ex7-q2-transposed", "question": "q2",
      "what": "the weight matrices handed in transposed, (n_in, n_out)",
-     "answers": {"q2": network(weights="[(net.layer(l).W.data.T.copy(), net.layer(l).b.data.copy()) "
+     "answers": {"q2": network(weights="[(net.layer(l).W.data.T.copy(), "
+                                       "net.layer(l).b.data.copy()) "
                                        "for l in range(1, net.L + 1)]")},
      "diagnosis": "it is transposed: mlp's W^(l) has one ROW per unit of layer l"},
     {"id": "ex7-q2-activation-name", "question": "q2",
@@ -73,12 +78,16 @@ MISTAKES = [
      "diagnosis": "activation should name the hidden layers' activation"},
     {"id": "ex7-q2-std-zeros", "question": "q2",
      "what": "std handed in with the zeros of the blank pixels",
-     "answers": {"q2": network(std="X_train.std(axis=0)", train=FIT.replace("Z_train, y_train", "np.nan_to_num(Z_train), y_train")
-                               .replace("validation=(Z_val, y_val)", "validation=(np.nan_to_num(Z_val), y_val)"))},
+     "answers": {"q2": network(std="X_train.std(axis=0)",
+                               train=FIT.replace("Z_train, y_train",
+                                                 "np.nan_to_num(Z_train), y_train")
+                               .replace("validation=(Z_val, y_val)",
+                                        "validation=(np.nan_to_num(Z_val), y_val)"))},
      "diagnosis": "std has 3 entries <= 0"},
     {"id": "ex7-q2-weights-only", "question": "q2",
      "what": "only the weight matrices handed in, without the biases",
-     "answers": {"q2": network(weights="[net.layer(l).W.data.copy() for l in range(1, net.L + 1)]")},
+     "answers": {"q2": network(weights="[net.layer(l).W.data.copy() "
+                                       "for l in range(1, net.L + 1)]")},
      "diagnosis": "weights should be a list of pairs"},
     {"id": "ex7-q2-mean-keepdims", "question": "q2",
      "what": "mean kept as a 1 x 64 row",

@@ -12,6 +12,7 @@ WRONG = {
            "std = np.where(X_train.std(axis=0) == 0, 1.0, X_train.std(axis=0))\n"
            "activation = 'relu'\n"
            "net = mlp.MLP([64, 32, 10], activation=activation, output='identity', rng=0)\n"
-           "weights = [(net.layer(l).W.data.copy(), net.layer(l).b.data.copy()) for l in range(1, net.L + 1)]",
+           "weights = [(net.layer(l).W.data.copy(), net.layer(l).b.data.copy()) "
+           "for l in range(1, net.L + 1)]",
            "points start at 50% on the held-out digits"),
 }
