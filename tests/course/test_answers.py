@@ -44,8 +44,9 @@ def test_a_forbidden_answer_is_refused_from_a_cell_with_the_message(filename):
     with pytest.raises(answers.NotAvailable) as info:
         in_cell("result = mlp.numerics.softmax(np.array([[1.0, 2.0]]))", filename)
     assert str(info.value) == answers.message("03-loss", "numerics.softmax")
-    assert str(info.value).startswith("in exercise 03-loss you write softmax yourself (question 1); "
-                                      "mlp.numerics.softmax is not available here")
+    assert str(info.value).startswith(
+        "in exercise 03-loss you write softmax yourself (question 1); "
+        "mlp.numerics.softmax is not available here")
     assert isinstance(info.value, RuntimeError)
 
 
@@ -64,30 +65,39 @@ def test_allowed_from_mlp_itself_and_from_tests():
     answers.forbid("04-backprop")
     X, y = mlp.datasets.xor()
     net = mlp.MLP([2, 3, 1], activation="tanh", output="sigmoid", rng=0)
-    # mlp.fit (not an answer) runs MLP.backprop and Optimizer.step inside mlp: allowed, even from a cell
-    result = in_cell("result = mlp.fit(net, mlp.SquaredError(), mlp.optim.SGD(net.parameters(), lr=0.5), X, y, "
+    # mlp.fit (not an answer) runs MLP.backprop and Optimizer.step inside mlp: allowed, even from
+    # a cell
+    result = in_cell("result = mlp.fit(net, mlp.SquaredError(), "
+                     "mlp.optim.SGD(net.parameters(), lr=0.5), X, y, "
                      "epochs=3, rng=0)", net=net, X=X, y=y)
     assert len(result.train_loss) == 4
     # this file is a test, not a cell: the answers work here
     x = np.array([1.0, 2.0])
-    np.testing.assert_allclose(mlp.numerical_gradient(lambda: float(np.sum(x ** 2)), x), [2.0, 4.0], rtol=1e-6)
+    np.testing.assert_allclose(mlp.numerical_gradient(lambda: float(np.sum(x ** 2)), x),
+                               [2.0, 4.0], rtol=1e-6)
     assert net.loss_and_grads(X, y, mlp.SquaredError()) > 0
     # but not from a cell
-    with pytest.raises(answers.NotAvailable, match=r"mlp\.MLP\.loss_and_grads is not available here"):
+    with pytest.raises(answers.NotAvailable,
+                       match=r"mlp\.MLP\.loss_and_grads is not available here"):
         in_cell("result = net.loss_and_grads(X, y, mlp.SquaredError())", net=net, X=X, y=y)
 
 
 def test_forbid_is_idempotent_and_allow_all_restores_everything():
-    before = (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward, mlp.MLP.__dict__["n_params"],
-              mlp.SoftmaxCrossEntropy.__dict__.get("__call__"))
-    first = answers.forbid("03-loss") + answers.forbid("04-backprop") + answers.forbid("02-structure")
-    guarded = (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward, mlp.MLP.__dict__["n_params"])
-    assert answers.forbid("03-loss") + answers.forbid("04-backprop") + answers.forbid("02-structure") == first
-    assert (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward, mlp.MLP.__dict__["n_params"]) == guarded
+    before = (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward,
+              mlp.MLP.__dict__["n_params"], mlp.SoftmaxCrossEntropy.__dict__.get("__call__"))
+    first = (answers.forbid("03-loss") + answers.forbid("04-backprop")
+             + answers.forbid("02-structure"))
+    guarded = (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward,
+               mlp.MLP.__dict__["n_params"])
+    assert (answers.forbid("03-loss") + answers.forbid("04-backprop")
+            + answers.forbid("02-structure")) == first
+    assert (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward,
+            mlp.MLP.__dict__["n_params"]) == guarded
     assert mlp.numerics.softmax.__wrapped__ is before[0]                 # wrapped once, not twice
     assert mlp.numerical_gradient is mlp.gradcheck.numerical_gradient    # every reference replaced
     answers.allow_all()
-    assert (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward, mlp.MLP.__dict__["n_params"],
+    assert (mlp.numerics.softmax, mlp.numerical_gradient, mlp.MLP.backward,
+            mlp.MLP.__dict__["n_params"],
             mlp.SoftmaxCrossEntropy.__dict__.get("__call__")) == before
     assert type(mlp.get_activation("elu")) is mlp.activations.Activation
     assert in_cell("result = mlp.numerics.softmax(np.zeros((1, 2)))").tolist() == [[0.5, 0.5]]
@@ -115,27 +125,37 @@ def test_every_listed_answer_is_refused_from_a_cell(exercise):
         "MLP.backprop": "mlp.MLP([2, 1]).backprop(np.ones((1, 2)), np.ones((1, 1)), loss)",
         "MLP.loss_and_grads": "mlp.MLP([2, 1]).loss_and_grads(np.ones((1, 2)), np.ones(1), loss)",
         "gradcheck.numerical_gradient": "mlp.numerical_gradient(lambda: 1.0, np.ones(2))",
-        "gradcheck.check_gradients": "mlp.check_gradients(mlp.MLP([2, 1]), loss, np.ones((1, 2)), np.ones(1))",
+        "gradcheck.check_gradients":
+            "mlp.check_gradients(mlp.MLP([2, 1]), loss, np.ones((1, 2)), np.ones(1))",
         "autograd.Value.backward": "(mlp.autograd.Value(2.0) * 3.0).backward()",
         "optim.Optimizer.step": "opt.step()",
-        "optim.Momentum.update": "mlp.optim.Momentum([p]).update(p, np.ones(2), {'v': np.zeros(2)})",
+        "optim.Momentum.update":
+            "mlp.optim.Momentum([p]).update(p, np.ones(2), {'v': np.zeros(2)})",
         "optim.RMSProp.update": "mlp.optim.RMSProp([p]).update(p, np.ones(2), {'r': np.zeros(2)})",
-        "optim.Adam.update": "mlp.optim.Adam([p]).update(p, np.ones(2), {'m': np.zeros(2), 'v': np.zeros(2)})",
+        "optim.Adam.update":
+            "mlp.optim.Adam([p]).update(p, np.ones(2), {'m': np.zeros(2), 'v': np.zeros(2)})",
         "optim.global_norm": "mlp.optim.global_norm([np.ones(2)])",
-        "datasets.train_test_split": "mlp.datasets.train_test_split(np.eye(4), np.arange(4), 0.5, rng=0)",
-        "datasets.train_val_test_split": "mlp.datasets.train_val_test_split(np.eye(10), np.arange(10), rng=0)",
-        "double_descent.random_features": "mlp.double_descent.random_features(np.ones((2, 3)), np.ones((4, 3)))",
-        "double_descent.min_norm_fit": "mlp.double_descent.min_norm_fit(np.ones((2, 3)), np.ones(2))",
-        "double_descent.sweep_random_features": "mlp.double_descent.sweep_random_features(X, y, X, y, [2])",
+        "datasets.train_test_split":
+            "mlp.datasets.train_test_split(np.eye(4), np.arange(4), 0.5, rng=0)",
+        "datasets.train_val_test_split":
+            "mlp.datasets.train_val_test_split(np.eye(10), np.arange(10), rng=0)",
+        "double_descent.random_features":
+            "mlp.double_descent.random_features(np.ones((2, 3)), np.ones((4, 3)))",
+        "double_descent.min_norm_fit":
+            "mlp.double_descent.min_norm_fit(np.ones((2, 3)), np.ones(2))",
+        "double_descent.sweep_random_features":
+            "mlp.double_descent.sweep_random_features(X, y, X, y, [2])",
         "double_descent.sweep_ridges": "mlp.double_descent.sweep_ridges(X, y, X, y, 2, [0.1])",
         "datasets.standardize": "mlp.datasets.standardize(np.ones((3, 2)))",
     }
     p = mlp.Parameter(np.ones(2))
     p.grad = np.ones(2)
-    names = dict(loss=mlp.losses.MSE(), p=p, opt=mlp.optim.SGD([p]), X=np.ones((3, 2)), y=np.ones(3))
+    names = dict(loss=mlp.losses.MSE(), p=p, opt=mlp.optim.SGD([p]), X=np.ones((3, 2)),
+                 y=np.ones(3))
     answers.forbid(exercise)
     for name in answers.ANSWERS[exercise]:
-        with pytest.raises(answers.NotAvailable, match=rf"mlp\.{re.escape(name)} is not available here"):
+        with pytest.raises(answers.NotAvailable,
+                           match=rf"mlp\.{re.escape(name)} is not available here"):
             in_cell(f"result = {calls[name]}", CELL_NAMES[1], **names)
 
 
@@ -146,12 +166,14 @@ def test_helpers_that_are_no_answer_stay_available():
     assert X.shape == (20, 2)
     assert in_cell("result = mlp.checks.check_answered(1.0, 'x')") is None
     assert in_cell("result = mlp.MLP([2, 3, 1], activation='relu', rng=0)").L == 2
-    assert in_cell("result = mlp.get_activation('relu')(np.array([-1.0, 2.0]))").tolist() == [0.0, 2.0]
+    assert in_cell(
+        "result = mlp.get_activation('relu')(np.array([-1.0, 2.0]))").tolist() == [0.0, 2.0]
     assert in_cell("result = mlp.optim.Adam([mlp.Parameter(np.ones(2))])").lr == 0.001
 
 
 def test_an_unknown_exercise_is_refused():
-    with pytest.raises(ValueError, match=r"forbid: unknown exercise '08-rnn'; choose one of \['01-xor'"):
+    with pytest.raises(ValueError,
+                       match=r"forbid: unknown exercise '08-rnn'; choose one of \['01-xor'"):
         answers.forbid("08-rnn")
 
 

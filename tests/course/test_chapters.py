@@ -35,7 +35,8 @@ def markdown(path: Path) -> str:
 
 def admonitions(text: str) -> list[tuple[str, str, str]]:
     """(title, class line, body) of every ```{admonition} block."""
-    return re.findall(r"```\{admonition\}\s*([^\n]*)\n(?::class:\s*([^\n]*)\n)?(.*?)\n```", text, re.S)
+    return re.findall(r"```\{admonition\}\s*([^\n]*)\n(?::class:\s*([^\n]*)\n)?(.*?)\n```", text,
+                      re.S)
 
 
 def visible_code_lines(path: Path) -> int:
@@ -54,7 +55,8 @@ def test_every_figure_cell_describes_its_figure(path):
             if len(alt.split()) < 12 or alt.endswith(".png"):
                 missing.append(c.get("id"))
     assert missing == [], (f"{path.name}: figure cells without a description (metadata "
-                           f"mystnb.image.alt, what is plotted against what and what it shows): {missing}")
+                           f"mystnb.image.alt, what is plotted against what and what it shows): "
+                           f"{missing}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -69,7 +71,8 @@ SLIPS = {
     4: "linear in the number of neurons",                      # Zuluaga: neurons or weights
     5: r"0.40 \times 0.578 + 0.5 \times 0.544",                # Eum: the units trade names
     6: r"\partial z_{2(\text{output})}",                       # Eum: a subscript
-    7: r"\dfrac{\partial y_{1(output)}}{\partial y_{1(input)}} \times \dfrac{\partial E(w)}",  # 4 factors
+    # 4 factors
+    7: r"\dfrac{\partial y_{1(output)}}{\partial y_{1(input)}} \times \dfrac{\partial E(w)}",
     8: r"0.4 + 0.5 \times 0.0727 = 0.436",                     # Eum: ascent
     9: r"w_{new} = w_{old} + \eta",                            # Eum: ascent again
     10: "Xarvier",                                             # Eum: a name; a sum of targets
@@ -92,9 +95,11 @@ def slip_sections(nb_cells: list[dict]) -> dict[int, tuple[str, list[dict]]]:
     """{n: (the slip's markdown, the cells that follow it up to the next slip or section)}."""
     sections, current = {}, None
     for c in nb_cells:
-        found = re.search(r"^\(slip-(\d+)\)=\s*\n### Slip (\d+): ", c["text"], re.M) if c["cell_type"] == "markdown" else None
+        found = (re.search(r"^\(slip-(\d+)\)=\s*\n### Slip (\d+): ", c["text"], re.M)
+                 if c["cell_type"] == "markdown" else None)
         if found:
-            assert found.group(1) == found.group(2), f"label slip-{found.group(1)} on Slip {found.group(2)}"
+            assert found.group(1) == found.group(2), (
+                f"label slip-{found.group(1)} on Slip {found.group(2)}")
             current = int(found.group(1))
             sections[current] = (c["text"][found.start():], [])
         elif c["cell_type"] == "markdown" and c["text"].lstrip().startswith("## "):
@@ -111,8 +116,10 @@ def test_the_appendix_holds_every_slip_quoted_explained_and_checked():
         quote = "\n".join(line for line in text.splitlines() if line.startswith(">"))
         assert quote and '"' in quote, f"Slip {n}: no quotation of the slide (a '> \"...\"' line)"
         assert SLIPS[n] in quote, f"Slip {n}: the quote does not contain {SLIPS[n]!r}"
-        assert "**What is wrong.**" in text and "**Corrected.**" in text, f"Slip {n}: wrong/corrected"
-        checks = [c for c in following if c["cell_type"] == "code" and re.search(r"\bassert\b|np\.testing", c["text"])]
+        assert "**What is wrong.**" in text and "**Corrected.**" in text, (
+            f"Slip {n}: wrong/corrected")
+        checks = [c for c in following
+                  if c["cell_type"] == "code" and re.search(r"\bassert\b|np\.testing", c["text"])]
         assert checks, f"Slip {n}: no cell checks the correction"
 
 
@@ -134,7 +141,8 @@ def test_the_appendix_checks_pass():
 
 
 def test_a_planted_wrong_correction_fails_its_check():
-    code = next(c["text"] for c in appendix_cells() if c["cell_type"] == "code" and "0.1495" in c["text"])
+    code = next(c["text"] for c in appendix_cells()
+                if c["cell_type"] == "code" and "0.1495" in c["text"])
     setup = "\n".join(c["text"] for c in appendix_cells()[:12] if c["cell_type"] == "code")
     namespace: dict = {}
     exec(setup, namespace)
@@ -146,7 +154,8 @@ def test_a_planted_wrong_correction_fails_its_check():
 def test_chapters_point_to_the_appendix_instead_of_slip_boxes(path):
     slips = [t for t, _, _ in admonitions(markdown(path)) if t.startswith("Slip")]
     assert slips == [], f"{path.name}: slip boxes {slips}; the slips live in the appendix"
-    labels = set(re.findall(r"^\(slip-(\d+)\)=", "\n".join(c["text"] for c in appendix_cells()), re.M))
+    labels = set(re.findall(r"^\(slip-(\d+)\)=", "\n".join(c["text"] for c in appendix_cells()),
+                            re.M))
     for ref in re.findall(r"\{ref\}`[^`<]*<slip-(\d+)>`", markdown(path)):
         assert ref in labels, f"{path.name} points to slip-{ref}, which the appendix does not have"
 
@@ -154,12 +163,14 @@ def test_chapters_point_to_the_appendix_instead_of_slip_boxes(path):
 def test_every_slip_is_pointed_to_where_it_matters():
     """The appendix's summary table says where each slip matters; that chapter points to it."""
     summary = next(c["text"] for c in appendix_cells() if c["text"].startswith("## Summary"))
-    for n, chapters in re.findall(r"^\| \{ref\}`(\d+) <slip-\d+>` \|[^|]*\|[^|]*\|(.*)\|$", summary, re.M):
+    for n, chapters in re.findall(r"^\| \{ref\}`(\d+) <slip-\d+>` \|[^|]*\|[^|]*\|(.*)\|$",
+                                  summary, re.M):
         stems = re.findall(r"\.\./chapters/(\d\d-[\w-]+)\.ipynb", chapters)
         assert stems, f"Slip {n}: the summary names no chapter"
         for stem in stems:
             pointers = re.findall(r"<slip-(\d+)>", markdown(ROOT / "chapters" / f"{stem}.ipynb"))
-            assert n in pointers or (n == "3" and "2" in pointers), f"{stem} does not point to Slip {n}"
+            assert n in pointers or (n == "3" and "2" in pointers), (
+                f"{stem} does not point to Slip {n}")
     assert len(re.findall(r"^\| \{ref\}", summary, re.M)) == len(SLIPS)
 
 
@@ -213,16 +224,18 @@ def test_exercise_pages_share_one_layout(page):
     number, stem = int(page.stem[:2]), page.stem
     lines = text.splitlines()
     assert lines[0].startswith(f"# Exercise {number}: "), lines[0]
-    assert lines[1] == "" and lines[2].startswith("<!-- links:"), f"{stem}: the links come right after the title"
+    assert lines[1] == "" and lines[2].startswith("<!-- links:"), (
+        f"{stem}: the links come right after the title")
     links_end = text.index("<!-- /links -->")
     after = text[links_end:].split("\n", 2)[2].lstrip()
     assert after.startswith(f"This exercise goes with [chapter {number}, "), after[:80]
     assert f"(../chapters/{stem}.ipynb)" in after.split("\n\n")[0]
-    assert re.search(r"^\| question \|.*\| points \|$", text, re.M), f"{stem}: no table of questions"
+    assert re.search(r"^\| question \|.*\| points \|$", text, re.M), (
+        f"{stem}: no table of questions")
 
 
 @pytest.mark.parametrize("stem, words", [
-    ("02-structure", ["Hornik", "measure", "L^p"]),                          # universal approximation
+    ("02-structure", ["Hornik", "measure", "L^p"]),              # universal approximation
     ("06-double-descent", ["singular value decomposition", "pseudo-inverse", "row space"]),
 ])
 def test_advanced_material_is_in_optional_boxes(stem, words):
@@ -231,7 +244,8 @@ def test_advanced_material_is_in_optional_boxes(stem, words):
                 if title.startswith("Optional") and "dropdown" in cls]
     assert optional, f"{stem}: no box titled 'Optional: ...' that folds away"
     for word in words:
-        assert any(word in body for body in optional), f"{stem}: {word!r} is not taught in an optional box"
+        assert any(word in body for body in optional), (
+            f"{stem}: {word!r} is not taught in an optional box")
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -249,7 +263,8 @@ def test_visible_code_stays_within_budget(path):
 
 
 def test_the_box_parser_reads_titles_classes_and_bodies():
-    text = ("```{admonition} Slip 9: x\n:class: warning dropdown\nThe slides write $a = 1.5$.\n```\n"
+    text = ("```{admonition} Slip 9: x\n:class: warning dropdown\n"
+            "The slides write $a = 1.5$.\n```\n"
             "```{admonition} Answer\n:class: dropdown\n42\n```")
     assert admonitions(text) == [("Slip 9: x", "warning dropdown", "The slides write $a = 1.5$."),
                                  ("Answer", "dropdown", "42")]

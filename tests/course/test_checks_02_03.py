@@ -37,17 +37,19 @@ def test_planted_bug_gets_its_hint():
 def test_unknown_bug_is_diagnosed_by_check_array():
     with pytest.raises(AssertionError, match=r"grad on test input 1 .* wrong sign"):
         checks.check_function(lambda Z, y: -softmax_ce_grad(Z, y), softmax_ce_grad, INPUTS, "grad")
-    with pytest.raises(AssertionError, match=r"is transposed: it has shape \(3, 2\), expected \(2, 3\)"):
+    with pytest.raises(AssertionError,
+                       match=r"is transposed: it has shape \(3, 2\), expected \(2, 3\)"):
         checks.check_function(lambda Z, y: softmax_ce_grad(Z, y).T, softmax_ce_grad, INPUTS, "grad")
 
 
 def test_a_mistake_only_counts_where_it_differs_and_runs():
     # the "mistake" equals the right answer on input 1 and cannot run on input 2: never blamed
     same_then_crash = {"bogus hint": lambda Z, y: softmax_ce_grad(Z, y) if len(y) == 2 else 1 / 0}
-    checks.check_function(softmax_ce_grad, softmax_ce_grad, INPUTS, "grad", mistakes=same_then_crash)
+    checks.check_function(softmax_ce_grad, softmax_ce_grad, INPUTS, "grad",
+                          mistakes=same_then_crash)
     with pytest.raises(AssertionError) as info:
-        checks.check_function(lambda Z, y: 2 * softmax_ce_grad(Z, y), softmax_ce_grad, INPUTS, "grad",
-                              mistakes=same_then_crash)
+        checks.check_function(lambda Z, y: 2 * softmax_ce_grad(Z, y), softmax_ce_grad, INPUTS,
+                              "grad", mistakes=same_then_crash)
     assert "bogus" not in str(info.value) and "constant factor" in str(info.value)
 
 
@@ -91,7 +93,10 @@ def test_several_ways_to_make_one_mistake():
         return E / E.sum()
 
     ways = [lambda Z: np.exp(Z) / np.exp(Z).sum(), rows_over_total]
-    right = lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+
+    def right(Z):
+        return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+
     Z = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 4.0]])
     with pytest.raises(AssertionError, match="softmax: each row must sum to 1"):
         checks.check_function(rows_over_total, right, [(Z,)], "softmax",

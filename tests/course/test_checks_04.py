@@ -30,13 +30,16 @@ def _parse():
             if src.startswith("# BEGIN QUESTION") and m:
                 question = m.group(1)
             in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(src.strip(), in_tests)
-            in_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(src.strip(), in_solution)
+            in_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(src.strip(),
+                                                                                  in_solution)
         elif kind == "code" and in_tests:
             scope = {}
             exec(compile(src, f"<{question} test>", "exec"), scope)
             tests.setdefault(question, []).extend(
-                (name, fn, "hidden: true" in src) for name, fn in scope.items() if name.startswith("test_"))
-        elif kind == "code" and not src.startswith("# Colab setup") and not src.startswith("grader.check"):
+                (name, fn, "hidden: true" in src) for name, fn in scope.items()
+                if name.startswith("test_"))
+        elif (kind == "code" and not src.startswith("# Colab setup")
+              and not src.startswith("grader.check")):
             if in_solution:
                 answers[question] = len(code)          # the question's (last) answer cell
             code.append(src)
@@ -69,7 +72,8 @@ def run(question: str, answer: str | None = None, public_only: bool = True) -> s
         if hidden and public_only:
             continue
         try:
-            fn(*[env.get(p) for p in inspect.signature(fn).parameters])   # otter passes None if missing
+            # otter passes None if missing
+            fn(*[env.get(p) for p in inspect.signature(fn).parameters])
         except AssertionError as err:
             return str(err)
     return None
@@ -173,7 +177,8 @@ def node(mul_a="a.grad += b.data * out.grad", mul_b="b.grad += a.data * out.grad
      "[x.grad] for x * x at [3.0]: gradients overwritten instead of added"),
     (node(tanh="a.grad = (1.0 - out.data ** 2) * out.grad"),
      "[x.grad] for tanh(x) * x at [0.7]: gradients overwritten instead of added"),
-    (node(tanh="a.grad += (1.0 - a.data ** 2) * out.grad"), "square out.data (the tanh), not a.data"),
+    (node(tanh="a.grad += (1.0 - a.data ** 2) * out.grad"),
+     "square out.data (the tanh), not a.data"),
     (node(mul_a="a.grad += a.data * out.grad", mul_b="b.grad += b.data * out.grad"),
      "[x.grad, y.grad] for x * y at [3.0, -2.0]: d(a * b)/da = b"),
     (node(mul_a="a.grad += b.data * out.grad", mul_b="b.grad += a.data"),   # half a known mistake
@@ -188,8 +193,8 @@ def test_q2_mistakes_get_their_hint(answer, hint):
 
 def test_q2_forgetting_out_grad_is_caught():
     message = run("q2", node(tanh="a.grad += 1.0 - out.data ** 2"))   # no chain rule factor
-    assert message is not None and message.startswith("[x.grad] for tanh(x) * x at [0.7]: multiply by "
-                                                      "out.grad"), message
+    assert message is not None and message.startswith(
+        "[x.grad] for tanh(x) * x at [0.7]: multiply by out.grad"), message
 
 
 # --- question 3: backprop ---------------------------------------------------------------------
@@ -215,8 +220,10 @@ def backprop(out_fprime="A2 * (1 - A2) * ", error="A2 - Y", N="N", hid_fprime="f
 
 
 @pytest.mark.parametrize("answer,hint", [
-    (backprop(hid_fprime=""), "output='sigmoid', N=4, D=3, M=5, K=2): dW1: missing the f'(z) factor"),
-    (backprop(out_fprime=""), "output='sigmoid', N=4, D=3, M=5, K=2): dW2: missing the f'(z) factor"),
+    (backprop(hid_fprime=""),
+     "output='sigmoid', N=4, D=3, M=5, K=2): dW1: missing the f'(z) factor"),
+    (backprop(out_fprime=""),
+     "output='sigmoid', N=4, D=3, M=5, K=2): dW2: missing the f'(z) factor"),
     (backprop(out_fprime="", hid_fprime=""), "dW2: missing the f'(z) factor"),
     (backprop(dW1="X.T @ D1"), "dW1 is transposed: it has shape (3, 5), expected (5, 3)"),
     (backprop(N="1"), "dW2 is off by a constant factor: it is 4 times the expected value "
@@ -232,7 +239,8 @@ def test_q3_mistakes_get_their_hint(answer, hint):
 
 def test_q3_softmax_case_is_checked_too():
     # a backprop that treats a softmax output like a sigmoid one passes the sigmoid case only
-    wrong = backprop().replace("D2 = (softmax(Z2) - Y) / N", "A2 = softmax(Z2)\n        D2 = A2 * (1 - A2) * (A2 - Y) / N")
+    wrong = backprop().replace("D2 = (softmax(Z2) - Y) / N",
+                               "A2 = softmax(Z2)\n        D2 = A2 * (1 - A2) * (A2 - Y) / N")
     message = run("q3", wrong)
     assert message is not None and "activation='tanh', output='softmax'" in message, message
     assert "the softmax output has no element-wise g'" in message, message
@@ -276,7 +284,8 @@ def test_q4_ascent_on_the_lecture_network_says_the_error_went_up():
     answer = LECTURE.format(body="return {k: p - lr * grads['d' + k] for k, p in params.items()}")
     answer = answer.replace("**lecture), 0.5)", "**lecture), -0.5)")
     message = run("q4", answer)
-    assert message is not None and "lecture_1['W1']: the update adds the gradient" in message, message
+    assert (message is not None
+            and "lecture_1['W1']: the update adds the gradient" in message), message
 
 
 def test_q4_an_update_in_place_is_named_by_the_public_check():
@@ -284,14 +293,16 @@ def test_q4_an_update_in_place_is_named_by_the_public_check():
     answer = LECTURE.format(body=body)
     assert "gd_step changed params in place" in run("q4", answer)
     # a step that changes params in place AND returns new arrays is caught as well
-    body = "out = {k: p - lr * grads['d' + k] for k, p in params.items()}\n    params['W1'][0, 0] = 0.0\n    return out"
+    body = ("out = {k: p - lr * grads['d' + k] for k, p in params.items()}\n"
+            "    params['W1'][0, 0] = 0.0\n    return out")
     assert "gd_step changed params in place (W1)" in run("q4", LECTURE.format(body=body))
 
 
 def test_q4_a_step_that_zeroes_the_gradients_in_place_gets_no_points():
     # the test's references are computed before the call and the step gets copies
     body = ("out = {k: p - lr * grads['d' + k] for k, p in params.items()}\n"
-            "    for g in grads.values():\n        g[...] = 0.0\n    return {k: p.copy() for k, p in params.items()}")
+            "    for g in grads.values():\n        g[...] = 0.0\n"
+            "    return {k: p.copy() for k, p in params.items()}")
     message = run("q4", LECTURE.format(body=body))
     assert message is not None and "gd_step returned the parameters unchanged" in message, message
 

@@ -28,8 +28,9 @@ def test_split_right_answer_passes():
 
 
 def test_split_off_by_one_overlap_is_named():
-    with pytest.raises(AssertionError, match=r"the training and validation sets overlap: 1 row\(s\) "
-                                             r"are in both.*off-by-one"):
+    with pytest.raises(AssertionError,
+                       match=r"the training and validation sets overlap: 1 row\(s\) "
+                             r"are in both.*off-by-one"):
         checks.check_split(split(X, Y, 3, train_from=2), X, Y)
 
 
@@ -72,20 +73,23 @@ def pinv_fit(Phi, y):
 
 def test_least_squares_right_answers_pass():
     checks.check_least_squares(pinv_fit, LS_INPUTS, "fit")
-    checks.check_least_squares(lambda Phi, y: np.linalg.lstsq(Phi, y, rcond=None)[0], LS_INPUTS, "fit")
+    checks.check_least_squares(lambda Phi, y: np.linalg.lstsq(Phi, y, rcond=None)[0], LS_INPUTS,
+                               "fit")
 
 
 def test_least_squares_ridge_in_the_overparameterised_regime_is_named():
     def ridge(Phi, y):
         return np.linalg.solve(Phi.T @ Phi + 1e-2 * np.eye(Phi.shape[1]), Phi.T @ y)
 
-    with pytest.raises(AssertionError, match="fit is not the least-squares solution on test input 1"):
+    with pytest.raises(AssertionError,
+                       match="fit is not the least-squares solution on test input 1"):
         checks.check_least_squares(ridge, LS_INPUTS, "fit")          # p < n: not least squares
     with pytest.raises(AssertionError, match=r"fit does not fit the training data exactly on test "
                                              r"input 1 .*p = 12 features.*A ridge penalty"):
         checks.check_least_squares(ridge, LS_INPUTS[1:], "fit")      # p = n
-    with pytest.raises(AssertionError, match=r"on test input 1 .*p = 30 features.*Phi\^T Phi has rank "
-                                             r"n.*np\.linalg\.lstsq.*A ridge penalty"):
+    with pytest.raises(AssertionError,
+                       match=r"on test input 1 .*p = 30 features.*Phi\^T Phi has rank "
+                             r"n.*np\.linalg\.lstsq.*A ridge penalty"):
         checks.check_least_squares(ridge, LS_INPUTS[2:], "fit")      # p > n
 
 
@@ -96,7 +100,8 @@ def test_least_squares_interpolant_that_is_not_minimal_is_named():
         return a + 3.0 * np.linalg.svd(Phi)[2][-1] if p > n else a
 
     checks.check_least_squares(plus_null_space, LS_INPUTS[:2], "fit")   # no null space there
-    with pytest.raises(AssertionError, match="fits the data exactly .* not the minimum-norm solution"):
+    with pytest.raises(AssertionError,
+                       match="fits the data exactly .* not the minimum-norm solution"):
         checks.check_least_squares(plus_null_space, LS_INPUTS, "fit")
 
 

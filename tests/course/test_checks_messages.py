@@ -8,10 +8,12 @@ from mlp import checks
 
 @pytest.mark.parametrize("fn,says", [
     (lambda z: np.exp(z) / np.exp(z).sum(), "overflows"),
-    (lambda z: -np.log(np.exp(-z)).sum(), "takes the log of 0 (a value underflowed to 0 before the log)"),
+    (lambda z: -np.log(np.exp(-z)).sum(),
+     "takes the log of 0 (a value underflowed to 0 before the log)"),
     (lambda z: 1.0 / (z - z), "divides by zero"),
     (lambda z: np.exp(z) - np.exp(z), "overflows"),
-    (lambda z: (z * np.inf - z * np.inf).sum(), "computes an invalid value (such as inf - inf or 0 / 0)"),
+    (lambda z: (z * np.inf - z * np.inf).sum(),
+     "computes an invalid value (such as inf - inf or 0 / 0)"),
 ])
 def test_check_stable_names_the_failure(fn, says):
     with pytest.raises(AssertionError) as info:

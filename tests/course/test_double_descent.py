@@ -19,7 +19,8 @@ def data():
 @pytest.fixture(scope="module")
 def sweeps(data):
     ps = dd.feature_grid(N, num=10)
-    return {(kind, ridge): dd.sweep_random_features(*data, ps, seeds=3, ridge=ridge, kind=kind, rng=0)
+    return {(kind, ridge): dd.sweep_random_features(*data, ps, seeds=3, ridge=ridge, kind=kind,
+                                                    rng=0)
             for kind in ("relu", "fourier") for ridge in (0.0, 1e-1)}
 
 
@@ -30,8 +31,10 @@ def test_training_error_vanishes_from_the_threshold_on(sweeps, data, kind):
     r = sweeps[kind, 0.0]
     train = r.median("train_mse")
     over = r.n_features >= N
-    assert np.all(r.train_mse[:, over] < 1e-12 * np.var(data[1])), "min-norm must interpolate for p >= n"
-    assert np.all(train[r.n_features < 0.8 * N] > 1e-3), "with p < n least squares cannot interpolate"
+    assert np.all(r.train_mse[:, over] < 1e-12 * np.var(data[1])), (
+        "min-norm must interpolate for p >= n")
+    assert np.all(train[r.n_features < 0.8 * N] > 1e-3), (
+        "with p < n least squares cannot interpolate")
 
 
 @pytest.mark.parametrize("kind", ["relu", "fourier"])
@@ -154,7 +157,8 @@ def test_min_norm_interpolant_is_the_pseudoinverse_solution():
 
 @pytest.mark.parametrize("shape", [(50, 20), (20, 50)])
 def test_ridge_fit_solves_the_regularized_risk(shape):
-    """Primal (p <= n) and dual (p > n) forms both zero the gradient of (1/n)||Phi a-y||^2 + l||a||^2."""
+    """Primal (p <= n) and dual (p > n) forms both zero the gradient of
+    (1/n)||Phi a-y||^2 + l||a||^2."""
     rng = np.random.default_rng(1)
     Phi, y, lam = rng.normal(size=shape), rng.normal(size=shape[0]), 0.3
     a = dd.min_norm_fit(Phi, y, ridge=lam)
@@ -210,7 +214,8 @@ def test_gd_least_squares_matches_an_explicit_loop(shape):
 
 
 def test_gd_least_squares_limits():
-    """Wide X: from 0 the limit is the min-norm interpolant; from b0 the null-space part of b0 stays."""
+    """Wide X: from 0 the limit is the min-norm interpolant; from b0 the null-space part of b0
+    stays."""
     rng = np.random.default_rng(5)
     X, y, b0 = rng.normal(size=(20, 50)), rng.normal(size=20), rng.normal(size=50)
     pinv = np.linalg.pinv(X)
@@ -242,7 +247,8 @@ def test_gd_least_squares_bad_input():
 def test_two_scale_model_shows_epoch_wise_double_descent():
     """The default setting: a dip (early stopping), a bump, then a second, lower dip."""
     t = np.unique(np.round(np.geomspace(1, 1e6, 120)))
-    risk = np.median([dd.gd_two_scale_risk(*dd.two_scale_data(rng=s), t)[0] for s in range(5)], axis=0)
+    risk = np.median([dd.gd_two_scale_risk(*dd.two_scale_data(rng=s), t)[0] for s in range(5)],
+                     axis=0)
     early = (t >= 3) & (t <= 100)
     mid = (t >= 200) & (t <= 3000)
     late = t >= 5000

@@ -26,16 +26,18 @@ def test_fit_with_the_optimizer_of_a_network_built_before():
         mlp.fit(net, mlp.BCEWithLogits(), "sgd", XOR_X, XOR_Y, epochs=1)
 
 
-@pytest.mark.parametrize("opt", ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta", "Adam"])
+@pytest.mark.parametrize("opt", ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "AdaDelta",
+                                 "Adam"])
 def test_a_gradient_of_the_wrong_shape_is_refused_with_the_parameter_name(opt):
     # the 2-D demos set .grad by hand; a (1,) or (2, 1) gradient would broadcast into the update
     p = mlp.Parameter(np.zeros(2), name="w")
     optimizer = getattr(mlp.optim, opt)([p], lr=0.1)
     for wrong in (np.ones(1), np.ones((2, 1)), 3.0):
         p.grad = wrong
-        with pytest.raises(ValueError, match=rf"{opt}\.step: parameter w has a grad of shape "
-                                             rf"{re.escape(str(np.shape(wrong)))}, but its data has "
-                                             r"shape \(2,\)"):
+        with pytest.raises(ValueError,
+                           match=rf"{opt}\.step: parameter w has a grad of shape "
+                                 rf"{re.escape(str(np.shape(wrong)))}, but its data has "
+                                 r"shape \(2,\)"):
             optimizer.step()
     np.testing.assert_array_equal(p.data, [0.0, 0.0])    # nothing was updated
     net = mlp.MLP([2, 3, 1], rng=0)

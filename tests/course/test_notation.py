@@ -62,11 +62,13 @@ def rule_breaks(pattern: str, texts: list[str]) -> list[str]:
 
 # z used for a unit's output: "z = sigma(...)", "z_k = \sigma\Big(", "z_i = h(a_i)", "outputs $z_1",
 # "the network output $z$".
-Z_AS_OUTPUT = (r"(?<!/)(?<!/ )(?<!\\partial )\bz(_\{?[\w]+\}?)?\s*=\s*(\\sigma|\\mathrm\{softmax\}|f|h|g)\s*"
+Z_AS_OUTPUT = (r"(?<!/)(?<!/ )(?<!\\partial )\bz(_\{?[\w]+\}?)?\s*=\s*"
+               r"(\\sigma|\\mathrm\{softmax\}|f|h|g)\s*"
                r"(\\[Bb]ig[gl]?)?\("
                r"|outputs?\s*\|?\s*\$z|network output\s+\$z\b")
 # a code variable named z... that is assigned a unit's output (a forward pass, a sigmoid, ...)
-Z_ASSIGNED_OUTPUT = (r"(?m)^\s*z\w*\s*=\s*[^#;\n]*\b(forward|predict|sigmoid|sigma|sig|softmax|tanh|relu)"
+Z_ASSIGNED_OUTPUT = (r"(?m)^\s*z\w*\s*=\s*[^#;\n]*"
+                     r"\b(forward|predict|sigmoid|sigma|sig|softmax|tanh|relu)"
                      r"\(")
 # Eum's y_k^in, never defined in the book
 Y_IN = r"y_\{?k?\}?\s*\^\s*\{?\s*(\\text\{|\\mathrm\{)?in\b"
@@ -95,8 +97,8 @@ def test_no_undefined_y_in_and_weights_target_first(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_a_lecture_is_named_when_one_is_meant(path):
     prose = " ".join(book_text(t) for t in _cells(path, "markdown"))
-    vague = re.findall(r"(?:the other lecture|another lecture|one of the lectures|the lecture deck that)",
-                       prose, re.I)
+    vague = re.findall(r"(?:the other lecture|another lecture|one of the lectures"
+                       r"|the lecture deck that)", prose, re.I)
     assert vague == [], f"{path.name}: name the lecture ({vague}); see notation.md for the names"
 
 
@@ -142,16 +144,19 @@ def test_the_first_use_check_catches_an_undefined_term():
 
 
 def test_the_patterns_catch_what_they_guard():
-    assert rule_breaks(Z_AS_OUTPUT, [r"$z = \sigma(W h)$", r"$z_k = \sigma\Big(\sum_i W_{ki} h_i\Big)$",
-                                     r"outputs $z_1, \dots, z_K$", r"| outputs | $z_1$ |", r"$z_i = h(a_i)$",
-                                     "compares the network output $z$ with"])
+    assert rule_breaks(Z_AS_OUTPUT, [r"$z = \sigma(W h)$",
+                                     r"$z_k = \sigma\Big(\sum_i W_{ki} h_i\Big)$",
+                                     r"outputs $z_1, \dots, z_K$", r"| outputs | $z_1$ |",
+                                     r"$z_i = h(a_i)$", "compares the network output $z$ with"])
     assert len(rule_breaks(Z_AS_OUTPUT, [r"$z = \sigma(W h)$", r"outputs $z_1$"])) == 2
     assert rule_breaks(Z_AS_OUTPUT, [r"$z = w_1 x_1 + b$, $\hat y = \sigma(z)$", r"$f(z)$",
                                      r"$\partial H / \partial z = \mathrm{softmax}(z) - y$"]) == []
     assert rule_breaks(Z_ASSIGNED_OUTPUT, ["z_mlp = net.forward(x)", "z_out = sigma(W @ h)"])
-    assert rule_breaks(Z_ASSIGNED_OUTPUT, ["z1 = W1 @ a0 + b1; a1 = sig(z1)", "zs = np.linspace(0, 1)"]) == []
+    assert rule_breaks(Z_ASSIGNED_OUTPUT,
+                       ["z1 = W1 @ a0 + b1; a1 = sig(z1)", "zs = np.linspace(0, 1)"]) == []
     assert rule_breaks(Y_IN, [r"\partial y_k^{\text{in}}", "y_k^in"])
-    assert rule_breaks(W_SOURCE_FIRST, [r"\cdot w_{jk}"]) and not rule_breaks(W_SOURCE_FIRST, [r"w_{kj}"])
+    assert (rule_breaks(W_SOURCE_FIRST, [r"\cdot w_{jk}"])
+            and not rule_breaks(W_SOURCE_FIRST, [r"w_{kj}"]))
     boxed = "```{admonition} Notation in the slides\n:class: note\n$z = \\sigma(W h)$\n```"
     assert book_text(boxed).strip() == "" and rule_breaks(Z_AS_OUTPUT, [book_text(boxed)]) == []
 
@@ -185,7 +190,8 @@ def dictionary() -> dict[str, dict[str, str]]:
         header = [h.strip() for h in table[0].strip("|").split("|")]
         for ln in table[2:]:
             cells = [c.strip() for c in ln.strip("|").split("|")]
-            assert len(cells) == len(header), f"notation.md: a row with {len(cells)} cells: {ln[:60]}"
+            assert len(cells) == len(header), (
+                f"notation.md: a row with {len(cells)} cells: {ln[:60]}")
             rows.setdefault(cells[0], {}).update(zip(header, cells))
     return rows
 
@@ -244,7 +250,8 @@ def page_text(stem: str) -> str:
 
 
 def maths(text: str) -> list[str]:
-    """The maths of a markdown text: display blocks $$...$$ and inline $...$ (which may span lines)."""
+    """The maths of a markdown text: display blocks $$...$$ and inline $...$ (which may span
+    lines)."""
     display = re.findall(r"\$\$.*?\$\$", text, re.S)
     rest = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     return display + rest.split("$")[1::2]
@@ -255,7 +262,8 @@ LETTER_PAGES = [*PAGES, "notation"]
 # a loss written with a letter other than C (batch) and E (one example)
 LOSS_LETTERS = {
     "J": r"(?<![\w\\])J(?![\w])",
-    "L as a loss": (r"\\(partial|nabla)\s*L(?![\w])|(?<![\w\\{(^])L\s*\(|(?<![\w\\{(^])L\s*=(?!\s*\d)"
+    "L as a loss": (r"\\(partial|nabla)\s*L(?![\w])|(?<![\w\\{(^])L\s*\("
+                    r"|(?<![\w\\{(^])L\s*=(?!\s*\d)"
                     r"|\\frac\{d\s*L"),
     "calligraphic L": r"\\mathcal\s*\{?\s*L",
     "ell": r"\\ell(?![\w])",
@@ -270,7 +278,8 @@ OUTPUT_AS_Z = r"(?<![\w\\])z\s*-\s*y(?![\w])"
 CH2_H_AS_FUNCTION = r"(?<![\w\\])h\s*\(\s*x"
 CH6_LETTERS = {
     "f(x) for the model's output": r"(?<![\w\\])f\s*\(\s*x\s*\)\s*=",
-    "a for the readout weights": r"\\Phi\s*\\?\s*a(?![\w])|\\\|\s*a\s*\\\||\\lVert\s*a|(?<![\w\\])a\s*=\s*\\Phi|(?<![\w\\])a_\{?\\min",
+    "a for the readout weights": (r"\\Phi\s*\\?\s*a(?![\w])|\\\|\s*a\s*\\\||\\lVert\s*a"
+                                  r"|(?<![\w\\])a\s*=\s*\\Phi|(?<![\w\\])a_\{?\\min"),
     "b for a weight vector": r"(?<![\w\\])b\s*=\s*0",
     "n for the sample count": r"(?<![\w\\{])n(?![\w])",
 }
@@ -285,32 +294,36 @@ def test_a_loss_is_C_for_a_batch_and_E_for_one_example(stem):
     text = page_text(stem)
     for name, pattern in LOSS_LETTERS.items():
         found = letter_breaks(pattern, text)
-        assert found == [], (f"{stem}: a loss written {name}: {found[:3]}; the book writes C for the "
-                             "batch mean and E for one example (L is the number of layers)")
+        assert found == [], (f"{stem}: a loss written {name}: {found[:3]}; the book writes C for "
+                             "the batch mean and E for one example (L is the number of layers)")
 
 
 @pytest.mark.parametrize("stem", LETTER_PAGES)
 def test_alpha_is_the_momentum_constant_and_eta_the_learning_rate(stem):
     text = page_text(stem)
-    assert letter_breaks(ALPHA_AS_LEARNING_RATE, text) == [], f"{stem}: alpha used as a learning rate (eta)"
-    assert not re.search(r"learning rate[^.$]{0,20}\$\\alpha|\$\\alpha\$[^|.]{0,5}\(learning rate", text), (
+    assert letter_breaks(ALPHA_AS_LEARNING_RATE, text) == [], (
+        f"{stem}: alpha used as a learning rate (eta)")
+    assert not re.search(r"learning rate[^.$]{0,20}\$\\alpha|\$\\alpha\$[^|.]{0,5}\(learning rate",
+                         text), (
         f"{stem}: alpha called a learning rate")
     if stem not in ("05-optimizers", "notation"):
         found = letter_breaks(ALPHA, text)
-        assert found == [], (f"{stem}: alpha outside the momentum of chapter 5: {found[:3]}; give this "
-                             "quantity another letter")
+        assert found == [], (f"{stem}: alpha outside the momentum of chapter 5: {found[:3]}; "
+                             "give this quantity another letter")
 
 
 @pytest.mark.parametrize("stem", LETTER_PAGES)
 def test_delta_is_the_error_of_one_example(stem):
     found = letter_breaks(DELTA_OF_C, page_text(stem))
-    assert found == [], f"{stem}: delta defined from C {found}; delta^(l) = dE/dz^(l), Delta = dC/dZ"
+    assert found == [], (
+        f"{stem}: delta defined from C {found}; delta^(l) = dE/dz^(l), Delta = dC/dZ")
 
 
 @pytest.mark.parametrize("stem", LETTER_PAGES)
 def test_phi_is_a_feature_map_and_never_weights(stem):
     found = letter_breaks(PHI_THETA_PSI_AS_WEIGHTS, page_text(stem))
-    assert found == [], (f"{stem}: deck 003's theta/psi/phi weights in the book's own words {found[:3]}; "
+    assert found == [], (f"{stem}: deck 003's theta/psi/phi weights in the book's own words "
+                         f"{found[:3]}; "
                          "phi is a feature map, theta all parameters: write w, b and nu")
 
 
@@ -333,18 +346,23 @@ def test_chapter_6_letters(name):
 
 
 def test_the_letter_patterns_catch_what_they_guard():
-    text = (r"Take $L = z_1 z_2$, so $\partial L/\partial z_1 = z_2$; $J = \frac1N \sum L(\hat y_n, y_n)$;"
-            r" $\mathcal L = (y - \bar y)^2$; the hinge $\ell(y, z)$; $\partial H/\partial z$; $R_N(\theta)$;"
+    text = (r"Take $L = z_1 z_2$, so $\partial L/\partial z_1 = z_2$;"
+            r" $J = \frac1N \sum L(\hat y_n, y_n)$;"
+            r" $\mathcal L = (y - \bar y)^2$; the hinge $\ell(y, z)$; $\partial H/\partial z$;"
+            r" $R_N(\theta)$;"
             r" $w \leftarrow w - \alpha \nabla J$; $\delta^{(l)} = \partial C / \partial z^{(l)}$;"
             r" $\hat y = \phi_0 + \phi_1 h_1$ with $\theta_{i0}$; residuals $z - y = (1, 0)$")
     for name, pattern in LOSS_LETTERS.items():
         assert letter_breaks(pattern, text), name
     for pattern in (ALPHA_AS_LEARNING_RATE, DELTA_OF_C, PHI_THETA_PSI_AS_WEIGHTS, OUTPUT_AS_Z):
         assert letter_breaks(pattern, text), pattern
-    fine = (r"The input is layer 0 and $L$ counts layers, $L = 2$; $\delta^{(L)} = f'(z^{(L)}) \odot"
-            r" \nabla_{a} E$ with $E = \tfrac12 \lVert \hat y - y \rVert^2$ and $C = \frac1N \sum_n E_n$;"
+    fine = (r"The input is layer 0 and $L$ counts layers, $L = 2$;"
+            r" $\delta^{(L)} = f'(z^{(L)}) \odot"
+            r" \nabla_{a} E$ with $E = \tfrac12 \lVert \hat y - y \rVert^2$"
+            r" and $C = \frac1N \sum_n E_n$;"
             r" $\delta^{(l)} = \partial E / \partial z^{(l)}$; features $\phi_i(x)$, $\Phi(x)$;"
-            r" $\mathbf v \leftarrow \alpha \mathbf v + (1 - \alpha) \nabla C$; $\partial C/\partial z = \hat y - y$")
+            r" $\mathbf v \leftarrow \alpha \mathbf v + (1 - \alpha) \nabla C$;"
+            r" $\partial C/\partial z = \hat y - y$")
     for name, pattern in LOSS_LETTERS.items():
         assert letter_breaks(pattern, fine) == [], name
     for pattern in (ALPHA_AS_LEARNING_RATE, DELTA_OF_C, PHI_THETA_PSI_AS_WEIGHTS, OUTPUT_AS_Z):
@@ -378,9 +396,11 @@ def test_exercise_4_writes_y_for_the_targets():
     cells = json.loads(path.read_text())["cells"]
     assert t_targets(cells) == []
     text = "\n".join(c["source"] for c in cells)
-    for expected in (r"\mathbf y\rVert^2", r"\sum_k y_k \log", "backprop(X, Y, W1", "y_lec = np.array"):
+    for expected in (r"\mathbf y\rVert^2", r"\sum_k y_k \log", "backprop(X, Y, W1",
+                     "y_lec = np.array"):
         assert expected in text, expected
     # the check sees the letters it guards against
     planted = [{"cell_type": "markdown", "source": r"targets $\mathbf t = (0.1, 0.9)$ and $t_k$"},
-               {"cell_type": "code", "source": "def backprop(X, T, W1):\n    return X.T @ (A - T), t_lec"}]
+               {"cell_type": "code",
+                "source": "def backprop(X, T, W1):\n    return X.T @ (A - T), t_lec"}]
     assert t_targets(planted) == [r"\mathbf t", "t_k", "T", "T", "t_lec"]

@@ -145,9 +145,11 @@ def test_network_folded_draws_the_biases_as_constant_units_and_keeps_labels_apar
     assert sum(c.get_facecolor()[:3] == (0.85, 0.85, 0.85) for c in circles) == 2
     assert len(ax.lines) == V.size + W.size            # every weight, biases included
     labels = _label_boxes(ax)
-    assert sorted(t.get_text() for t in labels) == sorted(f"{w:+.2f}" for w in [*V.ravel(), *W.ravel()])
+    assert sorted(t.get_text() for t in labels) == sorted(f"{w:+.2f}"
+                                                          for w in [*V.ravel(), *W.ravel()])
     texts = [t.get_text() for t in ax.texts]
-    assert "$x_0 = 1$" in texts and "$h_0 = 1$" in texts and not any(t.startswith("b=") for t in texts)
+    assert ("$x_0 = 1$" in texts and "$h_0 = 1$" in texts
+            and not any(t.startswith("b=") for t in texts))
     boxes = [t.get_window_extent() for t in labels]
     overlapping = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
                    for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
@@ -295,7 +297,8 @@ def test_graph_names_unlabelled_values_by_their_expression_or_a_number():
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     long = Value(1.0, label="a_long_name") * Value(2.0, label="another_long_one")
     root = (a * b + 4.0).tanh() + long
-    texts = [t.get_text().split("\n")[0] for t in P.plot_graph(root).texts if "\ndata " in t.get_text()]
+    texts = [t.get_text().split("\n")[0] for t in P.plot_graph(root).texts
+             if "\ndata " in t.get_text()]
     assert "a·b" in texts and "4" in texts and "a·b + 4" in texts, texts
     assert "v1" in texts, "an expression too long for its box is numbered"
 
@@ -372,8 +375,8 @@ def test_hidden_views_draws_the_hidden_space_and_counts_correctly(b2, right):
     ax_in, ax_h, ax_out = P.plot_hidden_views(net, X, y, names=names)
     W1, b1 = np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, b2])
     H = (X @ W1.T + b1 >= 0).astype(float)                    # the hidden step units, by hand
-    hidden_points = np.vstack([c.get_offsets() for c in ax_h.collections if hasattr(c, "get_offsets")
-                               and c.get_label().startswith("class")])
+    hidden_points = np.vstack([c.get_offsets() for c in ax_h.collections
+                               if hasattr(c, "get_offsets") and c.get_label().startswith("class")])
     assert sorted(map(tuple, hidden_points)) == sorted(map(tuple, H))
     for i, line in enumerate(ax_in.lines):                    # hidden unit i's line z_i = 0
         assert W1[i] @ np.asarray(line.get_xy1()) + b1[i] == pytest.approx(0, abs=1e-9)
@@ -405,7 +408,8 @@ def test_hidden_views_in_a_given_figure_and_bad_input():
 def sweep():
     X, y, _ = mlp.datasets.make_teacher_student(30, 4, noise=0.1, rng=0)
     Xt, _, yt = mlp.datasets.make_teacher_student(100, 4, noise=0.1, rng=1)
-    return mlp.double_descent.sweep_random_features(X, y, Xt, yt, [5, 15, 30, 60, 120], seeds=3, rng=0)
+    return mlp.double_descent.sweep_random_features(X, y, Xt, yt, [5, 15, 30, 60, 120], seeds=3,
+                                                    rng=0)
 
 
 def test_sweep_draws_the_median_the_band_and_the_threshold(sweep):
@@ -434,7 +438,8 @@ def test_sweep_bad_input(sweep):
 # --- plot_optimizer_paths -------------------------------------------------------------------------
 
 def _surfaces():
-    return {"bowl": dict(f=lambda a, b: a ** 2 + b ** 2, xlim=(-2, 2), ylim=(-2, 2), minima=[(0, 0)]),
+    return {"bowl": dict(f=lambda a, b: a ** 2 + b ** 2, xlim=(-2, 2), ylim=(-2, 2),
+                         minima=[(0, 0)]),
             "saddle": dict(f=lambda a, b: 0.5 * (a ** 2 - b ** 2) + b ** 4 / 4, xlim=(-2, 2),
                            ylim=(-1.5, 1.5), minima=[(0, 1), (0, -1)])}
 

@@ -31,7 +31,8 @@ def draw_line(fig, slope, offset=0.0):
 
 
 def pngs(box):
-    return [base64.b64decode(re.search(r'base64,([^"]+)"', p.value).group(1)) for p in box.children[1].children]
+    return [base64.b64decode(re.search(r'base64,([^"]+)"', p.value).group(1))
+            for p in box.children[1].children]
 
 
 def alt_of(img_html: str) -> str:
@@ -152,7 +153,8 @@ def test_compressed_pictures_are_smaller_and_faithful():
     assert compress_png(small) == small, "compressing twice changes nothing"
     # a photograph-like picture with thousands of colours is kept lossless
     noisy = io.BytesIO()
-    Image.fromarray(np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(noisy, "PNG")
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (64, 64, 3),
+                                                      dtype=np.uint8)).save(noisy, "PNG")
     kept = compress_png(noisy.getvalue())
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(kept)).convert("RGB")),
                           np.asarray(Image.open(noisy).convert("RGB")))
@@ -223,7 +225,8 @@ def test_slider_displays_as_html_for_pages_without_a_widget_manager():
     slider = re.search(r"<input [^>]*>", page).group(0)
     assert 'type="range"' in slider and 'min="0"' in slider and 'max="2"' in slider
     assert 'value="1"' in slider and " disabled" in slider
-    assert json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', slider).group(1))) == ["-2", "0", "2"]
+    assert json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', slider).group(1))) == [
+        "-2", "0", "2"]
     assert 'aria-valuetext="slope w = 0"' in slider
     label_for = re.search(r'<label for="([^"]+)">slope w</label>', page).group(1)
     assert f'id="{label_for}"' in slider, "the label names the slider"
@@ -313,7 +316,8 @@ def test_the_kernel_notes_each_figures_panels_in_its_text():
     text = shell.display_formatter.format(_figure("grid"))[0]["text/plain"]
     assert PANELS.search(text).group(1) == "4", text
     shell.events.trigger("pre_run_cell", None)          # registers again, once
-    assert PANELS.search(shell.display_formatter.format(_figure("three"))[0]["text/plain"]).group(1) == "3"
+    assert PANELS.search(
+        shell.display_formatter.format(_figure("three"))[0]["text/plain"]).group(1) == "3"
 
 
 def test_slider_pictures_say_how_many_panels_they_have():

@@ -1,4 +1,5 @@
-"""mlp.activations: every derivative against central differences (issue item 1), values, registry."""
+"""mlp.activations: every derivative against central differences (issue item 1), values,
+registry."""
 from __future__ import annotations
 
 import numpy as np
@@ -119,7 +120,8 @@ def test_activations_built_as_the_exercises_build_them():
 
 
 def test_one_name_for_the_derivative():
-    """f'(z) is `fprime`, as the lectures write it: with the stored a = f(z) (backprop) or without."""
+    """f'(z) is `fprime`, as the lectures write it: with the stored a = f(z) (backprop) or
+    without."""
     act = _get("sigmoid")
     z = np.array([-1.0, 0.0, 2.0])
     np.testing.assert_array_equal(act.fprime(z), act.fprime(z, act.f(z)))

@@ -98,7 +98,8 @@ def _buggy_backward(bug):
         for l in range(self.L, 0, -1):
             layer = self.layer(l)
             fprime = layer.f.fprime(self.z[l], self.a[l])
-            if (bug == "output f' dropped" and l == self.L) or (bug == "hidden f' dropped" and l < self.L):
+            if ((bug == "output f' dropped" and l == self.L)
+                    or (bug == "hidden f' dropped" and l < self.L)):
                 fprime = 1.0
             delta = fprime * dC_da
             self.delta[l] = delta

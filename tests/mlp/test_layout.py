@@ -44,7 +44,8 @@ def test_one_import_path_for_each_module():
         from mlp.datasets import make_moons
         for name in ("checks", "answers", "datasets", "plotting", "widgets", "double_descent"):
             module = getattr(mlp, name)
-            assert module.__name__ == "mlp." + name and module.__file__.endswith(f"mlp/{name}.py"), name
+            assert (module.__name__ == "mlp." + name
+                    and module.__file__.endswith(f"mlp/{name}.py")), name
         assert "mlp.course" not in sys.modules, "importing mlp never loads the old spelling"
     """)
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
@@ -88,7 +89,8 @@ def imports_of(package: Path, name: str) -> dict[str, set[str]]:
                            if a.name.startswith(name + ".") and len(a.name.split(".")) > 1]
             else:
                 continue
-            found |= {t.split(".")[0] for t in targets if (package / f"{t.split('.')[0]}.py").exists()}
+            found |= {t.split(".")[0] for t in targets
+                      if (package / f"{t.split('.')[0]}.py").exists()}
         graph[module] = found - {module, "__init__"}
     return graph
 
@@ -179,7 +181,8 @@ def _private_uses(path: Path) -> list[str]:
     private = lambda name: name.startswith("_") and not name.startswith("__")  # noqa: E731
     own = {node.attr for node in ast.walk(tree)
            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)}
-    own |= {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    own |= {node.name for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):

@@ -1,4 +1,5 @@
-"""mlp.losses: every gradient against central differences (issue item 1), values, stability (item 7)."""
+"""mlp.losses: every gradient against central differences (issue item 1), values, stability
+(item 7)."""
 from __future__ import annotations
 
 import numpy as np
@@ -72,7 +73,8 @@ def test_softmax_cross_entropy_integer_and_one_hot_labels_agree(rng):
 
 def test_accuracy_and_predicted_labels():
     assert accuracy(SquaredError(), np.zeros((2, 1)), np.zeros(2)) is None
-    assert accuracy(BCE(), np.array([[0.7], [0.4], [0.5]]), np.array([1, 1, 1])) == pytest.approx(2 / 3)
+    assert accuracy(BCE(), np.array([[0.7], [0.4], [0.5]]), np.array([1, 1, 1])) == pytest.approx(
+        2 / 3)
     assert accuracy(BCEWithLogits(), np.array([[2.0], [-1.0]]), np.array([1, 0])) == 1.0
     assert accuracy(Hinge(), np.array([[2.0], [-1.0]]), np.array([1, 1])) == 0.5
     Z = np.array([[0.1, 2.0, 0.0], [3.0, 0.0, 0.0]])

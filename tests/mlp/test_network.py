@@ -84,7 +84,8 @@ def test_shapes_caches_and_1_based_layers(rng):
     assert net.L == 3 and net.sizes == [3, 5, 4, 2]
     assert [net.layer(l).W.shape for l in (1, 2, 3)] == [(5, 3), (4, 5), (2, 4)]
     assert [net.layer(l).b.shape for l in (1, 2, 3)] == [(5,), (4,), (2,)]
-    assert [p.name for p in net.parameters()] == ["W^(1)", "b^(1)", "W^(2)", "b^(2)", "W^(3)", "b^(3)"]
+    assert [p.name for p in net.parameters()] == ["W^(1)", "b^(1)", "W^(2)", "b^(2)", "W^(3)",
+                                                  "b^(3)"]
     assert net.n_params == 5 * 3 + 5 + 4 * 5 + 4 + 2 * 4 + 2
     X = rng.normal(size=(6, 3))
     A = net.forward(X)
@@ -196,11 +197,13 @@ def test_one_forward_loop_for_forward_predict_and_training(rng):
 def test_from_weights_and_weights_round_trip(rng):
     """A network handed around as [(W, b), ...]: MLP.from_weights builds it, net.weights() gives it
     back (copies), and the forward pass is the lecture's a^(l) = f(W^(l) a^(l-1) + b^(l))."""
-    pairs = [(rng.normal(size=(4, 3)), rng.normal(size=4)), (rng.normal(size=(2, 4)), rng.normal(size=2))]
+    pairs = [(rng.normal(size=(4, 3)), rng.normal(size=4)),
+             (rng.normal(size=(2, 4)), rng.normal(size=2))]
     net = mlp.MLP.from_weights(pairs, activation="tanh", output="sigmoid")
     assert net.sizes == [3, 4, 2]
     X = rng.normal(size=(5, 3))
-    by_hand = 1 / (1 + np.exp(-(np.tanh(X @ pairs[0][0].T + pairs[0][1]) @ pairs[1][0].T + pairs[1][1])))
+    by_hand = 1 / (1 + np.exp(-(np.tanh(X @ pairs[0][0].T + pairs[0][1]) @ pairs[1][0].T
+                                + pairs[1][1])))
     np.testing.assert_allclose(net.forward(X), by_hand, rtol=1e-12)
     back = net.weights()
     for (W, b), (W2, b2) in zip(pairs, back):
@@ -215,7 +218,8 @@ def test_from_weights_and_weights_round_trip(rng):
     ([], r"non-empty list of \(W, b\) pairs"),
     ([np.ones((2, 2))], "layer 1 must be a pair"),
     ([(np.ones((2, 3)), np.ones(3))], r"b\^\(1\) has shape \(3,\); expected \(2,\)"),
-    ([(np.ones((2, 3)), np.ones(2)), (np.ones((2, 3)), np.ones(2))], r"W\^\(2\) has shape \(2, 3\); expected \(n_2, n_1\) with n_1 = 2"),
+    ([(np.ones((2, 3)), np.ones(2)), (np.ones((2, 3)), np.ones(2))],
+     r"W\^\(2\) has shape \(2, 3\); expected \(n_2, n_1\) with n_1 = 2"),
     ([(np.ones(3), np.ones(1))], r"W\^\(1\) has shape \(3,\)"),
     ([(np.ones((2, 3)) * 1j, np.ones(2))], "complex"),
 ])

@@ -1,4 +1,5 @@
-"""mlp.numerics: known values, identities, and stability at |z| = 1000 (issue item 7, primitives)."""
+"""mlp.numerics: known values, identities, and stability at |z| = 1000 (issue item 7,
+primitives)."""
 from __future__ import annotations
 
 import math

@@ -46,7 +46,8 @@ LOSS_SETUPS = {
 
 
 def _arrays_of_a_step(net, opt):
-    """Every array a training step leaves behind: caches, deltas, weights, grads, optimizer state."""
+    """Every array a training step leaves behind: caches, deltas, weights, grads, optimizer
+    state."""
     found = {}
     for cache in ("z", "a", "delta"):
         for l, arr in getattr(net, cache).items():
@@ -168,7 +169,8 @@ def test_a_step_updates_the_weights_in_place_and_holds_no_new_memory(opt_name, t
     net.loss_and_grads(X, y, loss)
     with _allocations() as used:
         opt.step()
-    assert net.layer(1).W.data is W and not np.array_equal(W, before), "W^(1) was not updated in place"
+    assert net.layer(1).W.data is W and not np.array_equal(W, before), (
+        "W^(1) was not updated in place")
     now = [p.data for p in net.parameters()] + [a for s in opt.state for a in s.values()]
     assert len(now) == len(arrays) and all(a is b for a, b in zip(now, arrays))
     assert used["held"] < 4096, f"{opt_name}.step() kept {used['held']} bytes"
@@ -199,7 +201,8 @@ def test_backward_allocates_its_results_and_no_copies(traced):
     dC_da = loss.grad(net.forward(X), y)
     with _allocations() as used:
         net.backward(dC_da)
-    results = sum(p.grad.nbytes for p in net.parameters()) + sum(d.nbytes for d in net.delta.values())
+    results = (sum(p.grad.nbytes for p in net.parameters())
+               + sum(d.nbytes for d in net.delta.values()))
     assert used["peak"] <= 1.5 * results + 8192, f"backward peaked at {used['peak']} bytes for " \
                                                  f"{results} bytes of gradients and deltas"
 
@@ -242,7 +245,8 @@ def test_the_training_steps_loss_and_gradient_are_the_two_formulas(loss_name, dt
     # and the value the training step reports is that loss
     net = mlp.MLP([3, K], activation="tanh", output=output, rng=0, dtype=dtype)
     Xb = rng.normal(size=(40, 3))
-    assert net.loss_and_grads(Xb, Y, loss) == pytest.approx(loss(net.predict(Xb), Y), rel=tol, abs=tol)
+    assert net.loss_and_grads(Xb, Y, loss) == pytest.approx(loss(net.predict(Xb), Y), rel=tol,
+                                                            abs=tol)
 
 
 def test_optimizer_state_set_by_hand_is_used():
@@ -276,15 +280,18 @@ def _reference_fit(net, loss, opt, X, y, epochs, batch_size, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("case", ["sigmoid+BCE", "relu+SoftmaxCrossEntropy+l2", "tanh+SquaredError"])
+@pytest.mark.parametrize("case", ["sigmoid+BCE", "relu+SoftmaxCrossEntropy+l2",
+                                  "tanh+SquaredError"])
 def test_fit_gives_the_same_numbers_as_the_plain_api_loop(case, dtype):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(50, 2))
     if case == "sigmoid+BCE":
-        args, loss, y = dict(activation="sigmoid", output="sigmoid"), mlp.losses.BCE(), rng.integers(0, 2, 50)
+        args, loss, y = (dict(activation="sigmoid", output="sigmoid"), mlp.losses.BCE(),
+                         rng.integers(0, 2, 50))
         sizes = [2, 5, 1]
     elif case.startswith("relu"):
-        args, loss, y = dict(activation="relu", l2=0.01), mlp.losses.SoftmaxCrossEntropy(), rng.integers(0, 3, 50)
+        args, loss, y = (dict(activation="relu", l2=0.01), mlp.losses.SoftmaxCrossEntropy(),
+                         rng.integers(0, 3, 50))
         sizes = [2, 6, 5, 3]
     else:
         args, loss, y = dict(activation="tanh"), mlp.losses.SquaredError(), rng.normal(size=(50, 1))

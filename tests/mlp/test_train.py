@@ -72,7 +72,8 @@ def test_repr_shows_the_epoch_whose_weights_were_kept():
     assert f"val_acc={kept:.3f}" in text and f"val_acc={hist.val_acc[-1]:.3f}" not in text
     assert f"val_loss={loss(net.predict(Xv), yv):.4g}" in text
     # without early stopping the last epoch's weights are kept, and repr shows the last epoch
-    hist = fit(net, loss, mlp.optim.SGD(net.parameters(), lr=0.01), X, y, epochs=3, validation=(Xv, yv))
+    hist = fit(net, loss, mlp.optim.SGD(net.parameters(), lr=0.01), X, y, epochs=3,
+               validation=(Xv, yv))
     assert "restored" not in repr(hist) and f"val_acc={hist.val_acc[-1]:.3f}" in repr(hist)
 
 
@@ -139,7 +140,8 @@ def test_diverging_training_stops_with_a_clear_error(rng):
                 epochs=500)
     # the weights pass MAX_WEIGHT (checked after every epoch) before the loss overflows
     message = str(err.value)
-    assert "diverged at epoch 4" in message and "W^(1)" in message and "smaller learning rate" in message
+    assert ("diverged at epoch 4" in message and "W^(1)" in message
+            and "smaller learning rate" in message)
 
 
 # ---- item 11: reproducibility --------------------------------------------------------------

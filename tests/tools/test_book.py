@@ -1,4 +1,5 @@
-"""The book's source: configuration, table of contents and the conventions every notebook follows."""
+"""The book's source: configuration, table of contents and the conventions every notebook
+follows."""
 from __future__ import annotations
 
 import functools
@@ -17,9 +18,9 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
 from tools import build_book, colab_cell, config, project
 
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CONFIG_TEXT = (ROOT / "_config.yml").read_text()
 CONFIG = yaml.safe_load(CONFIG_TEXT)
@@ -63,7 +64,8 @@ def unstripped(paths) -> str:
                 problems.append(f"{path.name}: not valid nbformat: {str(exc).splitlines()[0]}")
                 continue
         if nb.metadata.get("kernelspec", {}).get("name") != "python3":
-            problems.append(f"{path.name}: kernelspec is {nb.metadata.get('kernelspec')}, not python3")
+            problems.append(f"{path.name}: kernelspec is {nb.metadata.get('kernelspec')}, "
+                            "not python3")
     return "\n".join(problems)
 
 
@@ -75,7 +77,8 @@ def test_seven_chapters_in_order():
     names = [p.stem for p in CHAPTERS]
     assert names == ["01-xor", "02-structure", "03-loss", "04-backprop", "05-optimizers",
                      "06-double-descent", "07-digits"]
-    assert [f for f in _toc_files() if f.startswith("chapters/")] == [f"chapters/{n}" for n in names]
+    assert [f for f in _toc_files() if f.startswith("chapters/")] == [f"chapters/{n}"
+                                                                      for n in names]
 
 
 def test_every_toc_entry_exists():
@@ -106,7 +109,8 @@ def test_the_stripped_check_finds_each_defect(defect, tmp_path):
     elif defect == "another kernel":
         nb.metadata.kernelspec = {"name": "myenv", "display_name": "My env", "language": "python"}
     nbformat.write(nb, path)
-    if defect == "no cell id":   # only an editor other than nbformat can leave one out: nbformat adds it
+    # only an editor other than nbformat can leave a cell id out: nbformat adds it
+    if defect == "no cell id":
         path.write_text(re.sub(r'\n   "id": "[^"]*",', "", path.read_text(), count=1))
     assert unstripped([path]) != ""
 
@@ -201,7 +205,8 @@ def test_config_is_safe_for_ci():
 
 def test_repository_url_written_once():
     url, _ = config.repository()
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                             text=True).stdout.split()
     holders = []
     for name in tracked:
         path = ROOT / name
@@ -222,7 +227,8 @@ TEXT_SUFFIXES = {".py", ".yml", ".yaml", ".toml", ".cfg", ".txt", ".md", ".ipynb
 
 
 def _tracked_text() -> dict[str, str]:
-    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.split()
     return {n: (ROOT / n).read_text(errors="ignore") for n in names
             if (ROOT / n).suffix in TEXT_SUFFIXES and (ROOT / n).is_file()}
 
@@ -234,10 +240,12 @@ def _code_cells(path: Path) -> list[str]:
 def test_release_tag_written_once_and_used_by_launch_buttons():
     tag = config.release()
     assert TAG_LIKE.fullmatch(tag), f"release {tag!r} does not follow the vYEAR.N convention"
-    assert len(re.findall(re.escape(tag), CONFIG_TEXT)) == 1, "write the tag once, as `release: &release TAG`"
+    assert len(re.findall(re.escape(tag), CONFIG_TEXT)) == 1, (
+        "write the tag once, as `release: &release TAG`")
     assert re.search(r"^release:\s*&release\s+\S+", CONFIG_TEXT, re.M)
     # Jupyter Book's Binder and Colab buttons take repository.branch: it is an alias of the tag.
-    assert re.search(r"^  branch:\s*\*release\b", CONFIG_TEXT, re.M), "repository.branch must be *release"
+    assert re.search(r"^  branch:\s*\*release\b", CONFIG_TEXT, re.M), (
+        "repository.branch must be *release")
     assert config.repository()[1] == tag
 
 
@@ -264,7 +272,8 @@ def test_no_other_release_tag_or_main_in_what_students_open():
         if name == "requirements-lock.txt" or name.startswith(("binder/requirements", "tests/")):
             continue   # package versions and test examples, not the course's tag
         others = set(TAG_LIKE.findall(text)) - {tag}
-        assert not others, f"{name} names release tag(s) {sorted(others)}, not {tag}: run the fixers"
+        assert not others, (
+            f"{name} names release tag(s) {sorted(others)}, not {tag}: run the fixers")
         if name.startswith(("chapters/", "exercises/")):
             assert not re.search(r"@main\b|/blob/main/|--branch main\b", text), \
                 f"{name} installs or opens `main`, not the release"
@@ -372,7 +381,8 @@ def test_lock_satisfies_pyproject():
         if req.marker is None or req.marker.evaluate():
             pins[canonicalize_name(req.name)] = next(iter(req.specifier)).version
     wanted = _requirements("book", "test", "grading")
-    assert {"matplotlib", "jupyter-book", "otter-grader"} <= {canonicalize_name(r.name) for r in wanted}
+    assert {"matplotlib", "jupyter-book", "otter-grader"} <= {canonicalize_name(r.name)
+                                                              for r in wanted}
     for req in wanted:
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is not in requirements-lock.txt: run `make lock`"
@@ -387,10 +397,12 @@ def test_binder_installs_the_lock_then_the_package():
     # so every push would reinstall everything (see binder/postBuild).
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
-        assert not line or re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line), f"unpinned or local: {line!r}"
+        assert not line or re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line), (
+            f"unpinned or local: {line!r}")
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
     assert re.fullmatch(r"python-3\.\d+", runtime)
-    env = {"python_version": runtime.split("-")[1], "python_full_version": runtime.split("-")[1] + ".0",
+    env = {"python_version": runtime.split("-")[1],
+           "python_full_version": runtime.split("-")[1] + ".0",
            "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
            "platform_machine": "x86_64", "implementation_name": "cpython",
            "platform_python_implementation": "CPython"}
@@ -398,11 +410,14 @@ def test_binder_installs_the_lock_then_the_package():
     for req in _pins(ROOT / "requirements-lock.txt"):
         if req.marker is None or req.marker.evaluate(env):
             lock[canonicalize_name(req.name)] = str(req.specifier)
-    binder = {canonicalize_name(r.name): str(r.specifier) for r in _pins(ROOT / "binder" / "requirements.txt")}
+    binder = {canonicalize_name(r.name): str(r.specifier)
+              for r in _pins(ROOT / "binder" / "requirements.txt")}
     assert {"numpy", "matplotlib", "ipywidgets", "otter-grader", "scikit-learn"} <= set(binder)
-    assert not {"jupyter-book", "pytest", "nbval"} & set(binder), "keep build and test tools out of Binder"
+    assert not {"jupyter-book", "pytest", "nbval"} & set(binder), (
+        "keep build and test tools out of Binder")
     differ = {n: (v, lock.get(n)) for n, v in binder.items() if lock.get(n) != v}
-    assert not differ, f"binder/requirements.txt differs from the lock for {runtime}: {differ}; run `make lock`"
+    assert not differ, (f"binder/requirements.txt differs from the lock for {runtime}: {differ}; "
+                        "run `make lock`")
     post = ROOT / "binder" / "postBuild"
     assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
     body = post.read_text()
@@ -424,7 +439,8 @@ def test_package_ranges_keep_colabs_numpy_and_matplotlib():
     assert {"numpy", "matplotlib"} <= {r.name for r in wanted}
     for req in wanted:
         if req.name in COLAB:
-            assert req.specifier.contains(COLAB[req.name]), f"{req} would replace Colab's {req.name}"
+            assert req.specifier.contains(COLAB[req.name]), (
+                f"{req} would replace Colab's {req.name}")
     cell = colab_cell.install_cell_source()
     assert "requirements-lock" not in cell and "==" not in cell.split("%pip install", 1)[1], \
         "the Colab cell installs the package with its ranges, never pinned versions"
@@ -434,7 +450,8 @@ def test_readme_matches_config_and_gives_two_commands():
     readme = (ROOT / "README.md").read_text()
     url, _ = config.repository()
     assert url in readme, "README's repository URL differs from _config.yml's"
-    assert url in (ROOT / "pyproject.toml").read_text(), "pyproject's URL differs from _config.yml's"
+    assert url in (ROOT / "pyproject.toml").read_text(), (
+        "pyproject's URL differs from _config.yml's")
     assert "make book" in readme and "make test" in readme
     assert f"{config.site_url()}intro.html" in readme, "README must link the site"
 
@@ -542,10 +559,12 @@ def test_a_notebook_runs_once_and_the_builds_find_it_in_the_cache(tmp_path):
     assert pixels == (2 * size["width"], 2 * size["height"]), (pixels, size)
 
     _notebook(nb, "x = 6 * 7\nprint(x)", figure, markdown="Other text.")
-    runs.append(build_book.execute_notebooks([nb], cache_folder=cache, progress=lambda *a, **k: None))
+    runs.append(build_book.execute_notebooks([nb], cache_folder=cache,
+                                             progress=lambda *a, **k: None))
     assert runs[1][0]["status"] == "cached"
     _notebook(nb, "x = 6 * 9\nprint(x)", figure)
-    runs.append(build_book.execute_notebooks([nb], cache_folder=cache, progress=lambda *a, **k: None))
+    runs.append(build_book.execute_notebooks([nb], cache_folder=cache,
+                                             progress=lambda *a, **k: None))
     assert runs[2][0]["status"] == "executed"
 
 
@@ -572,7 +591,8 @@ def test_the_cache_is_emptied_when_mlp_changes(tmp_path, monkeypatch):
 def test_execution_fingerprint_covers_mlp_and_the_kernel_settings():
     assert build_book.execution_fingerprint() == build_book.execution_fingerprint()
     covered = {p for p in ROOT.glob("mlp/**/*") if p.is_file() and "__pycache__" not in p.parts}
-    assert ROOT / "mlp" / "network.py" in covered and ROOT / "mlp" / "course" / "widgets.py" in covered
+    assert (ROOT / "mlp" / "network.py" in covered
+            and ROOT / "mlp" / "course" / "widgets.py" in covered)
     assert any(p.suffix not in (".py",) for p in covered), "the package's data files count too"
 
 

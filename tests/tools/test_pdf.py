@@ -17,6 +17,8 @@ import nbformat
 import pytest
 import yaml
 
+from tools import build_book, build_pdf, config
+
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
 PDF_BUILD = ROOT / "_build" / "pdf" / "_build"
@@ -24,8 +26,6 @@ SITE = ROOT / "_build" / "html"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # What a widget prints where no widget can be drawn: its text repr.
 WIDGET_REPR = re.compile(r"VBox\(|children=|(?<![\w.])(?:IntSlider|SelectionSlider|FloatSlider)\(")
-
-from tools import build_book, build_pdf, config
 
 
 # --- the chapters, as the site numbers them --------------------------------------------------
@@ -102,7 +102,8 @@ class Book:
         for annot in self.reader.pages[index].get("/Annots") or []:
             annot = annot.get_object()
             action = annot.get("/A")
-            if annot.get("/Dest") is not None or (action is not None and action.get("/S") == "/GoTo"):
+            if annot.get("/Dest") is not None or (action is not None
+                                                  and action.get("/S") == "/GoTo"):
                 count += 1
         return count
 
@@ -130,7 +131,8 @@ def pdf_state() -> str | None:
     notebooks' outputs), or None when it is current."""
     if not PDF.is_file():
         return "the PDF is not built"
-    if not build_pdf.STAMP.is_file() or build_pdf.STAMP.read_text() != build_book.build_fingerprint():
+    if (not build_pdf.STAMP.is_file()
+            or build_pdf.STAMP.read_text() != build_book.build_fingerprint()):
         return "the PDF is older than the sources it is built from"
     return None
 
@@ -258,7 +260,8 @@ def test_the_pdf_holds_at_least_the_sites_figures(book):
     pages = [SITE / "chapters" / f"{nb.stem}.html" for nb in numbered_chapters()]
     if not all(p.is_file() for p in pages):
         pytest.skip("no built site to compare with (make book)")
-    figures = {m.group(2) for m in re.finditer(r'<img ([^>]*)src="\.\./_images/([0-9a-f]{64}\.png)"',
+    figures = {m.group(2) for m in re.finditer(r'<img ([^>]*)src="\.\./_images/'
+                                                r'([0-9a-f]{64}\.png)"',
                                                 "".join(p.read_text() for p in pages))
                if "mlp-figure" not in m.group(1)}
     left_out = sum("image/png" in out.get("data", {}) for nb in numbered_chapters()
@@ -303,7 +306,8 @@ def test_no_build_machine_timings(book):
 
 
 @pytest.mark.parametrize("text, found", [
-    ("9620 forward passes took 0.37 s, one forward and backward pass 0.05 ms", ["0.37 s", "0.05 ms"]),
+    ("9620 forward passes took 0.37 s, one forward and backward pass 0.05 ms",
+     ["0.37 s", "0.05 ms"]),
     ("History(epochs=300, best_epoch=17, time=1.34s)", ["1.34s"]),
     ("measured: forward 51.9 ms, forward + backward 128.1 ms, ratio 2.5", ["51.9 ms", "128.1 ms"]),
     ('print(f" {p.name:7s} shape {str(p.shape):8s}")', []),
@@ -336,7 +340,8 @@ def test_title_page_gives_the_release_and_the_site(book):
     title = book.pages[0]
     assert squash(f"Release {config.release()}") in squash(title)
     assert config.site_url() in title.replace(" ", "")
-    assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, 20\d\d\b", title)
+    assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, 20\d\d\b",
+                         title)
     assert config.site_url() in book.uris(), "the site's address is a link"
 
 
@@ -349,7 +354,8 @@ def test_links_work(book):
     for name in exercises.EXERCISES:
         assert exercises.colab_url(name) in uris, f"no Colab link for exercise {name}"
         assert exercises.binder_url(name) in uris, f"no Binder link for exercise {name}"
-        assert any(u.endswith(f"/downloads/{name}.zip") and u.startswith("https://") for u in uris), name
+        assert any(u.endswith(f"/downloads/{name}.zip") and u.startswith("https://")
+                   for u in uris), name
     ranges = chapter_page_ranges(book)
     for title, (first, end) in ranges.items():
         internal = sum(book.internal_links(i) for i in range(first, end))

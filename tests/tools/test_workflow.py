@@ -69,7 +69,8 @@ def test_runs_make_test_on_pushes_to_main_and_pull_requests(wf):
     assert "if" not in job, "make test runs on every event"
     assert re.search(r"^make test$", _runs(job), re.M)
     setup = _uses(job, "actions/setup-python")
-    assert setup and setup[0]["with"]["cache-dependency-path"].strip().startswith("requirements-lock.txt")
+    assert setup and setup[0]["with"]["cache-dependency-path"].strip().startswith(
+        "requirements-lock.txt")
 
 
 def test_publishes_the_tested_site_to_pages_from_main_only(wf):
@@ -150,7 +151,8 @@ def test_the_environment_and_tex_are_cached(wf):
     venv = caches[".venv"]
     key = venv["with"]["key"]
     assert "hashFiles('requirements-lock.txt'" in key and "python-version" in key, key
-    hit = next(s for s in _steps(job) if s.get("if", "") == f"steps.{venv['id']}.outputs.cache-hit == 'true'")
+    hit = next(s for s in _steps(job)
+               if s.get("if", "") == f"steps.{venv['id']}.outputs.cache-hit == 'true'")
     assert ".venv/.book-installed" in hit["run"], "a restored venv must not be reinstalled"
     apt = next(s for s in _steps(job) if "texlive-xetex" in s.get("run", ""))
     archives = "${{ env.APT_ARCHIVES }}"
@@ -163,7 +165,8 @@ def test_the_environment_and_tex_are_cached(wf):
 
 
 def test_the_pdf_and_the_autograders_are_kept(wf):
-    kept = {s["with"]["name"]: s["with"]["path"] for s in _uses(wf["jobs"]["test"], "actions/upload-artifact")}
+    kept = {s["with"]["name"]: s["with"]["path"]
+            for s in _uses(wf["jobs"]["test"], "actions/upload-artifact")}
     assert kept.get("book-pdf") == "_build/pdf/book.pdf"
     assert kept.get("autograders") == "_build/exercises/autograder/*.zip"
     assert kept.get("site-html") == "_build/html"
