@@ -8,7 +8,6 @@ points = 2
 @test_case(points=1.5, hidden=False, 
     success_message="public check passed; hidden tests with more cases run when your work is graded")
 def test_n_params(n_params):
-    import numpy as np
     from mlp import checks
 
     def pairs(sizes):

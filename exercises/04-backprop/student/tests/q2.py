@@ -9,7 +9,6 @@ points = 3
     success_message="public check passed; hidden tests with more cases run when your work is graded")
 def test_node_backward(mul_backward, tanh_backward):
     import inspect
-    import math
     import numpy as np
     from mlp import checks
     from mlp.autograd import Value
@@ -49,7 +48,6 @@ def test_node_backward(mul_backward, tanh_backward):
     def tanh_of_input(a, out):
         a.grad += (1.0 - a.data ** 2) * out.grad
     known = {'gradients overwritten instead of added: this node is used twice, and with `a.grad = ...` the second use wipes out the first. Accumulate with `a.grad += ...`.': [(mul_set, tanh_set), (mul_set, right_tanh), (right_mul, tanh_set)], "tanh'(a) = 1 - tanh(a)**2: square out.data (the tanh), not a.data.": [(right_mul, tanh_of_input)], 'multiply by out.grad: the chain rule passes d(output)/d(out) on to the parents, so each parent gets its local derivative TIMES out.grad.': [(mul_no_chain, tanh_no_chain), (mul_no_chain, right_tanh), (right_mul, tanh_no_chain)], 'd(a * b)/da = b: a.grad gets b.data * out.grad and b.grad gets a.data * out.grad (you swapped them).': [(mul_own, right_tanh), (mul_own, tanh_of_input)]}
-    th = math.tanh(0.7)
     cases = [('x * y', 'mul_backward', lambda x, y: x * y, [3.0, -2.0]), ('tanh(x)', 'tanh_backward', lambda x: x.tanh(), [0.7]), ('x * x', 'mul_backward', lambda x: x * x, [3.0]), ('tanh(x) * x', 'tanh_backward', lambda x: x.tanh() * x, [0.7]), ('tanh(w1 * x1 + w2 * x2 + b)', 'mul_backward', lambda w1, x1, w2, x2, b: (w1 * x1 + w2 * x2 + b).tanh(), [0.4, 1.5, -0.8, 0.5, 0.1])]
     for expr, answer, build, values in cases:
         expected = leaf_grads(build, values, Value)
