@@ -4,9 +4,10 @@ runs too): at most 2.5 MB for a chapter (it has sliders), 0.8 MB for any other p
 table goes to _build/site-test/page-weight.md."""
 from __future__ import annotations
 
-import bench_pages
 import pytest
 from site_helpers import ARTIFACTS, by_page, toc_pages
+
+from benchmarks import bench_pages
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,9 @@ def test_weighing_counts_what_the_browser_received(browser, base_url, tmp_path):
     """The measurement itself: a page with a 300 kB picture that only shows after a scroll
     weighs at least 300 kB, and text is counted compressed (as GitHub Pages sends it)."""
     import numpy as np
-    from bench_pages import serve
     from PIL import Image
+
+    from benchmarks.bench_pages import serve
 
     noise = np.random.default_rng(0).integers(0, 256, (320, 320, 3), dtype=np.uint8)
     Image.fromarray(noise).save(tmp_path / "big.png")          # about 300 kB, a valid picture
