@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 from tools import project
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOTEBOOK_TARGET_S = project.NOTEBOOK_BUDGET_S
 BOOK_TARGET_S = 180.0

@@ -14,10 +14,10 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from tools import exercises as ex
 from tools.grading import environment, submission
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_S = 2.0                          # the median over the honest submissions (the solutions)
 PROJECT_TARGET_S = {"07-digits": 10.0}   # exercise 7 trains a network while it is graded

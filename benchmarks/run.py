@@ -29,10 +29,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
 from . import bench_book, bench_grading, bench_mlp, bench_pages
 from .common import MachineShare, environment, load_average, numpy_blas_threads, optional
+
+HERE = Path(__file__).resolve().parent
 
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
