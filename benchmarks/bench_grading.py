@@ -45,11 +45,13 @@ def run(repeats: int = 1, progress=print) -> dict:
     times = [r["seconds"] for r in rows]
     honest = [r["seconds"] for r in rows if r["submission"] == "solution"]
     return {
-        "what": "one submission graded end to end (judge process + sandboxed notebook), one at a time",
+        "what": "one submission graded end to end (judge process + sandboxed notebook), "
+                "one at a time",
         "sandbox": sandbox,
         "median_s": statistics.median(honest), "median_all_s": statistics.median(times),
         "max_s": max(times), "n": len(times),
-        "per_exercise_median_s": {n: statistics.median(r["seconds"] for r in rows if r["exercise"] == n)
+        "per_exercise_median_s": {n: statistics.median(r["seconds"] for r in rows
+                                                       if r["exercise"] == n)
                                   for n in dict.fromkeys(r["exercise"] for r in rows)},
         "target_s": TARGET_S, "within_target": statistics.median(times) <= TARGET_S,
         "rows": rows,
