@@ -175,7 +175,8 @@ def absolute_url(href: str, docname: str, baseurl: str) -> str:
     """A link as the PDF needs it: relative ones resolved against the page's published address."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", href) or not baseurl:
         return href
-    page = urllib.parse.urljoin(baseurl if baseurl.endswith("/") else baseurl + "/", docname + ".html")
+    page = urllib.parse.urljoin(baseurl if baseurl.endswith("/") else baseurl + "/",
+                                docname + ".html")
     return urllib.parse.urljoin(page, href)
 
 
@@ -194,7 +195,8 @@ class HtmlLinksAsLinks(SphinxPostTransform):
                 continue
             parent, inside = start.parent, []
             node = start.next_node(descend=False, siblings=True)
-            while node is not None and not (isinstance(node, nodes.raw) and node.astext().strip() == "</a>"):
+            while node is not None and not (isinstance(node, nodes.raw)
+                                            and node.astext().strip() == "</a>"):
                 inside.append(node)
                 node = node.next_node(descend=False, siblings=True)
             if node is None:
@@ -266,7 +268,8 @@ class NoMachineTimings(SphinxPostTransform):
                 block.clear()
                 block += nodes.Text(text)
         for cell in list(self.document.findall(
-                lambda n: isinstance(n, nodes.container) and "tag_machine-timings" in n.get("classes", []))):
+                lambda n: isinstance(n, nodes.container)
+                and "tag_machine-timings" in n.get("classes", []))):
             outputs = [c for c in cell.children if isinstance(c, nodes.container)
                        and "cell_output" in c.get("classes", [])]
             for output in outputs:
@@ -297,7 +300,8 @@ class WideTablesSmaller(SphinxPostTransform):
                 parent = table.parent
                 at = parent.index(table)
                 parent.insert(at + 1, nodes.raw("", r"\endgroup", format="latex"))
-                smaller = r"\begingroup\footnotesize\let\small\footnotesize\setlength{\tabcolsep}{3pt}"
+                smaller = (r"\begingroup\footnotesize\let\small\footnotesize"
+                           r"\setlength{\tabcolsep}{3pt}")
                 parent.insert(at, nodes.raw("", smaller, format="latex"))
 
 

@@ -33,16 +33,18 @@ from site_fixes import rewrite_pages, written_pages
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SLIDER_CLASS = 'class="mlp-figure-slider"'
-FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*? data-panels="(\d+)"[^>]*?) '
+FRAME = re.compile(r'(<img class="mlp-figure" width="(\d+)" height="\d+"[^>]*? '
+                   r'data-panels="(\d+)"[^>]*?) '
                    r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 FIGURE_SIZE = re.compile(r'(<img\b[^>]*? src="[^"]*_images/([0-9a-f]{64})\.png"'
                          r' style="width: (\d+)px; height: \d+px;)(")')
-FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*">'
+                            r'</script>')
 # Scripts that inline scripts of the page use while it is parsed: they stay synchronous.
 SYNC_SCRIPTS = {"_static/documentation_options.js"}
 # The theme loads the search index on every page, synchronously (its template): deferred too.
-SEARCH_SCRIPTS = re.compile(r'<script src="((?:\.\./)*(?:_static/searchtools\.js|_static/language_data\.js|'
-                            r'searchindex\.js))"></script>')
+SEARCH_SCRIPTS = re.compile(r'<script src="((?:\.\./)*(?:_static/searchtools\.js|'
+                            r'_static/language_data\.js|searchindex\.js))"></script>')
 ICON_FONTS = {"fa-solid-900": "Font Awesome 6 Free", "fa-brands-400": "Font Awesome 6 Brands"}
 
 
@@ -58,7 +60,8 @@ def page_scripts(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     has_widget, has_slider = WIDGET_VIEW in body, SLIDER_CLASS in body
     # Sphinx files a script added as "x.js" under "_static/x.js"
-    widget_js = {posixpath.join("_static", f) for f in getattr(app.config, "nb_ipywidgets_js", {}) or {}}
+    widget_js = {posixpath.join("_static", f)
+                 for f in getattr(app.config, "nb_ipywidgets_js", {}) or {}}
     kept = []
     for script in context.get("script_files", []):
         name = str(_filename(script))
@@ -161,10 +164,12 @@ def compress_figures(app) -> None:
 def icons_in_use(outdir: Path, pages: list[Path]) -> set[str]:
     """Font Awesome class names (bars, github, ...) in the pages and the theme's scripts."""
     names = set()
-    sources = [*pages, *(outdir / "_static").glob("*.js"), *(outdir / "_static" / "scripts").glob("*.js")]
+    sources = [*pages, *(outdir / "_static").glob("*.js"),
+               *(outdir / "_static" / "scripts").glob("*.js")]
     for path in sources:
         if path.name != "fontawesome.js":
-            names.update(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="ignore")))
+            names.update(re.findall(r"\bfa-([a-z0-9-]+)",
+                                    path.read_text(encoding="utf-8", errors="ignore")))
     return names
 
 

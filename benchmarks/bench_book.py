@@ -1,9 +1,9 @@
 """Execution time of the book's notebooks, each on a fresh kernel, and of `make test`.
 
 Every notebook listed in _toc.yml is executed top to bottom with nbclient on a new python3
-kernel (the book's kernel environment, tools/project.py: inline figures included), timed from kernel start to
-shutdown, which is what a reader on Colab or the book build pays. The whole book is the sum:
-the notebooks run one after the other.
+kernel (the book's kernel environment, tools/project.py: inline figures included), timed from
+kernel start to shutdown, which is what a reader on Colab or the book build pays. The whole
+book is the sum: the notebooks run one after the other.
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 from tools import project
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NOTEBOOK_TARGET_S = project.NOTEBOOK_BUDGET_S
 BOOK_TARGET_S = 180.0
@@ -72,9 +73,11 @@ def empty_kernel_seconds() -> float:
     _kernel_env()
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("pass"))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=60, kernel_name="python3", extra_arguments=project.KERNEL_ARGS).execute()
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   extra_arguments=project.KERNEL_ARGS).execute()
     return time.perf_counter() - t0
 
 

@@ -14,10 +14,10 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from tools import exercises as ex
 from tools.grading import environment, submission
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_S = 2.0                          # the median over the honest submissions (the solutions)
 PROJECT_TARGET_S = {"07-digits": 10.0}   # exercise 7 trains a network while it is graded
@@ -45,11 +45,13 @@ def run(repeats: int = 1, progress=print) -> dict:
     times = [r["seconds"] for r in rows]
     honest = [r["seconds"] for r in rows if r["submission"] == "solution"]
     return {
-        "what": "one submission graded end to end (judge process + sandboxed notebook), one at a time",
+        "what": "one submission graded end to end (judge process + sandboxed notebook), "
+                "one at a time",
         "sandbox": sandbox,
         "median_s": statistics.median(honest), "median_all_s": statistics.median(times),
         "max_s": max(times), "n": len(times),
-        "per_exercise_median_s": {n: statistics.median(r["seconds"] for r in rows if r["exercise"] == n)
+        "per_exercise_median_s": {n: statistics.median(r["seconds"] for r in rows
+                                                       if r["exercise"] == n)
                                   for n in dict.fromkeys(r["exercise"] for r in rows)},
         "target_s": TARGET_S, "within_target": statistics.median(times) <= TARGET_S,
         "rows": rows,

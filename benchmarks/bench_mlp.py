@@ -243,7 +243,8 @@ def _optional_extras(enabled=True):
     if "torch" in wanted and torch is None:
         notes["torch"] = "PyTorch not installed: comparison skipped (pip install torch)"
     if "sklearn" in wanted and sk is None:
-        notes["sklearn"] = "scikit-learn not installed: comparison skipped (pip install scikit-learn)"
+        notes["sklearn"] = ("scikit-learn not installed: comparison skipped "
+                            "(pip install scikit-learn)")
     return torch, sk, notes
 
 
@@ -273,7 +274,8 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
         if torch is not None:
             fns["torch"] = _torch_epoch(torch, X, y, BIG_SIZES, "relu", batch_size, 0.01, used)
         if sk is not None:
-            fns["sklearn"] = _sklearn_epoch(sk, X, y, (256, 128), "relu", batch_size, 0.01, np.arange(10))
+            fns["sklearn"] = _sklearn_epoch(sk, X, y, (256, 128), "relu", batch_size, 0.01,
+                                            np.arange(10))
         times = interleaved(fns, repeats, settle=SETTLE_S if torch or sk else 0.0)
     # fit(epochs=1) evaluates all of X before and after its epoch
     times["floor_fit"] = {c: [a + 2 * b for a, b in zip(times["floor"][c], times["floor_eval"][c])]
@@ -294,8 +296,10 @@ def big_mlp(repeats: int = 5, n: int = 10_000, batch_size: int = 128, threads: i
         res["wall_ms_per_epoch"] = _summaries(times, 1e3, "wall", skip=("floor_eval",))
     med = {k: v["median"] for k, v in res["ms_per_epoch"].items()}
     best = {k: v["min"] for k, v in res["ms_per_epoch"].items()}
-    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"], "numpy/floor": med["numpy"] / med["floor"],
-                     "mlp/numpy": med["mlp"] / med["numpy"], "fit/floor_fit": med["fit"] / med["floor_fit"],
+    res["ratios"] = {"mlp/floor": med["mlp"] / med["floor"],
+                     "numpy/floor": med["numpy"] / med["floor"],
+                     "mlp/numpy": med["mlp"] / med["numpy"],
+                     "fit/floor_fit": med["fit"] / med["floor_fit"],
                      # the fastest repeat of each: robust when other programs slow some repeats down
                      "best mlp/floor": best["mlp"] / best["floor"],
                      "best numpy/floor": best["numpy"] / best["floor"]}
@@ -321,7 +325,8 @@ def small_mlp(repeats: int = 5, epochs_per_repeat: int = 20, batch_size: int = 3
     fns = {"mlp": lambda: [one() for _ in range(E)],
            "numpy": lambda: [numpy_one() for _ in range(E)],
            "floor": lambda: [floor_one() for _ in range(E)],
-           "fit": lambda: mlp.fit(fit_net, loss, fit_opt, X, y, epochs=E, batch_size=batch_size, rng=1)}
+           "fit": lambda: mlp.fit(fit_net, loss, fit_opt, X, y, epochs=E, batch_size=batch_size,
+                                  rng=1)}
     torch, sk, notes = _optional_extras(extras)
     threads = numpy_blas_threads() or 1
     if torch is not None:
@@ -417,7 +422,8 @@ def against_baseline(repeats: int = 7, n: int = 10_000, batch_size: int = 128,
     clock = "cpu" if used == 1 else "wall"
     steps = {"big": -(-n // batch_size), "small": small_epochs * -(-len(Xs) // 32)}
     res = {"what": f"mlp now vs {note}: big MLP epoch ({n} samples, {steps['big']} steps) and "
-                   f"small MLP step ({steps['small']} steps per repeat), {repeats} interleaved repeats",
+                   f"small MLP step ({steps['small']} steps per repeat), "
+                   f"{repeats} interleaved repeats",
            "threads": used, "clock": clock, "ratios": {}}
     for net in ("big", "small"):
         new, prev = times[f"{net} new"][clock], times[f"{net} old"][clock]
@@ -425,7 +431,8 @@ def against_baseline(repeats: int = 7, n: int = 10_000, batch_size: int = 128,
         res[f"{net}_{'ms_per_epoch' if net == 'big' else 'us_per_step'}"] = {
             "new": summary(new, scale), "old": summary(prev, scale)}
         res["ratios"][f"{net} new/old"] = summary([a / b for a, b in zip(new, prev)])
-        res["ratios"][f"{net} new/old (ratio of medians)"] = summary(new)["median"] / summary(prev)["median"]
+        res["ratios"][f"{net} new/old (ratio of medians)"] = (summary(new)["median"]
+                                                              / summary(prev)["median"])
     return res
 
 
@@ -485,7 +492,8 @@ def profile(epochs: int = 3, n: int = 10_000, batch_size: int = 128, threads: in
     rest = [r for r in rows if r["share"] < min_share]
     products = sum(r["us_per_step"] for r in rows if r["product"])
     return {"what": f"mlp's big MLP training epoch under line_profiler, {epochs} epochs "
-                    f"({steps} steps) after one unprofiled, {used} BLAS thread{'s' if used != 1 else ''}",
+                    f"({steps} steps) after one unprofiled, "
+                    f"{used} BLAS thread{'s' if used != 1 else ''}",
             "threads": used, "us_per_step": total, "products_us_per_step": products,
             "lines": shown,
             "other_lines": {"count": len(rest), "us_per_step": sum(r["us_per_step"] for r in rest)},

@@ -237,13 +237,15 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         over = 100 * (r["bytes"] / r["budget"] - 1)
         verdict = "met" if over <= 0 else f"missed by {over:.0f}%"
-        lines.append(f"| `{r['page']}` | {r['bytes'] / 1e6:.2f} MB | {r['uncompressed'] / 1e6:.2f} MB | "
+        lines.append(f"| `{r['page']}` | {r['bytes'] / 1e6:.2f} MB | "
+                     f"{r['uncompressed'] / 1e6:.2f} MB | "
                      f"{r['requests']} | ≤ {r['budget'] / 1e6:.1f} MB | {verdict} |")
     return "\n".join(lines)
 
 
 def lighthouse_table(rows: list[dict]) -> str:
-    lines = ["| page | performance | accessibility | largest contentful paint | total blocking time |",
+    lines = ["| page | performance | accessibility | largest contentful paint | "
+             "total blocking time |",
              "|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
@@ -256,14 +258,16 @@ def lighthouse_table(rows: list[dict]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on the chapters")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="also run Lighthouse on the chapters")
     parser.add_argument("pages", nargs="*", help="pages to weigh (default: every page of _toc.yml)")
     args = parser.parse_args(argv)
     rows = measure(args.pages or None)
     print(table(rows))
     if args.lighthouse:
         print()
-        print(lighthouse_table(lighthouse([r["page"] for r in rows if r["page"].startswith("chapters/")])))
+        print(lighthouse_table(lighthouse([r["page"] for r in rows
+                                           if r["page"].startswith("chapters/")])))
     return 0 if all(r["bytes"] <= r["budget"] for r in rows) else 1
 
 

@@ -71,7 +71,8 @@ def interleaved(fns: dict, repeats: int, warmup: int = 1,
 
 
 def load_average() -> list[float] | None:
-    """The 1, 5 and 15 minute load averages (runnable processes; this machine has os.cpu_count())."""
+    """The 1, 5 and 15 minute load averages (runnable processes; this machine has
+    os.cpu_count())."""
     return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
@@ -86,7 +87,8 @@ class MachineShare:
         with open("/proc/stat") as fh:
             ticks = [int(x) for x in fh.readline().split()[1:]]
         idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)        # idle + iowait
-        return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK"), time.perf_counter(), time.process_time()
+        return ((sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK"), time.perf_counter(),
+                time.process_time())
 
     def start(self) -> "MachineShare":
         try:
@@ -114,10 +116,12 @@ def baseline_mlp():
     """
     if not (BASELINE_DIR / "__init__.py").is_file():
         def git(*args):
-            return subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, check=True).stdout
+            return subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True,
+                                  check=True).stdout
         try:
             files = git("ls-tree", "--name-only", BASELINE_COMMIT, "mlp/").decode().split()
-            sources = {Path(f).name: git("show", f"{BASELINE_COMMIT}:{f}") for f in files if f.endswith(".py")}
+            sources = {Path(f).name: git("show", f"{BASELINE_COMMIT}:{f}")
+                       for f in files if f.endswith(".py")}
         except (OSError, subprocess.CalledProcessError) as exc:
             return None, (f"the baseline (mlp at commit {BASELINE_COMMIT}) is not in this clone's "
                           f"git history ({exc}): comparison skipped")
@@ -162,7 +166,8 @@ def blas_info() -> list[dict]:
 
 def numpy_blas() -> dict | None:
     """threadpoolctl's entry for numpy's own BLAS (scipy, loaded by scikit-learn, brings another):
-    its version, the kernels it chose ("architecture") and its threads. None without threadpoolctl."""
+    its version, the kernels it chose ("architecture") and its threads. None without
+    threadpoolctl."""
     tpc = optional("threadpoolctl")
     if tpc is None:
         return None

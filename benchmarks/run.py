@@ -29,10 +29,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
 from . import bench_book, bench_grading, bench_mlp, bench_pages
 from .common import MachineShare, environment, load_average, numpy_blas_threads, optional
+
+HERE = Path(__file__).resolve().parent
 
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
@@ -100,9 +100,10 @@ def _big_rows(big: dict, label: str) -> list[str]:
         f"`mlp` is {ra['mlp/numpy']:.2f}× this | report | – |",
     ]
     if "fit" in ms:
-        rows.append(f"| big MLP, {label}: `mlp.fit(epochs=1)`, with its checks and History evaluation | "
-                    f"{_range(ms['fit'], 'ms')} | {ra['fit/floor_fit']:.2f}× the floor with the "
-                    f"evaluation products ({ms['floor_fit']['median']:.1f} ms) | report | – |")
+        rows.append(f"| big MLP, {label}: `mlp.fit(epochs=1)`, with its checks and History "
+                    f"evaluation | {_range(ms['fit'], 'ms')} | {ra['fit/floor_fit']:.2f}× the "
+                    f"floor with the evaluation products ({ms['floor_fit']['median']:.1f} ms) | "
+                    "report | – |")
     return rows
 
 
@@ -127,15 +128,16 @@ def _reading(r: dict, options: dict) -> list[str]:
         target = TARGETS["small_us_per_step"]
         out.append(
             f"- Small MLP: the hand-written numpy step makes {calls} numpy calls and takes "
-            f"{cpu['numpy']['median']:.1f} µs of CPU time, {per_call:.2f} µs per call; the cheapest "
-            f"numpy call (an in-place add on a 32×16 array) takes {bare:.2f} µs here. `mlp` "
-            f"({cpu['mlp']['median']:.1f} µs) adds "
-            f"{100 * (cpu['mlp']['median'] / cpu['numpy']['median'] - 1):.0f}% to the hand-written step.")
+            f"{cpu['numpy']['median']:.1f} µs of CPU time, {per_call:.2f} µs per call; the "
+            f"cheapest numpy call (an in-place add on a 32×16 array) takes {bare:.2f} µs here. "
+            f"`mlp` ({cpu['mlp']['median']:.1f} µs) adds "
+            f"{100 * (cpu['mlp']['median'] / cpu['numpy']['median'] - 1):.0f}% to the "
+            "hand-written step.")
         if calls * bare > target:
             out.append(
                 f"- The {target:.0f} µs target needs at most {target / calls:.2f} µs per call: "
-                f"{calls} calls at this machine's cheapest call already take {calls * bare:.0f} µs, "
-                "so no numpy implementation of this step can meet it here.")
+                f"{calls} calls at this machine's cheapest call already take "
+                f"{calls * bare:.0f} µs, so no numpy implementation of this step can meet it here.")
     for key in ("big_mlp", "big_mlp_1thread"):
         big = r.get(key)
         if big:
@@ -150,18 +152,19 @@ def _reading(r: dict, options: dict) -> list[str]:
                     "threads one busy core stalls every product).")
                 continue
             out.append(
-                f"- Big MLP ({label}): the hand-written numpy epoch is {ra['numpy/floor']:.2f}× the "
-                f"product floor and `mlp` {ra['mlp/numpy']:.2f}× the hand-written epoch. The gap to "
-                "the floor is the element-wise work (batch copy, bias adds, ReLU and its "
+                f"- Big MLP ({label}): the hand-written numpy epoch is {ra['numpy/floor']:.2f}× "
+                f"the product floor and `mlp` {ra['mlp/numpy']:.2f}× the hand-written epoch. The "
+                "gap to the floor is the element-wise work (batch copy, bias adds, ReLU and its "
                 "derivative, softmax, bias gradients, the SGD update), each a separate pass over "
                 "memory in numpy.")
             target = TARGETS["big_mlp/floor"]
             if ra["numpy/floor"] > target and ra["best numpy/floor"] > target:
                 out.append(
-                    f"- Big MLP ({label}): even the hand-written epoch misses ≤ {target}× the floor "
-                    f"(median {ra['numpy/floor']:.2f}×, fastest repeats {ra['best numpy/floor']:.2f}×): "
-                    "numpy runs each element-wise pass on one core while the products use every "
-                    "BLAS thread, so no numpy implementation of this epoch meets that target here.")
+                    f"- Big MLP ({label}): even the hand-written epoch misses ≤ {target}× the "
+                    f"floor (median {ra['numpy/floor']:.2f}×, fastest repeats "
+                    f"{ra['best numpy/floor']:.2f}×): numpy runs each element-wise pass on one "
+                    "core while the products use every BLAS thread, so no numpy implementation of "
+                    "this epoch meets that target here.")
     return out
 
 
@@ -180,7 +183,8 @@ def _headline(r: dict, options: dict) -> list[str]:
              "least. The big MLP is measured twice: with numpy's BLAS threads as found (wall time; "
              "torch gets as many threads) and with one thread each (CPU time, which a busy shared "
              "machine disturbs much less).", "",
-             "| target | `mlp` | reference | ratio | target | verdict |", "|---|---|---|---|---|---|"]
+             "| target | `mlp` | reference | ratio | target | verdict |",
+             "|---|---|---|---|---|---|"]
     rows = []
     for key in ("big_mlp", "big_mlp_1thread"):
         run = r.get(key)
@@ -199,27 +203,30 @@ def _headline(r: dict, options: dict) -> list[str]:
                          "big_mlp/floor", "ms"))
     cpu_ratios = {"mlp/torch": small["ratios"].get("cpu mlp/torch"),
                   "best mlp/torch": small["ratios"].get("best cpu mlp/torch")}
-    rows.append(("small MLP step / PyTorch CPU (one thread each, CPU time)", small["cpu_us_per_step"],
-                 cpu_ratios, small["notes"], "torch", "mlp/torch", "small/torch", "µs"))
+    rows.append(("small MLP step / PyTorch CPU (one thread each, CPU time)",
+                 small["cpu_us_per_step"], cpu_ratios, small["notes"], "torch", "mlp/torch",
+                 "small/torch", "µs"))
     for what, times, ratios, notes, ref, ratio, target, unit in rows:
         if ref not in times:
-            lines.append(f"| {what} | {_range(times['mlp'], unit)} | {notes.get(ref, 'not run')} | – | "
-                         f"≤ {TARGETS[target]} | not measured |")
+            lines.append(f"| {what} | {_range(times['mlp'], unit)} | "
+                         f"{notes.get(ref, 'not run')} | – | ≤ {TARGETS[target]} | not measured |")
             continue
         fastest = ratios.get("best " + ratio)
         spread = _spread(times, "mlp", ref)
         verdict = _verdict(ratios[ratio], TARGETS[target]) if spread <= 1.5 else \
             f"not reliable: repeats differ by up to {spread:.1f}× (busy machine)"
-        lines.append(f"| {what} | {_range(times['mlp'], unit)} | {ref} {_range(times[ref], unit)} | "
-                     f"**{ratios[ratio]:.2f}**{f' (fastest repeats: {fastest:.2f})' if fastest else ''} | "
+        lines.append(f"| {what} | {_range(times['mlp'], unit)} | "
+                     f"{ref} {_range(times[ref], unit)} | **{ratios[ratio]:.2f}**"
+                     f"{f' (fastest repeats: {fastest:.2f})' if fastest else ''} | "
                      f"≤ {TARGETS[target]} | {verdict} |")
-    libs = [f"numpy: {_blas_line({'blas': [big['numpy_blas']]}) if big.get('numpy_blas') else 'unknown'}"]
+    libs = ["numpy: "
+            f"{_blas_line({'blas': [big['numpy_blas']]}) if big.get('numpy_blas') else 'unknown'}"]
     tb = big.get("torch_build")
     if tb:
         libs.append(f"torch {tb['version']}: {tb['blas']}, {tb['cpu_capability']} kernels, "
                     f"{tb['threads']} threads")
-    lines += ["", "The libraries that computed them (numpy's BLAS from threadpoolctl, torch's from its "
-              "build report): " + "; ".join(libs) + "."]
+    lines += ["", "The libraries that computed them (numpy's BLAS from threadpoolctl, torch's from "
+              "its build report): " + "; ".join(libs) + "."]
     return lines
 
 
@@ -230,9 +237,9 @@ def _profile_rows(prof: dict | None) -> list[str]:
         return lines + [(prof or {}).get("note", "Not measured in this run.")]
     total, products = prof["us_per_step"], prof["products_us_per_step"]
     lines += [f"{prof['what']}: {total:.0f} µs per step, of which the matrix products (lines "
-              f"marked ×) take {products:.0f} µs ({100 * products / total:.0f}%). Each line that does "
-              "work itself, with its time per training step; a line that calls another profiled "
-              "function is counted in that function.", "",
+              f"marked ×) take {products:.0f} µs ({100 * products / total:.0f}%). Each line that "
+              "does work itself, with its time per training step; a line that calls another "
+              "profiled function is counted in that function.", "",
               "| line | code | µs per step | share of the epoch |", "|---|---|---|---|"]
     for row in prof["lines"]:
         mark = " ×" if row["product"] else ""
@@ -255,9 +262,11 @@ def _baseline_rows(base: dict | None) -> list[str]:
         return lines + [(base or {}).get("note", "Not measured in this run.")]
     target, ra = TARGETS["new/baseline"], base["ratios"]
     clock = "CPU time" if base["clock"] == "cpu" else "wall time"
-    lines += [f"{base['what']}; {base['threads']} BLAS thread{'s' if base['threads'] != 1 else ''}, "
-              f"{clock}. The ratio is the median of the ratios of adjacent repeats, with [min–max].", "",
-              "| benchmark | now | before | now / before | target | verdict |", "|---|---|---|---|---|---|"]
+    lines += [f"{base['what']}; {base['threads']} BLAS "
+              f"thread{'s' if base['threads'] != 1 else ''}, {clock}. The ratio is the median of "
+              "the ratios of adjacent repeats, with [min–max].", "",
+              "| benchmark | now | before | now / before | target | verdict |",
+              "|---|---|---|---|---|---|"]
     for net, key, unit in (("big", "big_ms_per_epoch", "ms"), ("small", "small_us_per_step", "µs")):
         what = "big MLP training epoch" if net == "big" else "small MLP training step"
         t, q = base[key], ra[f"{net} new/old"]
@@ -273,20 +282,23 @@ def markdown(res: dict) -> str:
     machine = res.get("machine", {})
     share = machine.get("others_cpu_share")
     load_end = machine.get("load_average_at_end")
+    others = (f"; other programs used {100 * share:.0f}% of the CPUs during the run"
+              if share is not None else "")
+    variables = ", ".join(f"{k}={val}" for k, val in env["env"].items()) or "no BLAS variables set"
     lines = [
         "## Latest benchmark run",
         "",
         f"Measured {res['date']} by `make bench` on {env['cpu']} ({env['cpu_count']} CPUs, "
         f"load average {env['load_average_at_start'][0] if env['load_average_at_start'] else '?'} "
         f"at the start and {load_end[0] if load_end else '?'} at the end"
-        f"{f'; other programs used {100 * share:.0f}% of the CPUs during the run' if share is not None else ''}), "
+        f"{others}), "
         f"Python {env['python']}, numpy {v['numpy']}, BLAS: {_blas_line(env)}. "
-        f"Environment: {', '.join(f'{k}={val}' for k, val in env['env'].items()) or 'no BLAS variables set'}. "
-        "Times are medians over interleaved repeats after a warm-up, with [min–max]; ratios compare "
-        "medians measured in the same process. The machine is shared, so absolute times vary from "
-        "run to run; the ratios are the stable figures. With one BLAS thread the CPU time of the "
-        "process is reported, which leaves out the time spent waiting for a core held by another "
-        "program.",
+        f"Environment: {variables}. "
+        "Times are medians over interleaved repeats after a warm-up, with [min–max]; ratios "
+        "compare medians measured in the same process. The machine is shared, so absolute times "
+        "vary from run to run; the ratios are the stable figures. With one BLAS thread the CPU "
+        "time of the process is reported, which leaves out the time spent waiting for a core held "
+        "by another program.",
         "",
         "### Training speed",
         "",
@@ -308,7 +320,8 @@ def markdown(res: dict) -> str:
                              f"{ra['mlp/' + other]:.2f} | ≤ {TARGETS[key]} | "
                              f"{_verdict(ra['mlp/' + other], TARGETS[key])} |")
             else:
-                lines.append(f"| big MLP: `mlp` / {other} | {big['notes'].get(other, 'not run')} | – | "
+                lines.append(f"| big MLP: `mlp` / {other} | "
+                             f"{big['notes'].get(other, 'not run')} | – | "
                              f"≤ {TARGETS[key]} | not measured |")
     big1 = r.get("big_mlp_1thread")
     if big1:
@@ -321,8 +334,9 @@ def markdown(res: dict) -> str:
                      f"{ra['mlp/floor']:.1f}× its 5 products ({us['floor']['median']:.1f} µs) | "
                      f"≤ {TARGETS['small_us_per_step']:.0f} µs | "
                      f"{_verdict(us['mlp']['median'], TARGETS['small_us_per_step'])} |")
-        lines.append(f"| small MLP: the same step hand-written in numpy ({small['numpy_calls_per_step']} "
-                     f"numpy calls) | {_range(us['numpy'], 'µs')} (CPU time {cpu['numpy']['median']:.1f} µs) | "
+        lines.append(f"| small MLP: the same step hand-written in numpy "
+                     f"({small['numpy_calls_per_step']} numpy calls) | {_range(us['numpy'], 'µs')} "
+                     f"(CPU time {cpu['numpy']['median']:.1f} µs) | "
                      f"`mlp` is {ra['mlp/numpy']:.2f}× this | report | – |")
         lines.append(f"| small MLP: the cheapest numpy call (in-place add, 32×16 float32) | "
                      f"{_range(small['bare_call_us'], 'µs', 2)} | | report | – |")
@@ -333,8 +347,8 @@ def markdown(res: dict) -> str:
                          f"{ra['mlp/torch']:.2f} | ≤ {TARGETS['small/torch']} | "
                          f"{_verdict(ra['mlp/torch'], TARGETS['small/torch'])} |")
         else:
-            lines.append(f"| small MLP: `mlp` / torch | {small['notes'].get('torch', 'not run')} | – | "
-                         f"≤ {TARGETS['small/torch']} | not measured |")
+            lines.append(f"| small MLP: `mlp` / torch | {small['notes'].get('torch', 'not run')} | "
+                         f"– | ≤ {TARGETS['small/torch']} | not measured |")
         if "sklearn" in us:
             lines.append(f"| small MLP: `mlp` / sklearn ({_range(us['sklearn'], 'µs')}) | | "
                          f"{ra['mlp/sklearn']:.2f} | report | – |")
@@ -343,10 +357,11 @@ def markdown(res: dict) -> str:
         if prec:
             ms = prec["ms_per_epoch"]
             clock = "CPU time" if prec.get("clock") == "cpu" else "wall time"
-            lines.append(f"| big MLP epoch, {prec['threads']} BLAS thread{'s' if prec['threads'] != 1 else ''} "
+            lines.append(f"| big MLP epoch, {prec['threads']} BLAS "
+                         f"thread{'s' if prec['threads'] != 1 else ''} "
                          f"({clock}): float64 ({_range(ms['float64'], 'ms')}) vs float32 "
-                         f"({_range(ms['float32'], 'ms')}) | | {prec['ratios']['float64/float32']:.2f}× | "
-                         "report | – |")
+                         f"({_range(ms['float32'], 'ms')}) | | "
+                         f"{prec['ratios']['float64/float32']:.2f}× | report | – |")
     for key in ("big_mlp", "small_mlp", "precision"):
         if r.get(key):
             lines.append("")
@@ -360,11 +375,13 @@ def markdown(res: dict) -> str:
     bk = r.get("book")
     if bk:
         when = f" (measured {bk['measured_at']})" if bk.get("carried_over") else ""
-        lines += [f"Each notebook on a fresh kernel{when}; a kernel that starts, runs one empty cell "
-                  f"and shuts down costs {bk['kernel_fixed_cost_s']:.1f} s of every figure.", "",
-                  "| notebook | code cells | seconds | target | verdict |", "|---|---|---|---|---|"]
+        lines += [f"Each notebook on a fresh kernel{when}; a kernel that starts, runs one empty "
+                  f"cell and shuts down costs {bk['kernel_fixed_cost_s']:.1f} s of every figure.",
+                  "", "| notebook | code cells | seconds | target | verdict |",
+                  "|---|---|---|---|---|"]
         for nb in bk["notebooks"]:
-            verdict = f"error: {nb['error']}" if nb["error"] else _verdict(nb["seconds"], TARGETS["notebook_s"])
+            verdict = (f"error: {nb['error']}" if nb["error"]
+                       else _verdict(nb["seconds"], TARGETS["notebook_s"]))
             lines.append(f"| `{nb['notebook']}` | {nb['code_cells']} | {nb['seconds']:.1f} | "
                          f"≤ {TARGETS['notebook_s']:.0f} s | {verdict} |")
         lines.append(f"| **whole book** ({len(bk['notebooks'])} notebooks, one after another) | | "
@@ -377,19 +394,22 @@ def markdown(res: dict) -> str:
     gr = r.get("grading")
     if gr:
         when = f" (measured {gr['measured_at']})" if gr.get("carried_over") else ""
-        lines += [f"One submission graded end to end, as `make grade` does it: a judge process and the "
-                  f"notebook in the sandbox ({gr['sandbox']}){when}; every exercise's solution and "
-                  "untouched student notebook, one at a time.", "",
-                  "| exercise | median seconds per submission | target | verdict |", "|---|---|---|---|"]
+        lines += [f"One submission graded end to end, as `make grade` does it: a judge process and "
+                  f"the notebook in the sandbox ({gr['sandbox']}){when}; every exercise's solution "
+                  "and untouched student notebook, one at a time.", "",
+                  "| exercise | median seconds per submission | target | verdict |",
+                  "|---|---|---|---|"]
         for name, seconds in gr["per_exercise_median_s"].items():
             target = bench_grading.PROJECT_TARGET_S.get(name)
-            lines.append(f"| {name} | {seconds:.2f} | {f'≤ {target:.0f} s' if target else 'report'} | "
+            lines.append(f"| {name} | {seconds:.2f} | "
+                         f"{f'≤ {target:.0f} s' if target else 'report'} | "
                          f"{_verdict(seconds, target) if target else '–'} |")
         lines.append(f"| **honest submissions (the solutions)** | **{gr['median_s']:.2f}** | "
-                     f"≤ {TARGETS['grading_s']:.0f} s | {_verdict(gr['median_s'], TARGETS['grading_s'])} |")
+                     f"≤ {TARGETS['grading_s']:.0f} s | "
+                     f"{_verdict(gr['median_s'], TARGETS['grading_s'])} |")
         if "median_all_s" in gr:
-            lines.append(f"| all {gr['n']} (solutions and stubs) | {gr['median_all_s']:.2f} (slowest "
-                         f"{gr['max_s']:.2f}) | report | – |")
+            lines.append(f"| all {gr['n']} (solutions and stubs) | {gr['median_all_s']:.2f} "
+                         f"(slowest {gr['max_s']:.2f}) | report | – |")
     else:
         lines.append("Not measured yet: run `make bench`.")
     lines += _pages_rows(r.get("pages"))
@@ -398,11 +418,12 @@ def markdown(res: dict) -> str:
     if mt:
         when = f", measured {mt['measured_at']}" if mt.get("carried_over") else ""
         status = "passed" if mt["passed"] else f"FAILED (exit {mt['returncode']})"
-        lines.append(f"`make test`: {mt['seconds']:.0f} s ({mt['seconds'] / 60:.1f} min, {status}{when}); "
-                     f"target ≤ {TARGETS['make_test_s'] / 60:.0f} min: "
+        lines.append(f"`make test`: {mt['seconds']:.0f} s ({mt['seconds'] / 60:.1f} min, "
+                     f"{status}{when}); target ≤ {TARGETS['make_test_s'] / 60:.0f} min: "
                      f"{_verdict(mt['seconds'], TARGETS['make_test_s'])}.")
     else:
-        lines.append("`make test` has not been timed yet: run `python -m benchmarks.run --make-test`.")
+        lines.append("`make test` has not been timed yet: "
+                     "run `python -m benchmarks.run --make-test`.")
     return "\n".join(lines) + "\n"
 
 
@@ -410,28 +431,32 @@ def _pages_rows(pages: dict | None) -> list[str]:
     """The page-weight table (and Lighthouse's scores, when measured)."""
     lines = ["", "### Page weight", ""]
     if not pages or "rows" not in pages:
-        return lines + [(pages or {}).get("note", "Not measured yet: run `make book`, then `make bench`.")]
+        return lines + [(pages or {}).get("note",
+                                          "Not measured yet: run `make book`, then `make bench`.")]
     when = f" (measured {pages['measured_at']})" if pages.get("carried_over") else ""
     about = bench_pages.__doc__.split(chr(10) + chr(10))
     lines += [f"{about[2].strip()} {about[3].strip()}{when}", "",
               bench_pages.table(pages["rows"])]
     if pages.get("lighthouse"):
-        lines += ["", "Lighthouse, mobile (simulated slow 4G and a 4x slower CPU), each chapter:", "",
-                  bench_pages.lighthouse_table(pages["lighthouse"])]
+        lines += ["", "Lighthouse, mobile (simulated slow 4G and a 4x slower CPU), each chapter:",
+                  "", bench_pages.lighthouse_table(pages["lighthouse"])]
     return lines
 
 
 # -- main ---------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repeats, 2,000 big-MLP samples")
     ap.add_argument("--skip-book", action="store_true", help="do not execute the notebooks")
     ap.add_argument("--skip-grading", action="store_true", help="do not time grading")
     ap.add_argument("--make-test", action="store_true", help="also time `make test` (minutes)")
     ap.add_argument("--skip-pages", action="store_true", help="do not weigh the built site's pages")
-    ap.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on every chapter")
-    ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as found)")
+    ap.add_argument("--lighthouse", action="store_true",
+                    help="also run Lighthouse on every chapter")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="limit BLAS threads (default: as found)")
     ap.add_argument("--no-write", action="store_true", help="print the Markdown, write nothing")
     args = ap.parse_args(argv)
 
@@ -468,13 +493,15 @@ def main(argv=None) -> int:
                                                            clock="cpu", extras=("torch",))
             ra = results["big_mlp_1thread"]["ratios"]
             print(f"    mlp/floor = {ra['mlp/floor']:.2f}"
-                  + (f", mlp/torch = {ra['mlp/torch']:.2f}" if "mlp/torch" in ra else ""), flush=True)
+                  + (f", mlp/torch = {ra['mlp/torch']:.2f}" if "mlp/torch" in ra else ""),
+                  flush=True)
         print("2/5 small MLP (2-16-1) ...", flush=True)
         results["small_mlp"] = bench_mlp.small_mlp(repeats=reps)
         print(f"    mlp = {results['small_mlp']['us_per_step']['mlp']['median']:.1f} us/step"
               + (f", mlp/torch = {results['small_mlp']['ratios']['mlp/torch']:.2f}"
                  if "mlp/torch" in results["small_mlp"]["ratios"] else ""), flush=True)
-        print("    against mlp before its second pass (baseline commit), 1 BLAS thread ...", flush=True)
+        print("    against mlp before its second pass (baseline commit), 1 BLAS thread ...",
+              flush=True)
         results["baseline"] = bench_mlp.against_baseline(repeats=5 if args.quick else 11,
                                                          n=n_big)
         if "ratios" in results["baseline"]:
@@ -488,9 +515,10 @@ def main(argv=None) -> int:
         results["precision"] = bench_mlp.precision(repeats=prec_reps, n=n_big,
                                                    clock="cpu" if found == 1 else "wall")
         if found > 1:
-            results["precision_1thread"] = bench_mlp.precision(repeats=prec_reps, n=n_big, threads=1,
-                                                               clock="cpu")
-        print(f"    float64/float32 = {results['precision']['ratios']['float64/float32']:.2f}", flush=True)
+            results["precision_1thread"] = bench_mlp.precision(repeats=prec_reps, n=n_big,
+                                                               threads=1, clock="cpu")
+        print(f"    float64/float32 = {results['precision']['ratios']['float64/float32']:.2f}",
+              flush=True)
     machine = {"others_cpu_share": share.stop(), "load_average_at_end": load_average()}
     if args.skip_book:
         print("4/5 book execution: skipped (--skip-book)", flush=True)
@@ -513,7 +541,8 @@ def main(argv=None) -> int:
     else:
         print("page weight: every page on a phone, scrolled to the bottom ...", flush=True)
         rows = bench_pages.measure()
-        results["pages"] = {"rows": rows, "all_within_budget": all(r["bytes"] <= r["budget"] for r in rows)}
+        results["pages"] = {"rows": rows,
+                            "all_within_budget": all(r["bytes"] <= r["budget"] for r in rows)}
         if args.lighthouse:
             chapters = [r["page"] for r in rows if r["page"].startswith("chapters/")]
             results["pages"]["lighthouse"] = bench_pages.lighthouse(chapters)
@@ -542,8 +571,8 @@ def main(argv=None) -> int:
         RESULTS_JSON.write_text(json.dumps(out, indent=1, default=float) + "\n")
         RESULTS_MD.write_text(md)
         print(md)
-        print(f"wrote {RESULTS_JSON.relative_to(HERE.parent)} and {RESULTS_MD.relative_to(HERE.parent)} "
-              f"in {out['seconds']:.0f} s")
+        print(f"wrote {RESULTS_JSON.relative_to(HERE.parent)} and "
+              f"{RESULTS_MD.relative_to(HERE.parent)} in {out['seconds']:.0f} s")
     return 0
 
 

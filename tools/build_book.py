@@ -1,7 +1,7 @@
 """Execute the book's notebooks once, then build the website from them.
 
     python -m tools.build_book                  # make book / make test-book: execute, then build
-    python -m tools.build_book --execute-only   # make test-notebooks: execute and check every notebook
+    python -m tools.build_book --execute-only   # make test-notebooks: execute, check every notebook
 
 Every notebook of _toc.yml is executed at most once per change, here, and the result is kept
 in a jupyter-cache (_build/.jupyter_cache). Both builds read it (`execute_notebooks: cache` in
@@ -12,8 +12,9 @@ execution, with other kernel settings.
 
 The cache matches a notebook by its code cells (source and metadata), so an edited markdown
 cell does not execute anything again. With BOOK_CACHED_ONLY=1 (CI, after its one execution)
-a notebook missing from the cache is an error rather than a second execution. What the notebooks import is not in that key: when
-`mlp/`, its data or the kernel settings (tools/project.py) change, the cache is emptied.
+a notebook missing from the cache is an error rather than a second execution. What the
+notebooks import is not in that key: when `mlp/`, its data or the kernel settings
+(tools/project.py) change, the cache is emptied.
 
 The site build runs `jupyter-book build -W --keep-going` and fails if the log shows any
 warning. Sphinx rebuilds only the pages whose source changed, so when `_ext/`, `_static/`, the
@@ -46,9 +47,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def inputs_fingerprint() -> str:
     """A hash of what every page depends on besides its own source."""
-    return project.files_digest([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"), *ROOT.glob("_static/*"),
-                         ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "references.bib",
-                         Path(__file__)])
+    return project.files_digest([*ROOT.glob("mlp/**/*.py"), *ROOT.glob("_ext/*.py"),
+                                 *ROOT.glob("_static/*"), ROOT / "_config.yml", ROOT / "_toc.yml",
+                                 ROOT / "references.bib", Path(__file__)])
 
 
 def outputs_fingerprint(cache_folder: Path = CACHE, paths: list[Path] | None = None) -> str:
@@ -123,7 +124,8 @@ def executed(path: Path, cache_folder: Path = CACHE):
     if not cache_folder.is_dir():
         return None
     try:
-        return get_cache(str(cache_folder)).merge_match_into_notebook(nbformat.read(path, as_version=4))[1]
+        return get_cache(str(cache_folder)).merge_match_into_notebook(
+            nbformat.read(path, as_version=4))[1]
     except KeyError:
         return None
 
@@ -132,7 +134,8 @@ def error_outputs(nb) -> list[str]:
     """Error outputs of an executed notebook. An exception raised while a figure is drawn (a
     bad mathtext label, say) happens after its cell has finished, in the inline backend's
     display hook, so it does not stop the execution; it would show as a traceback on the page."""
-    return [ANSI.sub("", f"cell {i}: {out.get('ename')}: {str(out.get('evalue', '')).strip()[:300]}")
+    return [ANSI.sub("", f"cell {i}: {out.get('ename')}: "
+                         f"{str(out.get('evalue', '')).strip()[:300]}")
             for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
             if out.get("output_type") == "error"]
 
@@ -190,8 +193,9 @@ def execute_notebooks(paths: list[Path] | None = None, workers: int | None = Non
     if todo and os.environ.get("BOOK_CACHED_ONLY") == "1":
         for path in todo:            # CI: everything ran once already; running again is a fault
             rows[_name(path)] = {"notebook": _name(path), "status": "failed", "seconds": None,
-                                 "error": "not in the jupyter-cache, and BOOK_CACHED_ONLY=1 forbids "
-                                          "executing it again (was it changed since it ran?)"}
+                                 "error": "not in the jupyter-cache, and BOOK_CACHED_ONLY=1 "
+                                          "forbids executing it again (was it changed since it "
+                                          "ran?)"}
         todo = []
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
@@ -266,8 +270,9 @@ def main(argv=None) -> int:
         executed = [r for r in rows if r["status"] == "executed"]
         total = sum(r["seconds"] or 0 for r in executed)
         print(f"{len(rows)} notebooks: {len(executed)} executed ({total:.0f} s of kernel time, "
-              f"{time.perf_counter() - start:.0f} s wall), {len(rows) - len(executed) - len(failed)} "
-              f"unchanged in the cache, {len(failed)} failed")
+              f"{time.perf_counter() - start:.0f} s wall), "
+              f"{len(rows) - len(executed) - len(failed)} unchanged in the cache, "
+              f"{len(failed)} failed")
         return 1 if failed else 0
 
     LOG.parent.mkdir(exist_ok=True)
@@ -290,7 +295,8 @@ def main(argv=None) -> int:
                  for n in executed_by_sphinx(proc.stdout)]
     if proc.returncode != 0 or warnings:
         print(proc.stdout[-4000:])
-        print(f"book build FAILED (exit {proc.returncode}, {len(warnings)} warnings); full log: {LOG}")
+        print(f"book build FAILED (exit {proc.returncode}, {len(warnings)} warnings); "
+              f"full log: {LOG}")
         return 1
     STAMP.write_text(fingerprint)
     print(f"book build OK in {seconds:.0f} s with 0 warnings; log: {LOG}")

@@ -115,11 +115,13 @@ OVERFULL_LIMIT_PT = 5.0     # a line or page this much too big shows: text runs 
 def overfull_boxes(tex_log: str, limit: float = OVERFULL_LIMIT_PT) -> list[str]:
     """TeX's overfull boxes larger than `limit` points, each with where it is and what it holds."""
     found = []
-    for m in re.finditer(r"^Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\) (.*)\n(.*)", tex_log, re.M):
+    for m in re.finditer(r"^Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\) (.*)\n(.*)",
+                         tex_log, re.M):
         kind, size, where, content = m.groups()
         if float(size) > limit:
             found.append(f"overfull {kind}box, {float(size):.1f} pt too "
-                         f"{'wide' if kind == 'h' else 'high'} {where.strip()}: {content.strip()[:100]}")
+                         f"{'wide' if kind == 'h' else 'high'} {where.strip()}: "
+                         f"{content.strip()[:100]}")
     return found
 
 
@@ -127,7 +129,8 @@ def latex_problems(tex_log: str) -> list[str]:
     """Characters the fonts lack (xelatex drops them from the page and only logs it), and boxes
     that stick out by more than OVERFULL_LIMIT_PT (text clipped at a table's edge or run into
     the margin)."""
-    return sorted(set(re.findall(r"Missing character: There is no .*", tex_log))) + overfull_boxes(tex_log)
+    return (sorted(set(re.findall(r"Missing character: There is no .*", tex_log)))
+            + overfull_boxes(tex_log))
 
 
 def main() -> int:

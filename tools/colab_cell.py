@@ -39,7 +39,8 @@ def install_cell_source(extra: str = "", packages: tuple[str, ...] = ()) -> str:
     line runs past the linter's 100 characters."""
     specs = " ".join(['"{COURSE}"', *(f'"{p}"' for p in packages)])
     lines = [
-        f"{MARKER}: on Google Colab, install the course package (this cell does nothing elsewhere).",
+        f"{MARKER}: on Google Colab, install the course package (this cell does nothing "
+        "elsewhere).",
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
@@ -83,7 +84,8 @@ def check(paths=None) -> list[str]:
         if cell is None or "".join(cell["source"]) != expected:
             bad.append(str(p.relative_to(ROOT)))
     if paths is None:
-        bad += [str(p.relative_to(ROOT)) for p in link_files() if p.read_text() != fixed_links(p.read_text())]
+        bad += [str(p.relative_to(ROOT)) for p in link_files()
+                if p.read_text() != fixed_links(p.read_text())]
     return bad
 
 
@@ -92,7 +94,8 @@ def fix(paths=None) -> None:
         nb = json.loads(p.read_text())
         cell = first_code_cell(nb)
         new = {"cell_type": "code", "execution_count": None, "id": "colab-setup",
-               "metadata": {"tags": ["remove-cell"]}, "outputs": [], "source": install_cell_source()}
+               "metadata": {"tags": ["remove-cell"]}, "outputs": [],
+               "source": install_cell_source()}
         if cell is not None and "".join(cell["source"]).startswith(MARKER):
             cell["source"] = new["source"]
             cell.setdefault("id", new["id"])  # nbformat 4.5 requires every cell to have an id
@@ -108,7 +111,8 @@ def fix(paths=None) -> None:
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fix", action="store_true")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--release", action="store_true", help="print the release tag and exit")
@@ -120,8 +124,10 @@ if __name__ == "__main__":
         fix()
     bad = check()
     if bad:
-        print("out of date with _config.yml (run: python -m tools.colab_cell --fix):\n  " + "\n  ".join(bad))
+        print("out of date with _config.yml (run: python -m tools.colab_cell --fix):\n  "
+              + "\n  ".join(bad))
         sys.exit(1)
     print(f"Colab cells and site links OK: release {release()}, site {site_url()}")
     if args.fix:
-        print("now run: .venv/bin/python -m tools.exercises sync   (exercise setup cells and student copies)")
+        print("now run: .venv/bin/python -m tools.exercises sync   "
+              "(exercise setup cells and student copies)")

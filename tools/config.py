@@ -33,8 +33,8 @@ def _field(cfg: dict, *keys: str):
     value = cfg
     for key in keys:
         if not isinstance(value, dict) or key not in value:
-            raise ValueError(f"_config.yml has no `{'.'.join(keys)}`; add it (see the comment at the "
-                             "top of _config.yml for what it holds)")
+            raise ValueError(f"_config.yml has no `{'.'.join(keys)}`; add it (see the comment at "
+                             "the top of _config.yml for what it holds)")
         value = value[key]
     return value
 
@@ -54,8 +54,9 @@ def repository() -> tuple[str, str]:
     url = str(_field(cfg, "repository", "url")).rstrip("/")
     branch = str(_field(cfg, "repository", "branch"))
     if not _GITHUB.match(url):
-        raise ValueError("_config.yml `repository.url` must look like https://github.com/OWNER/NAME "
-                         f"(Colab and Binder open GitHub repositories); got {url!r}")
+        raise ValueError("_config.yml `repository.url` must look like "
+                         "https://github.com/OWNER/NAME (Colab and Binder open GitHub "
+                         f"repositories); got {url!r}")
     return url, branch
 
 
@@ -75,5 +76,6 @@ def requirement() -> str:
 
 
 def binderhub_url() -> str:
-    """The BinderHub the launch buttons use (`launch_buttons.binderhub_url`), without a final '/'."""
+    """The BinderHub the launch buttons use (`launch_buttons.binderhub_url`), without a final
+    '/'."""
     return str(_field(config(), "launch_buttons", "binderhub_url")).rstrip("/")

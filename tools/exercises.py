@@ -1,16 +1,16 @@
 """Build the graded exercises and grade submissions.
 
-    python -m tools.exercises build              # make exercises: student notebooks + autograders
-    python -m tools.exercises sync               # refresh the committed copies for Colab (see below)
+    python -m tools.exercises build            # make exercises: student notebooks + autograders
+    python -m tools.exercises sync             # refresh the committed copies for Colab (see below)
     python -m tools.exercises grade DIR [--out GRADES] [--roster R] [--hand H] [--only NAME]
                                         [--cell-seconds S] [--release] [--jobs 2]   # make grade
 
 `build` runs `otter assign` on every master notebook exercises/<name>/<name>.ipynb (otter strips the
 solutions and splits public from hidden tests) and writes
-    _build/exercises/student/<name>/         the student notebook (solutions stripped) + public tests
-    _build/exercises/autograder/<name>/      the trusted autograder (tools/grading/bundle.py) ...
-    _build/exercises/autograder/<name>.zip   ... and the same as a standalone zip for Gradescope
-    _build/exercises/site/downloads/         what the site links: <name>.zip (notebook + tests)
+    _build/exercises/student/<name>/        the student notebook (solutions stripped) + public tests
+    _build/exercises/autograder/<name>/     the trusted autograder (tools/grading/bundle.py) ...
+    _build/exercises/autograder/<name>.zip  ... and the same as a standalone zip for Gradescope
+    _build/exercises/site/downloads/        what the site links: <name>.zip (notebook + tests)
 Hidden tests only ever go into the autograder.
 
 Colab opens notebooks from the repository, so a copy of each student notebook and its public tests
@@ -92,7 +92,8 @@ def colab_url(name: str) -> str:
 
 def binder_url(name: str) -> str:
     """Binder's address of the committed student notebook, at the release tag, in JupyterLab (as
-    the theme's launch button builds it for the chapters; Binder has otter, so grader.check works)."""
+    the theme's launch button builds it for the chapters; Binder has otter, so grader.check
+    works)."""
     url, _ = config.repository()
     repo = url.split("github.com/", 1)[1]
     hub = config.binderhub_url()
@@ -101,7 +102,8 @@ def binder_url(name: str) -> str:
 
 
 def links_block(name: str) -> str:
-    """The exercise page's links: the download (built with the site), Colab and Binder at the release."""
+    """The exercise page's links: the download (built with the site), Colab and Binder at the
+    release."""
     return "\n".join([
         "<!-- links: written by tools/exercises.py sync -->",
         f'<a href="../downloads/{name}.zip" download>Download the notebook and its public tests '
@@ -155,7 +157,8 @@ def out_of_date(build_dir: Path = BUILD, names=None) -> list[str]:
             stale.append(f"exercises/{name}.md")
         built, committed = build_dir / "student" / name, SRC / name / "student"
         for rel in sorted({p.relative_to(built) for p in built.rglob("*") if p.is_file()}
-                          | {p.relative_to(committed) for p in committed.rglob("*") if p.is_file()}):
+                          | {p.relative_to(committed) for p in committed.rglob("*")
+                             if p.is_file()}):
             a, b = built / rel, committed / rel
             if not (a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()):
                 stale.append(str(b.relative_to(ROOT)))
@@ -189,7 +192,8 @@ def _questions(master_text: str) -> list[dict]:
 def _inputs_digest() -> str:
     """What every autograder is built from besides its master: the grader, mlp, this tool."""
     grading = ROOT / "tools" / "grading"
-    return project.files_digest([*grading.glob("*.py"), *grading.glob("*.sh"), grading / "requirements.txt",
+    return project.files_digest([*grading.glob("*.py"), *grading.glob("*.sh"),
+                                 grading / "requirements.txt",
                                  *(ROOT / "mlp").rglob("*.py"), *(ROOT / "mlp").rglob("*.npz"),
                                  *SRC.glob("*/*.npz"), Path(__file__), ROOT / "tools" / "config.py",
                                  ROOT / "tools" / "colab_cell.py", ROOT / "_config.yml",
@@ -262,7 +266,8 @@ def build(names=None, build_dir: Path = BUILD, force: bool = False, jobs: int = 
     inputs = _inputs_digest()
     _wheel(build_dir, inputs)    # once, before the parallel builds share it
     with cf.ThreadPoolExecutor(jobs) as pool:
-        for msg in pool.map(lambda n: build_one(n, build_dir, force, inputs, hidden_visibility), names):
+        for msg in pool.map(lambda n: build_one(n, build_dir, force, inputs, hidden_visibility),
+                            names):
             print(msg, flush=True)
 
 
@@ -300,21 +305,26 @@ def grade(submissions: Path, out: Path, jobs: int = 2, limits=None, build_dir: P
     names = [n for n in available()]
     build(names, build_dir)      # quick when up to date; grading never runs an outdated autograder
     python = python or environment.ensure()
-    return batch.grade(Path(submissions), Path(out), {n: autograder_dir(n, build_dir) for n in names},
+    return batch.grade(Path(submissions), Path(out),
+                       {n: autograder_dir(n, build_dir) for n in names},
                        jobs=jobs, limits=limits, python=python, progress=progress, only=only,
                        roster=roster, hand=hand, release=release, site_url=config.site_url())
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate student notebooks and autograders")
     b.add_argument("names", nargs="*", metavar="NAME", help=f"some of {EXERCISES} (default: all)")
     b.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    b.add_argument("--hidden-feedback", default="visible", choices=("visible", "after_due_date", "after_published"),
-                   help="on Gradescope, show the hidden tests' part of each question at once (with hints "
-                        "only) or, with their full messages, only after the due date or publication")
-    sy = sub.add_parser("sync", help="update the committed student copies, setup cells and page links")
+    b.add_argument("--hidden-feedback", default="visible",
+                   choices=("visible", "after_due_date", "after_published"),
+                   help="on Gradescope, show the hidden tests' part of each question at once "
+                        "(with hints only) or, with their full messages, only after the due date "
+                        "or publication")
+    sy = sub.add_parser("sync",
+                        help="update the committed student copies, setup cells and page links")
     sy.add_argument("names", nargs="*", metavar="NAME", help="some exercises (default: all)")
     g = sub.add_parser("grade", help="grade a folder of submissions")
     g.add_argument("submissions", type=Path)
@@ -322,11 +332,13 @@ def main(argv=None) -> int:
     g.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
     g.add_argument("--cell-seconds", type=float, default=None,
                    help="CPU seconds a cell or a test's call may use (default 60)")
-    g.add_argument("--memory-mb", type=int, default=None, help="memory of a submission (default 3072)")
-    g.add_argument("--only", default=None, help="regrade only this student (file name without .ipynb, "
-                   "or roster id or email)")
+    g.add_argument("--memory-mb", type=int, default=None,
+                   help="memory of a submission (default 3072)")
+    g.add_argument("--only", default=None, help="regrade only this student (file name without "
+                   ".ipynb, or roster id or email)")
     g.add_argument("--roster", type=Path, default=None, help="CSV with the columns name, id, email")
-    g.add_argument("--hand", type=Path, default=None, help="hand scores (fill GRADES/hand-scores-template.csv)")
+    g.add_argument("--hand", type=Path, default=None,
+                   help="hand scores (fill GRADES/hand-scores-template.csv)")
     g.add_argument("--release", action="store_true",
                    help="also write GRADES/released/: results with the hidden tests' full messages")
     args = ap.parse_args(argv)

@@ -41,7 +41,8 @@ def main() -> None:
     HELDOUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(COURSE, X=X[~held], y=y[~held])
     np.savez_compressed(HELDOUT, X=X[held], y=y[held])
-    print(f"{COURSE.relative_to(ROOT)}: {(~held).sum()} digits; {HELDOUT.relative_to(ROOT)}: {held.sum()}")
+    print(f"{COURSE.relative_to(ROOT)}: {(~held).sum()} digits; "
+          f"{HELDOUT.relative_to(ROOT)}: {held.sum()}")
 
 
 if __name__ == "__main__":

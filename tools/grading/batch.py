@@ -1,12 +1,13 @@
 """`make grade`: grade a folder of submissions into GRADES, never losing or corrupting a row.
 
-    SUBMISSIONS/<exercise>/<student>.ipynb  ->  GRADES/grades.csv, canvas.csv, moodle.csv (grading.gradebook)
-                                                GRADES/report.html       the class report (grading.report)
-                                                GRADES/results/<exercise>/<file>.json   what the student sees
-                                                GRADES/logs/<exercise>/<file>.txt       everything, for the instructor
-                                                GRADES/logs/<exercise>/<file>.facts.json  for the report and release
-                                                GRADES/released/<exercise>/<file>.json  with RELEASE: hidden tests' messages
-                                                GRADES/hand-scores-template.csv
+    SUBMISSIONS/<exercise>/<student>.ipynb  ->
+        GRADES/grades.csv, canvas.csv, moodle.csv (grading.gradebook)
+        GRADES/report.html       the class report (grading.report)
+        GRADES/results/<exercise>/<file>.json   what the student sees
+        GRADES/logs/<exercise>/<file>.txt       everything, for the instructor
+        GRADES/logs/<exercise>/<file>.facts.json  for the report and release
+        GRADES/released/<exercise>/<file>.json  with RELEASE: hidden tests' messages
+        GRADES/hand-scores-template.csv
 
 - GRADES is checked before anything is graded, and locked: a second `make grade` on the same
   GRADES refuses with a clear message instead of grading twice.
@@ -44,7 +45,8 @@ from .limits import Limits
 
 
 def display(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates) as \\x.. escapes."""
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates) as \\x..
+    escapes."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
@@ -119,17 +121,18 @@ def discover(submissions: Path, exercises: list[str]) -> tuple[list[dict], list[
             extra = [f"several files ({', '.join(display(e.name) for e in entries)}); graded "
                      f"{display(chosen.name)}"] if rest else []
             ext = os.path.splitext(chosen.name)[1]
-            task = {"exercise": name, "student": student, "path": Path(chosen.path), "invalid": None,
-                    "notes": extra, "file": safe_name(student)}
-            if task["file"] in seen:           # two names, one hash: never write one over the other
-                task["invalid"] = (f"its results would share a file with {display(seen[task['file']])}: "
-                                   "rename one of them")
+            task = {"exercise": name, "student": student, "path": Path(chosen.path),
+                    "invalid": None, "notes": extra, "file": safe_name(student)}
+            if task["file"] in seen:  # two names, one hash: never write one over the other
+                task["invalid"] = (f"its results would share a file with "
+                                   f"{display(seen[task['file']])}: rename one of them")
             elif chosen.is_symlink():
                 task["invalid"] = "a symbolic link: refused, its target was not read"
             elif ext.lower() != ".ipynb":
                 task["invalid"] = f"not a notebook (a {display(ext) or 'extension-less'} file)"
             elif ext != ".ipynb":
-                extra.append(f"the extension {display(ext)} is not lower-case .ipynb; graded anyway")
+                extra.append(f"the extension {display(ext)} is not lower-case .ipynb; "
+                             "graded anyway")
             seen.setdefault(task["file"], student)
             tasks.append(task)
     return tasks, notes
@@ -190,11 +193,12 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
         if t["who"]["note"]:
             notes.append(f"{t['exercise']}/{display(t['student'])}: {t['who']['note']}")
     if only is not None:
-        chosen = [t for t in tasks if only in (t["student"], display(t["student"]), t["who"]["key"],
-                                               t["who"]["id"], t["who"]["email"])]
+        chosen = [t for t in tasks
+                  if only in (t["student"], display(t["student"]), t["who"]["key"],
+                              t["who"]["id"], t["who"]["email"])]
         if not chosen:
-            raise SystemExit(f"ONLY={only}: no submission of that name (a file name without .ipynb, "
-                             "or a roster id or email)")
+            raise SystemExit(f"ONLY={only}: no submission of that name (a file name without "
+                             ".ipynb, or a roster id or email)")
     exercises = sorted({t["exercise"] for t in tasks})
     manual = {(t["who"]["key"], t["exercise"], q["name"]): q["points"] for t in tasks
               for q in meta[t["exercise"]]["questions"] if q["manual"]}
@@ -251,27 +255,30 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
             try:
                 result, log, facts = fut.result()
             except Exception as exc:  # a bug in the grader itself: record it, keep going
-                result = results.failure(meta[t["exercise"]]["questions"], "error", "the grader failed; "
-                                         "it will be graded again")
+                result = results.failure(meta[t["exercise"]]["questions"], "error",
+                                         "the grader failed; it will be graded again")
                 log, facts = f"grader error: {exc!r}", {}
             result["extra_data"].update(exercise=t["exercise"], student=display(t["student"]),
                                         file=display(t["path"].name), submission_sha256=t["sha"],
-                                        fingerprint=meta[t["exercise"]]["fingerprint"], notes=t["notes"])
+                                        fingerprint=meta[t["exercise"]]["fingerprint"],
+                                        notes=t["notes"])
             status = result["extra_data"]["status"]
             counts[status] = counts.get(status, 0) + 1
             t["result"] = result
             try:
                 _write(t["dest"], json.dumps(result, indent=1))
                 _write(out / "logs" / t["exercise"] / f"{t['file']}.txt", log)
-                _write(out / "logs" / t["exercise"] / f"{t['file']}.facts.json", json.dumps(facts, indent=1))
+                _write(out / "logs" / t["exercise"] / f"{t['file']}.facts.json",
+                       json.dumps(facts, indent=1))
             except OSError as exc:
-                notes.append(f"{t['exercise']}/{display(t['student'])}: the result could not be written "
-                             f"({exc}); it is in grades.csv")
+                notes.append(f"{t['exercise']}/{display(t['student'])}: the result could not be "
+                             f"written ({exc}); it is in grades.csv")
             if status != "graded":
                 notes.append(f"{t['exercise']}/{display(t['student'])}: {status}: "
                              f"{result['extra_data']['reason']}")
             if bar:
-                bar.set_postfix_str(f"{t['exercise']}/{display(t['student'])[:30]}: {result['score']:g} ({status})")
+                bar.set_postfix_str(f"{t['exercise']}/{display(t['student'])[:30]}: "
+                                    f"{result['score']:g} ({status})")
                 bar.update()
     if bar:
         bar.close()
@@ -286,13 +293,14 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
         for t in tasks:
             released = t["facts"].get("released")
             if released:
-                _write(out / "released" / t["exercise"] / f"{t['file']}.json", json.dumps(released, indent=1))
+                _write(out / "released" / t["exercise"] / f"{t['file']}.json",
+                       json.dumps(released, indent=1))
         files.append(out / "released")
     files.append(report.write(out / "report.html", tasks, meta, exercises, site_url))
     summary = dict(counts, kept=kept, graded_now=len(todo), removed=len(removed),
                    seconds=round(time.perf_counter() - t0, 1))
-    print(f"graded {len(todo)} submission(s) in {summary['seconds']} s ({kept} kept from earlier runs): "
-          + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"graded {len(todo)} submission(s) in {summary['seconds']} s "
+          f"({kept} kept from earlier runs): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for note in [*notes, *removed]:
         print("  " + note)
     for f in files:
@@ -303,8 +311,9 @@ def _grade(submissions, out, autograders, jobs, limits, python, progress, only, 
 def probe_sandbox(python, grader_dir: Path) -> tuple[str, str]:
     """(mode, warning) as the judges will see them: asked of the grading environment's Python (the
     mode depends on which Python runs the notebooks), once for the whole batch."""
-    proc = subprocess.run([str(python or sys.executable), "-I", str(grader_dir / "grading" / "judge.py"),
-                           "--probe"], capture_output=True, text=True)
+    proc = subprocess.run([str(python or sys.executable), "-I",
+                           str(grader_dir / "grading" / "judge.py"), "--probe"],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"the sandbox cannot be used: {proc.stderr.strip()[-500:]}")
     mode, _, warning = proc.stdout.partition("\n")
@@ -327,8 +336,8 @@ def _remove_stale(out: Path, tasks: list[dict], autograders) -> list[str]:
                     dest = out / "removed" / src.relative_to(out)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.move(str(src), dest)
-            notes.append(f"removed {name}/{who}: its file is no longer in the submissions; its result "
-                         "moved to removed/ and its row left the gradebook")
+            notes.append(f"removed {name}/{who}: its file is no longer in the submissions; its "
+                         "result moved to removed/ and its row left the gradebook")
     return notes
 
 
@@ -352,12 +361,13 @@ def write_gradebook(out: Path, tasks: list[dict], meta: dict, exercises: list[st
                            "email": e.get("email", ""), "work": {}}
     for t in tasks:
         who = t["who"]
-        person = people.setdefault(who["key"], {**{k: who[k] for k in ("key", "name", "id", "email")},
-                                                "work": {}})
+        person = people.setdefault(
+            who["key"], {**{k: who[k] for k in ("key", "name", "id", "email")}, "work": {}})
         if t["exercise"] in person["work"]:
             other = person["work"][t["exercise"]]
             t["result"]["extra_data"].setdefault("notes", []).append(
-                f"{display(other['student'])} also belongs to this student; both are listed in the notes")
+                f"{display(other['student'])} also belongs to this student; both are listed in "
+                "the notes")
         person["work"].setdefault(t["exercise"], t)
     columns = ["student", "id", "email"]
     possible = {}
@@ -370,7 +380,8 @@ def write_gradebook(out: Path, tasks: list[dict], meta: dict, exercises: list[st
     max_row = {"student": gradebook.MAX_ROW, "total": f"{sum(possible.values()):g}"}
     for name in exercises:
         for q in meta[name]["questions"]:
-            max_row[f"{name}:{q['name']}" + (" (manual)" if q["manual"] else "")] = f"{q['points']:g}"
+            max_row[f"{name}:{q['name']}" + (" (manual)" if q["manual"] else "")] = (
+                f"{q['points']:g}")
         max_row[f"{name}:total"] = f"{possible[name]:g}"
     rows, template, lms = [max_row], [], []
     for key in sorted(people, key=lambda k: (people[k]["name"].casefold(), k)):

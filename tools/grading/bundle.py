@@ -5,7 +5,7 @@
     <name>/tests/data/          data only hidden tests read (exercise 7's held-out digits)
     <name>/public/tests/qN.py   the public tests students have (the notebook's grader.check)
     <name>/grader/grading/      this package: what runs the notebook and judges it
-    <name>/grader/mlp/          the course package, unpacked from its wheel built from the same commit
+    <name>/grader/mlp/          the course package, unpacked from its wheel of the same commit
     <name>/requirements.txt     the grading environment's packages, pinned (grading.environment)
     <name>/setup.sh, run_autograder   Gradescope's entry points (see grading.gradescope)
 
@@ -61,20 +61,23 @@ def build_wheel(repo: Path, out: Path) -> Path:
 
 
 def build(name: str, questions: list[dict], tests: Path, public_tests: Path, wheel: Path,
-          out: Path, release: str = "", data: list[Path] = (), hidden_visibility: str = "visible") -> str:
+          out: Path, release: str = "", data: list[Path] = (),
+          hidden_visibility: str = "visible") -> str:
     """Write the autograder folder `out` and `out`.zip; return its fingerprint. `data`: files the
     hidden tests read (from tests/data/), which only the judge sees. `hidden_visibility`: on
     Gradescope, show the hidden tests' part of each question at once ("visible", with hints only)
     or, with their full messages, only "after_due_date" (or "after_published")."""
     if hidden_visibility not in HIDDEN_VISIBILITY:
-        raise ValueError(f"hidden_visibility must be one of {HIDDEN_VISIBILITY}, got {hidden_visibility!r}")
+        raise ValueError(f"hidden_visibility must be one of {HIDDEN_VISIBILITY}, "
+                         f"got {hidden_visibility!r}")
     shutil.rmtree(out, ignore_errors=True)
     (out / "grader").mkdir(parents=True)
     shutil.copytree(tests, out / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     for f in data:
         (out / "tests" / "data").mkdir(exist_ok=True)
         shutil.copy(f, out / "tests" / "data" / f.name)
-    shutil.copytree(public_tests, out / "public" / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(public_tests, out / "public" / "tests",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(HERE, out / "grader" / "grading", ignore=shutil.ignore_patterns("__pycache__"))
     with zipfile.ZipFile(wheel) as whl:
         for member in whl.namelist():

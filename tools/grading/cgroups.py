@@ -2,8 +2,8 @@
 its CPU time measured, and everything in it killed when it ends.
 
     group = cgroups.create("sub-3", cores=1, memory_mb=2048, pids=64)   # None when unavailable
-    subprocess.Popen(..., preexec_fn=group.join)      # the sandbox's first process, and all it starts
-    group.cpu_seconds()                               # CPU time of every process in it, ever
+    subprocess.Popen(..., preexec_fn=group.join)  # the sandbox's first process, and all it starts
+    group.cpu_seconds()                           # CPU time of every process in it, ever
     group.kill(); group.remove()
 
 Both cgroup versions are supported and detected at run time:
@@ -104,9 +104,11 @@ class Group:
         """Whether the kernel killed a process of the group for exceeding its memory limit."""
         try:
             if self.version == 2:
-                events = dict(line.split() for line in _read(self._dir("memory") / "memory.events").splitlines())
+                events = dict(line.split() for line in
+                              _read(self._dir("memory") / "memory.events").splitlines())
                 return int(events.get("oom_kill", 0)) > 0
-            control = dict(line.split() for line in _read(self._dir("memory") / "memory.oom_control").splitlines())
+            control = dict(line.split() for line in
+                           _read(self._dir("memory") / "memory.oom_control").splitlines())
             return int(control.get("oom_kill", 0)) > 0
         except (OSError, ValueError):
             return False
@@ -130,7 +132,8 @@ class Group:
 
     def _freeze_and_kill(self) -> None:
         # Frozen processes cannot fork while their siblings are being killed.
-        state = self._dir("freezer") / "freezer.state" if self.version == 1 else self._dir("") / "cgroup.freeze"
+        state = (self._dir("freezer") / "freezer.state" if self.version == 1
+                 else self._dir("") / "cgroup.freeze")
         frozen, thawed = ("FROZEN", "THAWED") if self.version == 1 else ("1", "0")
         try:
             _write(state, frozen)
@@ -170,7 +173,8 @@ class _Hierarchy:
         try:
             self._detect()
         except OSError as exc:
-            self.version, self.reason = None, f"{exc.strerror or exc} ({getattr(exc, 'filename', '')})"
+            self.version, self.reason = None, (f"{exc.strerror or exc} "
+                                               f"({getattr(exc, 'filename', '')})")
 
     def _detect(self) -> None:
         if os.geteuid() != 0:
@@ -186,13 +190,15 @@ class _Hierarchy:
                 p.mkdir(exist_ok=True)     # co-mounted controllers (cpu,cpuacct) share one
             self.version = 1
         else:
-            self.reason = f"no cgroup v2 controllers and no v1 hierarchies for {', '.join(V1_CONTROLLERS)} under {ROOT}"
+            self.reason = (f"no cgroup v2 controllers and no v1 hierarchies for "
+                           f"{', '.join(V1_CONTROLLERS)} under {ROOT}")
 
     def _detect_v2(self, own: Path) -> None:
         available = set(_read(own / "cgroup.controllers").split())
         missing = set(V2_CONTROLLERS) - available
         if missing:
-            self.reason = f"cgroup v2 without the {', '.join(sorted(missing))} controller(s) in {own}"
+            self.reason = (f"cgroup v2 without the {', '.join(sorted(missing))} controller(s) "
+                           f"in {own}")
             return
         enable = " ".join(f"+{c}" for c in V2_CONTROLLERS)
         try:

@@ -41,8 +41,8 @@ def _version_ok(python: str) -> bool:
 def _others_can_run(python: str) -> bool:
     """Every folder on the way to the interpreter's files lets other users in."""
     real = Path(os.path.realpath(python))
-    prefix = subprocess.run([python, "-c", "import sys; print(sys.base_prefix)"], capture_output=True,
-                            text=True).stdout.strip()
+    prefix = subprocess.run([python, "-c", "import sys; print(sys.base_prefix)"],
+                            capture_output=True, text=True).stdout.strip()
     for path in {real, Path(prefix)}:
         for folder in [path, *path.parents]:
             try:
@@ -79,7 +79,8 @@ def up_to_date(root: Path = ROOT) -> bool:
 
 
 def ensure(root: Path = ROOT, quiet: bool = False) -> Path:
-    """The grading environment's python, (re)built first when requirements.txt or setup.sh changed."""
+    """The grading environment's python, (re)built first when requirements.txt or setup.sh
+    changed."""
     if up_to_date(root):
         return python(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -87,10 +88,12 @@ def ensure(root: Path = ROOT, quiet: bool = False) -> Path:
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), SETUP_PYTHON=base_python(), SKIP_APT="1")
     env.pop("PYTHONPATH", None)
     if not quiet:
-        print(f"building the grading environment in {root / 'venv'} from {env['SETUP_PYTHON']}", flush=True)
+        print(f"building the grading environment in {root / 'venv'} from {env['SETUP_PYTHON']}",
+              flush=True)
     proc = subprocess.run(["bash", str(SETUP)], env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not up_to_date(root):
-        raise SystemExit(f"building the grading environment failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(f"building the grading environment failed:\n{proc.stdout[-2000:]}"
+                         f"{proc.stderr[-2000:]}")
     return python(root)
 
 

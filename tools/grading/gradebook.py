@@ -11,17 +11,18 @@ listed, and keep their own row.
 ``hand-scores-template.csv`` with one row per submission and hand-graded question (columns
 ``student, name, exercise, question, max_points, points, comment``; ``student`` is the roster id,
 or the file name for a file that matches nobody); fill ``points`` and pass the file back. Scores
-already merged are filled in, so the template of a later run carries them over. A row that names an unknown student, exercise or question, or whose points are not a number
-from 0 to max_points, stops grading with a message naming the row.
+already merged are filled in, so the template of a later run carries them over. A row that names
+an unknown student, exercise or question, or whose points are not a number from 0 to max_points,
+stops grading with a message naming the row.
 
 Written into GRADES:
 
 - ``grades.csv``: one row per student, a first row with the points possible; per exercise each
   question's points, the total, the status (``graded``, ``invalid``, ``error``, ``missing``: no
   submission) and notes (skipped cells, timeouts, why it was not graded);
-- ``canvas.csv`` (with a roster; students on it only): Canvas's gradebook import layout, ``Student, ID, SIS User ID,
-  SIS Login ID, Section`` and one column per exercise, with a ``Points Possible`` row; the roster's
-  id is the SIS User ID and its email the SIS Login ID;
+- ``canvas.csv`` (with a roster; students on it only): Canvas's gradebook import layout,
+  ``Student, ID, SIS User ID, SIS Login ID, Section`` and one column per exercise, with a
+  ``Points Possible`` row; the roster's id is the SIS User ID and its email the SIS Login ID;
 - ``moodle.csv`` (with a roster): the layout of Moodle's grade export, ``First name, Last name,
   ID number, Email address`` and one column per exercise; import it with "Map from: Email address"
   to "Map to: Email address".
@@ -65,8 +66,8 @@ def _read_csv(path: Path, required: list[str], what: str) -> list[dict]:
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in required if c not in header]
             if missing:
-                raise GradebookError(f"{what} {path}: the column(s) {', '.join(missing)} are missing; "
-                                     f"expected the columns {', '.join(required)}, found "
+                raise GradebookError(f"{what} {path}: the column(s) {', '.join(missing)} are "
+                                     f"missing; expected the columns {', '.join(required)}, found "
                                      f"{', '.join(reader.fieldnames or []) or 'none'}.")
             return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
                     for row in reader]
@@ -84,8 +85,8 @@ class Roster:
         self.keys: dict[str, list[int]] = {}
         for i, e in enumerate(entries):
             email = e.get("email", "")
-            for key in {normalise(e.get("id", "")), normalise(email), normalise(email.split("@")[0]),
-                        normalise(e.get("name", ""))} - {""}:
+            for key in {normalise(e.get("id", "")), normalise(email),
+                        normalise(email.split("@")[0]), normalise(e.get("name", ""))} - {""}:
                 self.keys.setdefault(key, []).append(i)
 
     @classmethod
@@ -153,8 +154,9 @@ def read_hand_scores(path: Path, expected: dict) -> dict:
             continue
         out[key] = points
     if problems:
-        raise GradebookError(f"the hand-score file {path} has {len(problems)} problem(s), nothing was "
-                             "merged; fix them and run again:\n  " + "\n  ".join(problems[:20]))
+        raise GradebookError(f"the hand-score file {path} has {len(problems)} problem(s), "
+                             "nothing was merged; fix them and run again:\n  "
+                             + "\n  ".join(problems[:20]))
     return out
 
 
@@ -174,7 +176,8 @@ def write_rows(path: Path, header: list[str], rows: list[dict]) -> Path:
 def canvas(path: Path, exercises: list[str], possible: dict, students: list[dict]) -> Path:
     """students: {name, id, email, totals: {exercise: points or None}}."""
     columns = [f"Exercise {name}" for name in exercises]
-    rows = [{"Student": "Points Possible", **{c: f"{possible[n]:g}" for c, n in zip(columns, exercises)}}]
+    rows = [{"Student": "Points Possible",
+             **{c: f"{possible[n]:g}" for c, n in zip(columns, exercises)}}]
     for s in students:
         rows.append({"Student": s["name"], "SIS User ID": s["id"], "SIS Login ID": s["email"],
                      **{c: f"{s['totals'].get(n) or 0:g}" for c, n in zip(columns, exercises)}})

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grading import results, sandbox, submission  # noqa: E402
-from grading.limits import Limits  # noqa: E402
+from grading import results, sandbox, submission  # noqa: E402  (sys.path set above)
+from grading.limits import Limits  # noqa: E402  (sys.path set above)
 
 
 def _visible(path: Path, folder: Path) -> bool:
@@ -46,7 +46,8 @@ def choose(folder: Path, exercise: str) -> tuple[Path | None, list[str]]:
     chosen = (exact or top or notebooks or [None])[0]
     notes = [f"ignored {results.clean(p.relative_to(folder), 120)}" for p in files if p != chosen]
     if chosen is not None and chosen.suffix != ".ipynb":
-        notes.append(f"graded {results.clean(chosen.name, 120)}, whose extension is not lower-case .ipynb")
+        notes.append(f"graded {results.clean(chosen.name, 120)}, whose extension is not "
+                     "lower-case .ipynb")
     return chosen, notes
 
 
@@ -60,9 +61,10 @@ def split_hidden(result: dict, facts: dict, visibility: str) -> dict:
             continue
         public, hidden = parts.get("public"), parts["hidden"]
         if public:
-            tests.append({"name": t["name"], "score": public["score"], "max_score": public["max_score"],
-                          "output": public["output"] + "\n  (hidden tests: see the next part, shown "
-                          "after the due date)", "visibility": "visible"})
+            tests.append({"name": t["name"], "score": public["score"],
+                          "max_score": public["max_score"],
+                          "output": public["output"] + "\n  (hidden tests: see the next part, "
+                          "shown after the due date)", "visibility": "visible"})
         tests.append({"name": f"{t['name']} (hidden tests)", "score": hidden["score"],
                       "max_score": hidden["max_score"], "output": hidden["output"],
                       "visibility": visibility})
@@ -77,9 +79,11 @@ def grade(root: Path) -> dict:
     limits = Limits.from_json(limits_file.read_text()) if limits_file.exists() else Limits()
     chosen, notes = choose(root / "submission", meta["name"])
     if chosen is None:
-        result, facts = results.failure(meta["questions"], "invalid", "no .ipynb file was submitted"), {}
+        result, facts = results.failure(meta["questions"], "invalid",
+                                        "no .ipynb file was submitted"), {}
     elif chosen.is_symlink():
-        result, facts = results.failure(meta["questions"], "invalid", "the notebook is a symbolic link"), {}
+        result, facts = results.failure(meta["questions"], "invalid",
+                                        "the notebook is a symbolic link"), {}
     else:
         try:
             cells = submission.code_cells(chosen)
@@ -112,7 +116,8 @@ def main(argv=None) -> int:
         result = grade(args.root)
     except BaseException as exc:      # whatever it is, Gradescope gets a results.json
         try:
-            questions = json.loads((args.root / "source" / "exercise.json").read_text())["questions"]
+            questions = json.loads(
+                (args.root / "source" / "exercise.json").read_text())["questions"]
         except Exception:
             questions = []
         result = results.failure(questions, "error", "the autograder failed before grading "

@@ -30,8 +30,10 @@ import resource
 
 from . import seccomp
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = (
+    0x00020000, 0x04000000, 0x08000000, 0x40000000)
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    1, 2, 4, 32, 4096, 16384, 1 << 18)
 WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 HOME = "/home/student" if os.path.isdir("/home") and not os.path.islink("/home") else "/tmp/student"
 
@@ -77,7 +79,8 @@ def prepare(limits, uid: int, binds: dict, group=None, hide=(), keep=()):
         # Handles on everything that must stay reachable, taken in the new namespace (a bind mount's
         # source must belong to it) before anything is covered.
         kept = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in keep if os.path.isdir(p)}
-        bound = {inside: os.open(host, os.O_PATH | os.O_DIRECTORY) for inside, host in binds.items()}
+        bound = {inside: os.open(host, os.O_PATH | os.O_DIRECTORY)
+                 for inside, host in binds.items()}
         size = f"size={limits.tmpfs_mb}m"
         covered = []
         for folder in WORLD_WRITABLE:
@@ -88,7 +91,8 @@ def prepare(limits, uid: int, binds: dict, group=None, hide=(), keep=()):
             mount("tmpfs", "/home", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
             covered.append("/home")
         for folder in sorted(set(hide), key=len):
-            if os.path.isdir(folder) and not any(folder.startswith(c + "/") or folder == c for c in covered):
+            if os.path.isdir(folder) and not any(folder.startswith(c + "/") or folder == c
+                                                 for c in covered):
                 mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
                 covered.append(folder)
         for path, fd in sorted(kept.items(), key=lambda item: len(item[0])):

@@ -37,9 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # grader/: this package and mlp
 
-from grading import cgroups, results, sandbox, testfiles  # noqa: E402
-from grading.limits import Limits  # noqa: E402
-from grading.session import Overloaded, Session, SubmissionDead  # noqa: E402
+from grading import cgroups, results, sandbox, testfiles  # noqa: E402  (sys.path set above)
+from grading.limits import Limits  # noqa: E402  (sys.path set above)
+from grading.session import Overloaded, Session, SubmissionDead  # noqa: E402  (sys.path set above)
 
 MESSAGE_CHARS = 1500
 GENERIC_HIDDEN = "a hidden test found a wrong result (or one of the wrong type or shape)"
@@ -155,7 +155,8 @@ def public_lines(outcome: dict) -> list[str]:
         if c["passed"]:
             lines.append(f"  ✔ public check ({c['points']:g} points): passed")
         else:
-            lines.append(f"  ✘ public check (0 of {c['points']:g} points): {public_message(c['error'])}")
+            lines.append(f"  ✘ public check (0 of {c['points']:g} points): "
+                         f"{public_message(c['error'])}")
     return lines
 
 
@@ -171,7 +172,8 @@ def hidden_lines(outcome: dict, canonical: set[str], release: bool = False) -> l
         return [f"  ✔ hidden tests ({total:g} points): passed"]
     lines, seen = [f"  ✘ hidden tests ({got:g} of {total:g} points):"], []
     for c in failed:
-        text = public_message(c["error"]) if release else hidden_hint(c["case"], c["error"], canonical)
+        text = (public_message(c["error"]) if release
+                else hidden_hint(c["case"], c["error"], canonical))
         if text not in seen:
             seen.append(text)
             lines.append(f"    - {text}")
@@ -182,7 +184,8 @@ def hidden_lines(outcome: dict, canonical: set[str], release: bool = False) -> l
 
 
 def feedback(name: str, outcome: dict, canonical: set[str], release: bool = False) -> str:
-    """A question's feedback. `release`: with the hidden tests' full messages (after the due date)."""
+    """A question's feedback. `release`: with the hidden tests' full messages (after the due
+    date)."""
     return "\n".join([f"{name}: {outcome['score']:g} / {outcome['max_score']:g} points",
                       *public_lines(outcome), *hidden_lines(outcome, canonical, release)])
 
@@ -201,14 +204,15 @@ def parts(name: str, outcome: dict, canonical: set[str]) -> dict:
         possible = sum(c["points"] for c in cases)
         lines = hidden_lines(sub, canonical, release=True) if hidden else public_lines(sub)
         out[part] = {"score": score, "max_score": possible,
-                     "output": "\n".join([f"{name}{' (hidden tests)' if hidden else ''}: {score:g} / "
-                                          f"{possible:g} points", *lines])}
+                     "output": "\n".join([f"{name}{' (hidden tests)' if hidden else ''}: "
+                                          f"{score:g} / {possible:g} points", *lines])}
     return out
 
 
 def notes(session: Session) -> list[str]:
     """What the student sees about the notebook's own run; every student text is cleaned."""
-    out = [f"cell {i + 1} was skipped: it {results.clean(why)}." for i, why in sorted(session.skipped.items())]
+    out = [f"cell {i + 1} was skipped: it {results.clean(why)}."
+           for i, why in sorted(session.skipped.items())]
     for i, error in sorted(session.cell_errors.items()):
         out.append(f"cell {i + 1} raised {results.clean(error.get('type'), 80)}: "
                    f"{results.clean(error.get('message', ''), 300)}")
@@ -244,15 +248,18 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
                       exercise, name)
     questions = meta["questions"]
     auto = [q for q in questions if not q["manual"]]
-    test_files = {q["name"]: testfiles.load(exercise_dir / "tests" / f"{q['name']}.py") for q in auto}
+    test_files = {q["name"]: testfiles.load(exercise_dir / "tests" / f"{q['name']}.py")
+                  for q in auto}
     log: list[str] = []
     visible: dict = {}
 
     def freeze():
         visible["notes"] = notes(session)
-        visible["skipped"] = {str(i + 1): results.clean(why) for i, why in sorted(session.skipped.items())}
-        visible["cell_errors"] = {str(i + 1): results.clean(f"{e.get('type')}: {e.get('message', '')}", 200)
-                                  for i, e in sorted(session.cell_errors.items())}
+        visible["skipped"] = {str(i + 1): results.clean(why)
+                              for i, why in sorted(session.skipped.items())}
+        visible["cell_errors"] = {
+            str(i + 1): results.clean(f"{e.get('type')}: {e.get('message', '')}", 200)
+            for i, e in sorted(session.cell_errors.items())}
 
     try:
         try:
@@ -282,13 +289,15 @@ def grade(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         entry = {"name": q["name"], "score": outcome["score"], "max_score": q["points"],
                  "visibility": "visible"}
         tests.append({**entry, "output": feedback(q["name"], outcome, canonical)})
-        released_tests.append({**entry, "output": feedback(q["name"], outcome, canonical, release=True)})
+        released_tests.append({**entry,
+                               "output": feedback(q["name"], outcome, canonical, release=True)})
         split[q["name"]] = parts(q["name"], outcome, canonical)
         log.append(f"{q['name']}: {outcome['score']:g} / {q['points']:g}")
         for c in outcome["cases"]:
             found = diagnosis(c, canonical)
-            log.append(f"  {c['name']} ({'hidden' if c['hidden'] else 'public'}, {c['points']:g} points, "
-                       f"{c['seconds']:.2f} s): {results.clean(c['message'], 2000)}"
+            log.append(f"  {c['name']} ({'hidden' if c['hidden'] else 'public'}, "
+                       f"{c['points']:g} points, {c['seconds']:.2f} s): "
+                       f"{results.clean(c['message'], 2000)}"
                        + (f" ({c['remark']})" if c["remark"] else ""))
             cases.append({"question": q["name"], "name": c["name"], "hidden": c["hidden"],
                           "points": c["points"], "passed": c["passed"], "seconds": c["seconds"],
@@ -325,7 +334,8 @@ def main(argv=None) -> int:
         print(mode)
         print(sandbox.warning(mode) or "")
         return 0
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("exercise_dir", type=Path)
     ap.add_argument("cells", type=Path, help="JSON list of the submission's code cells")
     ap.add_argument("out", type=Path, help="folder for result.json, log.txt and facts.json")

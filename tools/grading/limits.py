@@ -1,6 +1,7 @@
 """The limits of grading one submission, defined once and handed along as one object.
 
-    make grade CELL_SECONDS=30  ->  python -m tools.exercises grade --cell-seconds 30  ->  Limits(cell_cpu_s=30)
+    make grade CELL_SECONDS=30  ->  python -m tools.exercises grade --cell-seconds 30
+        -> Limits(cell_cpu_s=30)
         -> grading.submission.judge (as JSON on the judge's command line) -> grading.judge
         -> grading.session.Session -> grading.sandbox.Sandbox (cgroup, rlimits)
 

@@ -1,8 +1,8 @@
 """The messages between the judge (trusted) and the runner (the submission's process), defined once.
 
 Every message is a JSON object with an ``op`` (grading.wire frames it). Values inside are
-grading.wire's plain data. A request carries an ``id``, unique per sender; its reply carries the same
-number as ``re``, so an answer can never be taken for the answer to another question.
+grading.wire's plain data. A request carries an ``id``, unique per sender; its reply carries the
+same number as ``re``, so an answer can never be taken for the answer to another question.
 
 judge -> runner
     start     {cells, exercise, cell_cpu_s}               run these cells, then serve requests
@@ -14,12 +14,14 @@ runner -> judge
     cell      {cell}            a cell starts               } while the cells run
     done      {cell, error}     it ended (error: or None)   }
     ready     {}                every cell has run; requests may come
-    value     {re, kind, value | error}                   reply to lookup (kind: value, missing, error)
+    value     {re, kind, value | error}                   reply to lookup (kind: value,
+                                                          missing, error)
     return    {re, value, args, kwargs, warnings}         reply to call: the result, and the
                                                           arguments as the call left them
     raise     {re, error}                                 reply to call: the function raised
-    callback  {id, re, cb, args, kwargs}                  during call `re`: call the judge's function
-                                                          number `cb` (handed over as an argument)
+    callback  {id, re, cb, args, kwargs}                  during call `re`: call the judge's
+                                                          function number `cb` (handed over as
+                                                          an argument)
 
 An ``error`` is {type, builtin, message} (grading.runner.describe). Anything else, or a reply whose
 ``re`` is not the one expected, is a protocol error: the submission's process is stopped.

@@ -1,6 +1,7 @@
 """The class report: what the class got wrong, for the lecturer, on one self-contained page.
 
-``GRADES/report.html`` (written by every `make grade`; no network, no scripts, figures inline as SVG):
+``GRADES/report.html`` (written by every `make grade`; no network, no scripts, figures inline as
+SVG):
 
 - per exercise, a histogram of the scores of every question;
 - the most frequent mistakes the checks recognised (the value-free ``hint`` of mlp.checks'
@@ -63,10 +64,11 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>Class report</title><style>",
-             "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-             "color:#1a1a1a;background:#fff;line-height:1.45}",
+             "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+             "padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.45}",
              "h1,h2,h3{line-height:1.2}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}",
-             "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}",
+             "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;"
+             "vertical-align:top}",
              "th{background:#e8eef5}.figures{display:flex;flex-wrap:wrap;gap:0.5rem}",
              ".flag{color:#8a1c00;font-weight:bold}a{color:#0b4f8a}svg{background:#fff}",
              "@media (prefers-color-scheme: dark){body{color:#e8e8e8;background:#151515}"
@@ -86,12 +88,15 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
         for q in meta[name]["questions"]:
             if q["manual"]:
                 continue
-            scores = [next((float(x["score"]) for x in t["result"].get("tests", []) if x["name"] == q["name"]), 0.0)
+            scores = [next((float(x["score"]) for x in t["result"].get("tests", [])
+                            if x["name"] == q["name"]), 0.0)
                       for t in graded]
             if scores:
-                figures.append(_histogram(scores, q["points"], f"{name} {q['name']} (of {q['points']:g})"))
+                figures.append(_histogram(scores, q["points"],
+                                          f"{name} {q['name']} (of {q['points']:g})"))
         if figures:
-            parts.append("<h3>Scores per question</h3><div class=\"figures\">" + "".join(figures) + "</div>")
+            parts.append("<h3>Scores per question</h3><div class=\"figures\">" + "".join(figures)
+                         + "</div>")
         mistakes, unanswered = collections.Counter(), collections.Counter()
         topics, questions = {}, collections.defaultdict(set)
         for t in graded:
@@ -109,20 +114,25 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                     questions[d["hint"]].add(case["question"])
         parts.append("<h3>Most frequent mistakes</h3>")
         if mistakes:
-            parts.append("<table><thead><tr><th scope=\"col\">mistake</th><th scope=\"col\">question</th>"
+            parts.append("<table><thead><tr><th scope=\"col\">mistake</th>"
+                         "<th scope=\"col\">question</th>"
                          "<th scope=\"col\">submissions</th><th scope=\"col\">share</th>"
                          "<th scope=\"col\">where it is taught</th></tr></thead><tbody>")
             for hint, n in mistakes.most_common(15):
                 topic = topics.get(hint)
-                where = (f'<a href="{e(site_url.rstrip("/") + "/" + topic.lstrip("/"))}">{e(section_name(topic))}</a>'
+                where = (f'<a href="{e(site_url.rstrip("/") + "/" + topic.lstrip("/"))}">'
+                         f'{e(section_name(topic))}</a>'
                          if topic and site_url else e(section_name(topic) if topic else "—"))
-                parts.append(f"<tr><td>{e(hint)}</td><td>{e(', '.join(sorted(questions[hint])))}</td>"
-                             f"<td>{n}</td><td>{100 * n / len(graded):.0f}%</td><td>{where}</td></tr>")
+                parts.append(f"<tr><td>{e(hint)}</td>"
+                             f"<td>{e(', '.join(sorted(questions[hint])))}</td>"
+                             f"<td>{n}</td><td>{100 * n / len(graded):.0f}%</td>"
+                             f"<td>{where}</td></tr>")
             parts.append("</tbody></table>")
         else:
             parts.append("<p>No recognised mistake.</p>")
         if unanswered:
-            parts.append("<p>Not answered: " + ", ".join(f"{e(q)} by {n}" for q, n in sorted(unanswered.items()))
+            parts.append("<p>Not answered: "
+                         + ", ".join(f"{e(q)} by {n}" for q, n in sorted(unanswered.items()))
                          + " submission(s) (not counted as mistakes).</p>")
         trouble = []
         for t in group:
@@ -137,8 +147,8 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                     trouble.append((who, f"cell {e(cell)} stopped: {e(what)}"))
         parts.append("<h3>Not graded, crashed or out of time</h3>")
         if trouble:
-            parts.append("<table><thead><tr><th scope=\"col\">submission</th><th scope=\"col\">what happened"
-                         "</th></tr></thead><tbody>"
+            parts.append("<table><thead><tr><th scope=\"col\">submission</th>"
+                         "<th scope=\"col\">what happened</th></tr></thead><tbody>"
                          + "".join(f"<tr><td>{w}</td><td>{what}</td></tr>" for w, what in trouble)
                          + "</tbody></table>")
         else:
@@ -148,13 +158,15 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
             for case in t["facts"].get("cases", []):
                 m = ACCURACY.search(case.get("remark") or "")
                 if m:
-                    accuracies.append((t["result"]["extra_data"].get("student", ""), float(m.group(1))))
+                    accuracies.append((t["result"]["extra_data"].get("student", ""),
+                                       float(m.group(1))))
         if accuracies:
-            parts.append("<h3>Held-out accuracy</h3><p>A network that never saw the held-out digits "
-                         f"reads about 97% of them; {TOO_GOOD:g}% or more is flagged: it was most "
-                         "likely trained on them (scikit-learn ships them), so read that notebook.</p>"
-                         "<table><thead><tr><th scope=\"col\">submission</th><th scope=\"col\">accuracy"
-                         "</th></tr></thead><tbody>")
+            parts.append("<h3>Held-out accuracy</h3><p>A network that never saw the held-out "
+                         f"digits reads about 97% of them; {TOO_GOOD:g}% or more is flagged: it "
+                         "was most likely trained on them (scikit-learn ships them), so read "
+                         "that notebook.</p>"
+                         "<table><thead><tr><th scope=\"col\">submission</th>"
+                         "<th scope=\"col\">accuracy</th></tr></thead><tbody>")
             for who, acc in sorted(accuracies, key=lambda a: -a[1]):
                 flag = ' <span class="flag">too good</span>' if acc >= TOO_GOOD else ""
                 parts.append(f"<tr><td>{e(who)}</td><td>{acc:.1f}%{flag}</td></tr>")

@@ -2,8 +2,10 @@
 
     {"score": 12.0, "execution_time": 3.1, "output": "notes for the student",
      "stdout_visibility": "hidden",
-     "tests": [{"name": "q1", "score": 3.0, "max_score": 3.0, "output": "...", "visibility": "visible"},
-               {"name": "q5", "score": 0.0, "max_score": 2.0, "output": "q5: to be graded by hand (2 points)",
+     "tests": [{"name": "q1", "score": 3.0, "max_score": 3.0, "output": "...",
+                "visibility": "visible"},
+               {"name": "q5", "score": 0.0, "max_score": 2.0,
+                "output": "q5: to be graded by hand (2 points)",
                 "visibility": "visible", "status": "manual"}, ...],
      "extra_data": {"status": "graded" | "invalid" | "error", "reason": "...", ...}}
 
@@ -51,7 +53,8 @@ def failure(questions: list[dict], status: str, reason: str, seconds: float = 0.
             tests.append(manual_entry(q))
         else:
             tests.append({"name": q["name"], "score": 0.0, "max_score": q["points"],
-                          "output": f"{q['name']}: 0 / {q['points']:g} points (not graded: {reason})",
+                          "output": f"{q['name']}: 0 / {q['points']:g} points "
+                                    f"(not graded: {reason})",
                           "visibility": "visible"})
     return {"score": 0.0, "execution_time": round(seconds, 2), "output": f"Not graded: {reason}",
             "stdout_visibility": "hidden", "tests": tests,
@@ -67,11 +70,14 @@ def validate(result: dict) -> dict:
     need(isinstance(result.get("score"), (int, float)), "no numeric 'score'")
     need(isinstance(result.get("tests"), list), "no list 'tests'")
     for t in result["tests"]:
-        need(isinstance(t, dict) and isinstance(t.get("name"), str), f"a test without a name: {t!r:.80}")
-        need(isinstance(t.get("score"), (int, float)) and isinstance(t.get("max_score"), (int, float)),
+        need(isinstance(t, dict) and isinstance(t.get("name"), str),
+             f"a test without a name: {t!r:.80}")
+        need(isinstance(t.get("score"), (int, float))
+             and isinstance(t.get("max_score"), (int, float)),
              f"test {t.get('name')}: score and max_score must be numbers")
         need(t.get("visibility", "visible") in VISIBILITIES, f"test {t['name']}: bad visibility")
-        need(0 <= t["score"] <= t["max_score"] + 1e-9, f"test {t['name']}: score outside [0, max_score]")
+        need(0 <= t["score"] <= t["max_score"] + 1e-9,
+             f"test {t['name']}: score outside [0, max_score]")
     extra = result.get("extra_data", {})
     need(extra.get("status") in STATUSES, f"extra_data.status must be one of {STATUSES}")
     return result

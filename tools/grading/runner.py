@@ -25,8 +25,8 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-from grading import protocol, wire  # noqa: E402
+import numpy as np  # noqa: E402  (sys.path set above)
+from grading import protocol, wire  # noqa: E402  (sys.path set above)
 
 MESSAGE_CHARS = 500
 
@@ -98,7 +98,8 @@ class Server:
     # -- calls in both directions ---------------------------------------------------------------
     def call_grader(self, callback: Callback, args, kwargs):
         ident = self.ids.next()
-        self.channel.send({"op": protocol.CALLBACK, "id": ident, "re": self.calls[-1] if self.calls else 0,
+        self.channel.send({"op": protocol.CALLBACK, "id": ident,
+                           "re": self.calls[-1] if self.calls else 0,
                            "cb": callback.id, "args": self.encode(list(args)),
                            "kwargs": self.encode(dict(kwargs))})
         reply = self.channel.recv()
@@ -130,7 +131,8 @@ class Server:
             fn = self.namespace.get(str(request.get("name")))
         args, kwargs = decode(request["args"]), decode(request["kwargs"])
         errstate = {k: v for k, v in dict(request.get("errstate") or {}).items()
-                    if k in ("divide", "over", "under", "invalid") and v in ("ignore", "warn", "raise", "call", "print", "log")}
+                    if k in ("divide", "over", "under", "invalid")
+                    and v in ("ignore", "warn", "raise", "call", "print", "log")}
         outer = signal.getitimer(signal.ITIMER_PROF)     # a call inside a call: the outer clock
         try:
             with np.errstate(**errstate), warnings.catch_warnings(record=True) as caught:
@@ -248,7 +250,8 @@ def forbid_answers(exercise: str) -> None:
 
 
 class CellTimeout(BaseException):
-    """A cell or a call used up its CPU time (a BaseException: `except Exception` does not catch it)."""
+    """A cell or a call used up its CPU time (a BaseException: `except Exception` does not catch
+    it)."""
 
 
 def _out_of_time(signum, frame):

@@ -35,7 +35,7 @@ from . import cgroups, isolation, seccomp, wire
 from .limits import Limits
 
 RUNNER = "grading/runner.py"
-UID_RANGE = range(61000, 65000)      # user ids for submissions (inside the 16-bit range containers map)
+UID_RANGE = range(61000, 65000)      # user ids for submissions (in the 16-bit range containers map)
 MODES = ("bubblewrap", "user", "none")
 UID_LOG: Path | None = None          # where the judge notes the user ids it hands out
 _used_uids: set[int] = set()
@@ -49,7 +49,7 @@ def detect_mode() -> str:
     if forced:
         if forced not in MODES:
             raise SystemExit(f"GRADING_SANDBOX={forced!r}: expected one of {', '.join(MODES)}")
-        if os.environ.get("GRADING_SANDBOX_CHECKED") == forced:    # the batch probed it once for all
+        if os.environ.get("GRADING_SANDBOX_CHECKED") == forced:  # the batch probed it once for all
             return forced
         if forced == "user" and not python_usable_by(UID_RANGE[0]):
             raise SystemExit("GRADING_SANDBOX=user needs root, and a Python environment that an "
@@ -255,7 +255,8 @@ class Sandbox:
                     os.close(seccomp_w)
                     keep.append(seccomp_r)
                 cmd = self._bubblewrap(
-                    [*runner_args, f"/grader/{RUNNER}", str(to_runner_r), str(from_runner_w)], seccomp_r)
+                    [*runner_args, f"/grader/{RUNNER}", str(to_runner_r), str(from_runner_w)],
+                    seccomp_r)
                 popen.update(env={"PATH": "/usr/bin:/bin"}, preexec_fn=self._preexec())
             elif self.mode == "user":
                 binds = {"grader": str(self.grader_dir)}
@@ -273,14 +274,17 @@ class Sandbox:
                 if self.public_tests:
                     shutil.copytree(self.public_tests, os.path.join(self.private, "tests"))
                 grader = os.path.join(self.private, "grader")
-                shutil.copytree(self.grader_dir, grader, ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(self.grader_dir, grader,
+                                ignore=shutil.ignore_patterns("__pycache__"))
                 env = _environment(self.private, python)
-                env["TMPDIR"] = env["MPLCONFIGDIR"] = env["IPYTHONDIR"] = env["JUPYTER_CONFIG_DIR"] = self.private
-                cmd = [*runner_args, os.path.join(grader, RUNNER), str(to_runner_r), str(from_runner_w)]
+                env["TMPDIR"] = env["MPLCONFIGDIR"] = env["IPYTHONDIR"] = \
+                    env["JUPYTER_CONFIG_DIR"] = self.private
+                cmd = [*runner_args, os.path.join(grader, RUNNER), str(to_runner_r),
+                       str(from_runner_w)]
                 popen.update(env=env, cwd=self.private, preexec_fn=self._preexec())
             with open(os.devnull, "wb") as devnull:
-                self.proc = subprocess.Popen(cmd, stdout=devnull, stderr=devnull, pass_fds=tuple(keep),
-                                             **popen)
+                self.proc = subprocess.Popen(cmd, stdout=devnull, stderr=devnull,
+                                             pass_fds=tuple(keep), **popen)
         finally:
             for fd in keep:
                 os.close(fd)

@@ -47,7 +47,8 @@ DENIED = {
 CLONE = (56, 220)
 CLONE3 = (435, 435)
 # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
-CLONE_NEW_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
+CLONE_NEW_FLAGS = (0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000
+                   | 0x40000000)
 
 ARCHES = {"x86_64": (0, 0xC000003E), "aarch64": (1, 0xC00000B7)}   # column, AUDIT_ARCH_*
 X32_BIT = 0x40000000
@@ -64,7 +65,8 @@ def machine() -> str:
 
 
 def supported() -> bool:
-    return os.uname().sysname == "Linux" and machine() in ARCHES and struct.pack("=H", 1) == b"\x01\x00"
+    return (os.uname().sysname == "Linux" and machine() in ARCHES
+            and struct.pack("=H", 1) == b"\x01\x00")
 
 
 def _ins(code: int, jt: int = 0, jf: int = 0, k: int = 0) -> bytes:

@@ -1,8 +1,8 @@
 """The submission's notebook as the trusted side sees it: a process in a sandbox that answers.
 
 A ``Session`` starts grading.runner in the sandbox with the notebook's code cells, waits cell by
-cell, and then turns the tests' requests into messages (grading.protocol). A cell that uses more than
-its CPU time, or ends the process, is skipped and the notebook started again without it (the
+cell, and then turns the tests' requests into messages (grading.protocol). A cell that uses more
+than its CPU time, or ends the process, is skipped and the notebook started again without it (the
 lenient policy). Values come back as plain data; functions come back as ``RemoteFunction`` handles,
 so calling one sends plain-data arguments to the submission, runs there, and brings plain data back
 (with the changes the function made to its arguments in place). A function that runs out of time or
@@ -33,7 +33,7 @@ MAX_STARTS = 6           # the notebook is started at most this often per submis
 CPU_GRACE_S = 2          # beyond a cell's CPU limit before its process is killed (the runner stops
                          # a cell or a call itself at the limit)
 POLL_S = 0.2             # how often a waiting step checks the CPU clock
-BUSY_SHARE = 0.5         # a step that ran or waited for a CPU less than this share of the time slept
+BUSY_SHARE = 0.5         # a step that ran or waited for a CPU under this share of the time slept
 SAFE_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
                    and issubclass(getattr(builtins, name), Exception)
                    and name not in ("StopIteration", "StopAsyncIteration", "GeneratorExit")}
@@ -48,7 +48,8 @@ class Overloaded(SubmissionDead):
 
 
 class OutOfTime(Exception):
-    """A step used more than its CPU time, or sat idle past it while the machine had CPU to spare."""
+    """A step used more than its CPU time, or sat idle past it while the machine had CPU to
+    spare."""
 
 
 class SubmissionError(Exception):
@@ -120,21 +121,21 @@ class Session:
             if cpu - cpu0 > cpu_limit + CPU_GRACE_S:
                 raise OutOfTime(f"used more than {cpu_limit:g} s of CPU time")
             if self.cpu_before + cpu > self.limits.submission_cpu_s:
-                raise SubmissionDead(f"the notebook used more than {self.limits.submission_cpu_s:g} s "
-                                     "of CPU time in all")
+                raise SubmissionDead(f"the notebook used more than "
+                                     f"{self.limits.submission_cpu_s:g} s of CPU time in all")
             if now - wall0 > cpu_limit + CPU_GRACE_S:
-                # Running, or runnable but waiting for a CPU (a busy machine): not its fault. Neither
-                # (sleeping, blocked): it is, once it has taken longer than its CPU limit.
+                # Running, or runnable but waiting for a CPU (a busy machine): not its fault.
+                # Neither (sleeping, blocked): it is, once it has taken longer than its CPU limit.
                 wait = box.waiting_seconds()
                 waited = (wait - wait0) if wait is not None and wait0 is not None else now - wall0
                 if (cpu - cpu0 + waited) / (now - wall0) < BUSY_SHARE:
-                    raise OutOfTime(f"waited longer than {cpu_limit:g} s without working (sleeping, "
-                                    "or waiting for something that never comes)")
+                    raise OutOfTime(f"waited longer than {cpu_limit:g} s without working "
+                                    "(sleeping, or waiting for something that never comes)")
             if now - wall0 > backstop:
                 self.overloaded = True
                 raise Overloaded(f"the grading machine was too busy: a step did not finish within "
-                                 f"{backstop:g} s of wall-clock time after using only {cpu - cpu0:.1f} "
-                                 "s of CPU time; it will be graded again")
+                                 f"{backstop:g} s of wall-clock time after using only "
+                                 f"{cpu - cpu0:.1f} s of CPU time; it will be graded again")
 
     # -- the notebook ---------------------------------------------------------------------------
     def ensure(self) -> wire.Channel:
@@ -169,7 +170,8 @@ class Session:
                 except OutOfTime as exc:
                     if current is None:
                         self.broken = True
-                        raise SubmissionDead(f"the notebook's process did not start: it {exc}") from None
+                        raise SubmissionDead(
+                            f"the notebook's process did not start: it {exc}") from None
                     self.skipped[current] = f"{exc} and was stopped"
                     return
                 except (EOFError, wire.ProtocolError, OSError):
@@ -234,8 +236,8 @@ class Session:
 
     def _decoder(self, callbacks: list) -> wire.Decoder:
         return wire.Decoder({
-            "function": lambda d, dec, depth: RemoteFunction(self, str(d.get("name", "function"))[:80],
-                                                             int(d["ref"])),
+            "function": lambda d, dec, depth: RemoteFunction(
+                self, str(d.get("name", "function"))[:80], int(d["ref"])),
             "opaque": lambda d, dec, depth: wire.Opaque(str(d.get("type", "object"))[:80]),
             "callback": lambda d, dec, depth: callbacks[int(d["id"])],
             "record": wire.record_decoder,
@@ -303,7 +305,8 @@ class Session:
                     wire.write_back(dict(kwargs), decode(message.get("kwargs")))
                     for w in message.get("warnings") or []:
                         if isinstance(w, dict):
-                            warnings.warn(str(w.get("message", ""))[:300], RuntimeWarning, stacklevel=3)
+                            warnings.warn(str(w.get("message", ""))[:300], RuntimeWarning,
+                                          stacklevel=3)
                     return value
                 else:
                     raised = student_exception(message.get("error") or {})
@@ -318,7 +321,7 @@ class Session:
         except SubmissionDead:
             self.stop()
             raise
-        raise raised     # the student's exception (an OSError among them), outside the handlers above
+        raise raised  # the student's exception (an OSError among them), outside the handlers above
 
     def _answer_callback(self, channel: wire.Channel, message: dict, callbacks: list) -> None:
         decode = self._decoder(callbacks)
@@ -331,5 +334,6 @@ class Session:
         except (SubmissionDead, wire.ProtocolError):
             raise
         except Exception as exc:  # the test's function failed on the student's arguments
-            reply = {"op": protocol.RAISE, "error": protocol.error(type(exc).__name__, str(exc)[:300])}
+            reply = {"op": protocol.RAISE,
+                     "error": protocol.error(type(exc).__name__, str(exc)[:300])}
         channel.send({**reply, "re": ident})

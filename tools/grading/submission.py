@@ -1,11 +1,11 @@
 """One submission: read its notebook as data, and grade it in a judge process of its own.
 
-Shared by local batch grading (grading.batch) and Gradescope (grading.gradescope), so a notebook gets
-the same score both ways. Reading a notebook runs nothing: it is JSON, and only the source text of
-its code cells is kept (`grader.check(...)` calls stay: while grading they do nothing, and the rest
-of their cell runs). The judge (grading.judge) runs in a separate process with limits of its own
-(memory, CPU, a wall-clock backstop); whatever happens to it, the caller gets a result with a status
-and a reason, and nothing of the judge's own error output reaches the student.
+Shared by local batch grading (grading.batch) and Gradescope (grading.gradescope), so a notebook
+gets the same score both ways. Reading a notebook runs nothing: it is JSON, and only the source text
+of its code cells is kept (`grader.check(...)` calls stay: while grading they do nothing, and the
+rest of their cell runs). The judge (grading.judge) runs in a separate process with limits of its
+own (memory, CPU, a wall-clock backstop); whatever happens to it, the caller gets a result with a
+status and a reason, and nothing of the judge's own error output reaches the student.
 """
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def code_cells(path: Path) -> list[str]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise Invalid("not a valid notebook: it has no list of cells")
     if nb.get("nbformat") != 4:
-        raise Invalid(f"not a valid notebook: nbformat {results.clean(repr(nb.get('nbformat')), 40)}, expected 4")
+        raise Invalid(f"not a valid notebook: nbformat "
+                      f"{results.clean(repr(nb.get('nbformat')), 40)}, expected 4")
     cells = []
     for i, cell in enumerate(nb["cells"], start=1):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
@@ -83,7 +84,8 @@ def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
     with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
         tmp = Path(tmp)
         (tmp / "cells.json").write_text(json.dumps(cells))
-        cmd = [str(python or sys.executable), "-I", str(exercise_dir / "grader" / "grading" / "judge.py"),
+        cmd = [str(python or sys.executable), "-I",
+               str(exercise_dir / "grader" / "grading" / "judge.py"),
                str(exercise_dir), str(tmp / "cells.json"), str(tmp), "--limits", limits.to_json(),
                "--name", name, "--uid-log", str(tmp / "uids")]
         extra_env = env or {}
@@ -96,7 +98,8 @@ def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         t0 = time.monotonic()
         with open(tmp / "stderr.txt", "w+") as err:   # a file, never a pipe that could fill up
             proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                    env=env, start_new_session=True, preexec_fn=_judge_limits(limits))
+                                    env=env, start_new_session=True,
+                                    preexec_fn=_judge_limits(limits))
             try:
                 proc.wait(timeout=limits.judge_wall_s)
             except subprocess.TimeoutExpired:
@@ -112,8 +115,8 @@ def judge(exercise_dir: Path, cells: list[str], limits: Limits | None = None,
         except (OSError, ValueError):
             sandbox.stop_leftovers(proc.pid, tmp / "uids")
             if proc.returncode == -signal.SIGKILL and seconds >= limits.judge_wall_s:
-                why = (f"grading took longer than {limits.judge_wall_s:g} s of wall-clock time and was "
-                       "stopped; it will be graded again")
+                why = (f"grading took longer than {limits.judge_wall_s:g} s of wall-clock time "
+                       "and was stopped; it will be graded again")
             else:
                 why = (f"the grader failed (exit {proc.returncode}); the instructor's log has the "
                        "details, and it will be graded again")

@@ -38,7 +38,8 @@ class TestFile:
 
 
 class test_case:  # noqa: N801  (the decorator's name in otter's format)
-    def __init__(self, name=None, points=None, hidden=False, success_message=None, failure_message=None):
+    def __init__(self, name=None, points=None, hidden=False, success_message=None,
+                 failure_message=None):
         self.name, self.points, self.hidden, self.hint = name, points, hidden, failure_message
 
     def __call__(self, function):
@@ -83,15 +84,18 @@ def resolve_points(total, given: list) -> list[float]:
     without any (1 point shared when neither says anything, 0 when only the cases do)."""
     if isinstance(total, list):
         if len(total) != len(given):
-            raise ValueError(f"the test file gives {len(total)} point values for {len(given)} test cases")
+            raise ValueError(f"the test file gives {len(total)} point values for "
+                             f"{len(given)} test cases")
         given, total = list(total), None
     elif total is not None and not isinstance(total, (int, float)):
-        raise TypeError(f"the test file's points must be a number or a list, got {type(total).__name__}")
+        raise TypeError(f"the test file's points must be a number or a list, "
+                        f"got {type(total).__name__}")
     specified = sum(p for p in given if p is not None)
     unspecified = sum(1 for p in given if p is None)
     if total is not None:
         if specified > total:
-            raise ValueError(f"the test cases give {specified:g} points, more than the file's {total:g}")
+            raise ValueError(f"the test cases give {specified:g} points, more than the file's "
+                             f"{total:g}")
         share = (total - specified) / unspecified if unspecified else 0.0
     elif specified == 0:
         share = 1 / unspecified if unspecified else 0.0

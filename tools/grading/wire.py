@@ -118,7 +118,7 @@ class Opaque:
 
 def _npy(array: np.ndarray) -> str:
     buf = io.BytesIO()
-    np.save(buf, np.array(array, order="C", subok=False), allow_pickle=False)  # keeps 0-d arrays 0-d
+    np.save(buf, np.array(array, order="C", subok=False), allow_pickle=False)  # 0-d arrays stay 0-d
     return base64.b64encode(buf.getvalue()).decode()
 
 
@@ -164,7 +164,7 @@ class Encoder:
         if id(obj) in self.ids:
             return {"$": "ref", "id": self.ids[id(obj)]}
         if isinstance(obj, np.ndarray) and obj.dtype.kind in NUMERIC_KINDS:
-            self._grow(obj.size)          # before the bytes are made: a huge array is refused at once
+            self._grow(obj.size)  # before the bytes are made: a huge array is refused at once
             return {"$": "nd", "id": self._remember(obj), "npy": _npy(obj)}
         if type(obj) in (tuple, list):
             tag = self._remember(obj)
@@ -201,7 +201,8 @@ class Decoder:
             return self._decode(data, depth)[0]
         except ProtocolError:
             raise
-        except (KeyError, TypeError, ValueError, OverflowError, RecursionError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError, RecursionError,
+                AttributeError) as exc:
             raise ProtocolError(f"malformed value ({type(exc).__name__})") from None
 
     def _decode(self, data, depth: int) -> tuple:
@@ -316,7 +317,8 @@ def record_decoder(data, decode: Decoder, depth: int):
 
 
 def is_plain_attribute(name: str, value) -> bool:
-    return not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)
+    return (not name.startswith("_") and not callable(value)
+            and not isinstance(value, types.ModuleType))
 
 
 def has_attributes(obj) -> bool:
