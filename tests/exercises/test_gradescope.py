@@ -25,7 +25,7 @@ from exercise_helpers import ex
 from submissions import WRONG, with_answers
 from test_grading import EXS, HOSTILE, MODES, auto_points, sandbox_processes, visible
 
-from tools.grading import bundle, environment
+from tools.grading import bundle, environment, gradescope
 
 TIMEOUT = 600
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")     # Ubuntu 22.04's is 3.10, 24.04's 3.12
@@ -334,3 +334,15 @@ def test_hidden_results_after_the_due_date(built, installed, tmp_path):
     now = [t for t in res["tests"] if t["visibility"] == "visible"]
     assert not any("hidden tests (" in t["output"] for t in now), \
         "nothing of the hidden tests shows now"
+
+
+@pytest.mark.parametrize("visibility, when", [("after_due_date", "after the due date"),
+                                              ("after_published", "when the grades are published")])
+def test_the_public_part_says_when_the_hidden_part_shows(visibility, when):
+    result = {"tests": [{"name": "q1", "score": 1.0, "max_score": 3.0, "output": "q1: 1 / 3"}]}
+    facts = {"parts": {"q1": {"public": {"score": 1.0, "max_score": 2.0, "output": "public"},
+                              "hidden": {"score": 0.0, "max_score": 1.0, "output": "hidden"}}}}
+    public, hidden = gradescope.split_hidden(result, facts, visibility)["tests"]
+    assert public["visibility"] == "visible" and public["output"].endswith(f"shown {when})")
+    assert hidden == {"name": "q1 (hidden tests)", "score": 0.0, "max_score": 1.0,
+                      "output": "hidden", "visibility": visibility}

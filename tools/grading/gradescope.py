@@ -51,9 +51,13 @@ def choose(folder: Path, exercise: str) -> tuple[Path | None, list[str]]:
     return chosen, notes
 
 
+WHEN_SHOWN = {"after_due_date": "shown after the due date",
+              "after_published": "shown when the grades are published"}
+
+
 def split_hidden(result: dict, facts: dict, visibility: str) -> dict:
     """Each question's hidden part as a test of its own, shown only at `visibility`."""
-    tests = []
+    tests, when = [], WHEN_SHOWN.get(visibility, "shown below")
     for t in result["tests"]:
         parts = (facts.get("parts") or {}).get(t["name"])
         if t.get("status") == "manual" or not parts or "hidden" not in parts:
@@ -63,8 +67,8 @@ def split_hidden(result: dict, facts: dict, visibility: str) -> dict:
         if public:
             tests.append({"name": t["name"], "score": public["score"],
                           "max_score": public["max_score"],
-                          "output": public["output"] + "\n  (hidden tests: see the next part, "
-                          "shown after the due date)", "visibility": "visible"})
+                          "output": public["output"] + f"\n  (hidden tests: see the next part, "
+                          f"{when})", "visibility": "visible"})
         tests.append({"name": f"{t['name']} (hidden tests)", "score": hidden["score"],
                       "max_score": hidden["max_score"], "output": hidden["output"],
                       "visibility": visibility})
