@@ -4,11 +4,11 @@
     python -m benchmarks.run --make-test      # also time `make test` (several minutes more)
     python -m benchmarks.run --skip-book      # only the training benchmarks
     python -m benchmarks.run --lighthouse     # also Lighthouse's mobile scores of each chapter
+    python -m benchmarks.run --quick          # fewer repeats and a smaller big-MLP set (smoke test)
+    python -m benchmarks.run --threads 1      # limit numpy's BLAS (and torch) to 1 thread
 
 The page-weight table (benchmarks/bench_pages.py) weighs the site last built in _build/html
 (make book); without one it keeps the previous figures.
-    python -m benchmarks.run --quick          # fewer repeats and a smaller big-MLP set (smoke test)
-    python -m benchmarks.run --threads 1      # limit numpy's BLAS (and torch) to 1 thread
 
 When numpy's BLAS runs several threads, the big MLP (and float64 vs float32) is measured twice:
 with the threads as found (wall time, the figure the targets are about) and with one BLAS

@@ -75,8 +75,10 @@ def setup_cell_source(name: str) -> str:
         "else:",
         '    TESTS_DIR = "tests"  # the public tests next to this notebook',
         "import otter  # noqa: E402  (on Colab, the %pip above installs it)",
+        "",
         "grader = otter.Notebook(tests_dir=TESTS_DIR)",
         "from mlp import answers  # noqa: E402",
+        "",
         "# mlp's own code for this exercise's answers is out of reach of this notebook's code",
         f'answers.forbid("{name}")',
     ])
