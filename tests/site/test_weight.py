@@ -4,19 +4,28 @@ runs too): at most 2.5 MB for a chapter (it has sliders), 0.8 MB for any other p
 table goes to _build/site-test/page-weight.md."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from site_helpers import ARTIFACTS, by_page, toc_pages
 
 from benchmarks import bench_pages
 
+ROWS = ARTIFACTS / "page-weight"
+
 
 @pytest.fixture(scope="module")
 def weights():
+    """Each page's row goes to a file of its own (the pages are weighed by several test workers);
+    whichever worker finishes last writes the table of every page of the book."""
     rows = {}
     yield rows
-    if rows:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        ordered = [rows[p] for p in toc_pages() if p in rows]
+    ROWS.mkdir(parents=True, exist_ok=True)
+    for path, row in rows.items():
+        (ROWS / (path.replace("/", "--") + ".json")).write_text(json.dumps(row))
+    found = {r["page"]: r for r in (json.loads(f.read_text()) for f in ROWS.glob("*.json"))}
+    ordered = [found[p] for p in toc_pages() if p in found]
+    if ordered:
         (ARTIFACTS / "page-weight.md").write_text(bench_pages.table(ordered) + "\n")
 
 
