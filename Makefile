@@ -143,10 +143,14 @@ grade: install-book
 # (the grading sandbox; without it grading uses its fallback), chromium (the browser tests; they
 # skip without it), npm (MathJax, the widget manager and axe-core for a self-contained site) and
 # python3-venv (the grading environment is built from the system's python3).
-SYSTEM_PACKAGES := bubblewrap chromium npm python3-venv
+# Each Debian package is looked for by the command it provides (npm may come with another
+# distribution's nodejs, which Debian's npm package would conflict with).
 system-packages:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p > /dev/null 2>&1 || echo $$p; done | xargs); \
-	if [ -z "$$missing" ]; then echo "system packages present: $(SYSTEM_PACKAGES)"; \
+	@missing=$$(command -v bwrap > /dev/null || echo bubblewrap; \
+	    command -v chromium > /dev/null || echo chromium; \
+	    command -v npm > /dev/null || echo npm; \
+	    python3 -c "import ensurepip" 2> /dev/null || echo python3-venv); missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then echo "system packages present: bubblewrap chromium npm python3-venv"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then \
 	    echo "installing Debian packages: $$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing > /dev/null; \

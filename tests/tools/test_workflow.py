@@ -170,3 +170,35 @@ def test_the_pdf_and_the_autograders_are_kept(wf):
     assert kept.get("book-pdf") == "_build/pdf/book.pdf"
     assert kept.get("autograders") == "_build/exercises/autograder/*.zip"
     assert kept.get("site-html") == "_build/html"
+
+
+def _make_dry_run(*targets: str) -> str:
+    """What `make -n` would run for `targets` (make -n still runs recursive $(MAKE) lines, as
+    dry runs: the stages of make test show up too)."""
+    proc = subprocess.run(["make", "-n", "--no-print-directory", *targets], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_make_test_installs_no_system_packages():
+    """Debian packages come from `make system-packages`, which CI runs once before make lint
+    and make test; make test itself only installs Python packages into .venv."""
+    assert "apt-get" not in _make_dry_run("test")
+    assert "apt-get install" in _make_dry_run("system-packages")
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip().startswith("make ")]
+    assert [c.split()[1] for c in ci] == ["system-packages", "lint", "test"], ci
+
+
+def test_lint_runs_ruff_with_the_projects_rules():
+    assert re.search(r"-m ruff check \.$", _make_dry_run("lint"), re.M)
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--show-settings", "mlp"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    settings = proc.stdout
+    assert re.search(r"^linter\.line_length = 100$", settings, re.M), "line length 100"
+    enabled = re.search(r"^linter\.rules\.enabled = \[(.*?)^\]", settings, re.M | re.S)
+    assert enabled, settings[:2000]
+    for rule in ("unused-import (F401)", "unsorted-imports (I001)", "line-too-long (E501)"):
+        assert rule in enabled.group(1), f"ruff does not select {rule}"
+    assert "ambiguous-variable-name (E741)" not in enabled.group(1), "the lectures' l is allowed"
