@@ -529,7 +529,8 @@ def test_a_killed_judge_is_an_error_graded_again(clean, built, tmp_path, monkeyp
 
     def popen(cmd, *args, **kwargs):
         proc = real_popen(cmd, *args, **kwargs)
-        if "judge.py" in " ".join(map(str, cmd)) and not popen.killed:
+        line = " ".join(map(str, cmd))     # a judge grading, not the batch's sandbox probe
+        if "judge.py" in line and "--probe" not in line and not popen.killed:
             popen.killed = True
             proc.kill()
         return proc
