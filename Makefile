@@ -166,6 +166,8 @@ $(VENV)/.bench-installed: $(VENV)/.book-installed pyproject.toml
 	touch $@
 
 bench: install-test $(VENV)/.bench-installed
+	@# torch is here: recompute the optimizer trajectories tests/mlp/test_optim.py records from it
+	$(PY) -m pytest -q -p no:cacheprovider tests/mlp/test_optim.py -k recorded_trajectories
 	$(PY) -m benchmarks.run $(if $(LIGHTHOUSE),--lighthouse)
 
 serve:

@@ -310,7 +310,7 @@ def test_zero_grad_repr_and_step_needs_gradients():
 # w after each of five steps from w0 = [1, -2] on grad_f, computed by torch.optim (float64) with
 # torch 2.13.0+cpu. Recorded here, so the comparison runs in every test run; torch is not a
 # dependency (its Linux wheel on PyPI is a CUDA build of several GB), and where it is installed
-# (`make bench` installs it) the test below recomputes these numbers with it.
+# (`make bench` installs it and runs it) the test below recomputes these numbers with it.
 TORCH_W0 = [1.0, -2.0]
 TORCH_RULES = {   # ours (class, arguments) -> torch.optim's (class name, arguments)
     "Adam": ((optim.Adam, dict(lr=0.1)), ("Adam", dict(lr=0.1))),
