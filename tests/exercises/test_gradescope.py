@@ -21,7 +21,7 @@ from pathlib import Path
 
 import hostile
 import pytest
-from exercise_helpers import ex
+from exercise_helpers import ex, user_mode_unavailable
 from submissions import WRONG, with_answers
 from test_grading import EXS, HOSTILE, MODES, auto_points, sandbox_processes, visible
 
@@ -129,8 +129,8 @@ def clean(built, installed, tmp_path_factory):
 @pytest.fixture(scope="module", params=MODES)
 def corpus(request, built, installed, tmp_path_factory):
     mode = request.param
-    if mode == "user" and os.geteuid() != 0:
-        pytest.skip("the fallback sandbox with user ids of its own needs root")
+    if mode == "user" and (why := user_mode_unavailable()):
+        pytest.skip(why)
     if "01-xor" not in EXS:
         pytest.skip("the hostile corpus is built from 01-xor")
     subs = tmp_path_factory.mktemp(f"gradescope-corpus-{mode}")

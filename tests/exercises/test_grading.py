@@ -21,7 +21,7 @@ from pathlib import Path
 import hostile
 import psutil
 import pytest
-from exercise_helpers import ROOT, ex
+from exercise_helpers import ROOT, ex, user_mode_unavailable
 from submissions import WRONG, catalogue_class, with_answers, with_cell
 
 from tools.grading import sandbox
@@ -136,8 +136,8 @@ def mixed(request, built, clean, tmp_path_factory):
     mode = request.param
     if mode == "bubblewrap" and shutil.which("bwrap") is None:
         pytest.skip("bubblewrap is not installed")
-    if mode == "user" and os.geteuid() != 0:
-        pytest.skip("the fallback sandbox with user ids of its own needs root")
+    if mode == "user" and (why := user_mode_unavailable()):
+        pytest.skip(why)
     if "01-xor" not in EXS:
         pytest.skip("the hostile corpus is built from 01-xor")
     base = tmp_path_factory.mktemp(f"mixed-{mode}")
@@ -185,8 +185,8 @@ def starved(request, built, clean, tmp_path_factory):
     if mode == "user-without-cgroups":
         mode, jobs = "user", 1
         os.environ["GRADING_CGROUPS"] = "off"
-    if mode == "user" and os.geteuid() != 0:
-        pytest.skip("the fallback sandbox with user ids of its own needs root")
+    if mode == "user" and (why := user_mode_unavailable()):
+        pytest.skip(why)
     base = tmp_path_factory.mktemp(f"starved-{mode}")
     folder = base / "subs" / "01-xor"
     folder.mkdir(parents=True)
