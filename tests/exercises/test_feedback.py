@@ -239,3 +239,25 @@ def test_reasonable_answer_types_get_every_point(built, name, replaced):
     finally:
         answers.allow_all()
     assert all(not f for f in failed.values()), failed
+
+
+def test_the_class_report_names_each_section_by_its_heading():
+    """The report's "where it is taught" column: every section a mistake points to, named by its
+    heading as the chapter writes it (the anchor's words are only the fallback)."""
+    import re
+
+    from exercise_helpers import ROOT
+
+    from tools.grading import report
+
+    sources = [*(ROOT / "mlp").glob("*.py"), *(ROOT / "exercises").glob("*/*.ipynb")]
+    topics = {t for p in sources
+              for t in re.findall(r"chapters/[0-9a-z-]+\.html#[0-9a-z-]+", p.read_text())}
+    assert len(topics) > 10
+    for topic in topics:
+        page, anchor = topic.removesuffix(".html").split(".html#") if ".html#" in topic else ("", "")
+        name = report.section_name(topic)
+        assert name != f"{page.rsplit('/', 1)[-1]}: {anchor.replace('-', ' ')}", \
+            f"{topic}: no heading of the chapter has this anchor"
+    assert report.section_name("chapters/04-backprop.html#gradient-checking-as-a-habit") == \
+        "04-backprop: Gradient checking as a habit"

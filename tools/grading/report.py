@@ -14,21 +14,48 @@ SVG):
 from __future__ import annotations
 
 import collections
+import functools
 import html
 import io
+import json
 import re
+from pathlib import Path
 
 TOO_GOOD = 99.5       # % of the held-out digits: trained on them at home, most likely
 ACCURACY = re.compile(r"held-out accuracy ([\d.]+)%")
 NOT_ANSWERED = "not answered yet"      # mlp.checks' words for a stub: not a mistake
 
 
-def section_name(topic: str) -> str:
-    """'chapters/04-backprop.html#gradient-checking-as-a-habit' -> '04-backprop: gradient checking
-    as a habit'."""
+def section_name(topic: str, root: Path | None = None) -> str:
+    """'chapters/04-backprop.html#gradient-checking-as-a-habit' -> '04-backprop: Gradient
+    checking as a habit', the heading as the chapter writes it (read from the notebook in `root`,
+    the repository), or the anchor's words when the notebook has no heading with that anchor."""
     page, _, anchor = topic.partition("#")
-    page = page.rsplit("/", 1)[-1].removesuffix(".html")
-    return f"{page}: {anchor.replace('-', ' ')}" if anchor else page
+    name = page.rsplit("/", 1)[-1].removesuffix(".html")
+    if not anchor:
+        return name
+    heading = _headings(root, page.removesuffix(".html")).get(anchor, anchor.replace("-", " "))
+    return f"{name}: {heading}"
+
+
+@functools.lru_cache(maxsize=None)
+def _headings(root: Path | None, page: str) -> dict[str, str]:
+    """{anchor: heading text} of a notebook's markdown headings, anchored as the site anchors
+    them (lower case, runs of other characters as one '-')."""
+    path = (root or Path(__file__).resolve().parents[2]) / f"{page}.ipynb"
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    found = {}
+    for cell in cells:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            for title in re.findall(r"^#{1,6} +(.+?) *$", source, re.M):
+                plain = re.sub(r"[`*_$\\]", "", title)
+                found.setdefault(re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-"), plain)
+    return found
 
 
 def _histogram(values: list[float], maximum: float, title: str) -> str:
