@@ -2,6 +2,8 @@
 # self-contained site, npm; without it the site loads MathJax and widgets from a CDN).
 #   make book       build the website into _build/html (executes every notebook)
 #   make lint       check the Python code with ruff (pyproject.toml says which rules)
+#   make test-matrix  the same checks repeated across sandboxes, Gradescope's emulation, phone and
+#                   dark mode (CI runs it after make test)
 #   make test       run everything: package tests, notebooks, exercises, site build, browser tests
 #   make exercises  generate student notebooks and autograders into _build/exercises
 #   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX; installs
@@ -36,7 +38,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: book test exercises grade system-packages lint bench serve clean distclean vendor install-book install-test \
-        test-unit test-notebooks test-book test-site test-readme lock pdf test-pdf
+        test-unit test-notebooks test-book test-site test-matrix test-readme lock pdf test-pdf
 
 # ---------------------------------------------------------------------------------------------
 $(VENV)/bin/python:
@@ -109,7 +111,7 @@ PARALLEL_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 test-unit: install-test
 	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests -n 2 --dist loadscope --ignore=tests/site \
-	    --ignore=tests/readme -q
+	    --ignore=tests/readme -q -m "not matrix"
 
 # Every notebook of the book runs top to bottom on a fresh kernel (two at a time), with no error
 # output, each cell within _config.yml's timeout; the results go into the jupyter-cache from
@@ -123,7 +125,16 @@ test-book: install-test vendor exercises
 # Browser tests of the built site (axe-core comes from `make vendor`); SITE_SCREENSHOTS=1 also
 # saves every chapter's phone screenshots, light and dark, to _build/site-test/phone/.
 test-site: install-test vendor
-	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider
+	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider -m "not matrix"
+
+# The repetitions make test leaves out (pytest's `matrix` mark): the hostile corpus in the fallback
+# sandbox and through the emulated Gradescope in both sandboxes, the starving neighbour in the
+# fallback with and without cgroups, and axe-core and the keyboard on a phone and in dark mode.
+# About 7 minutes on 2 cores; .ci/run and the workflow run it after make test (it reads the
+# site and the autograders make test built).
+test-matrix: install-test vendor exercises
+	$(PARALLEL_ENV) MPLBACKEND=Agg $(PY) -m pytest tests/exercises -n 2 --dist loadscope -q -m matrix
+	$(PY) -m pytest tests/site -q -n 2 --dist loadgroup -p no:cacheprovider -m matrix
 
 # Not part of `make test` (it installs JupyterLab and otter-grader into a new environment, which
 # takes minutes); CI runs it as a step of its own.

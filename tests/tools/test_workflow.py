@@ -188,7 +188,7 @@ def test_make_test_installs_no_system_packages():
     assert "apt-get install" in _make_dry_run("system-packages")
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
           if line.strip().startswith("make ")]
-    assert [c.split()[1] for c in ci] == ["system-packages", "lint", "test"], ci
+    assert [c.split()[1] for c in ci] == ["system-packages", "lint", "test", "test-matrix"], ci
 
 
 def test_lint_runs_ruff_with_the_projects_rules():
@@ -202,3 +202,14 @@ def test_lint_runs_ruff_with_the_projects_rules():
     for rule in ("unused-import (F401)", "unsorted-imports (I001)", "line-too-long (E501)"):
         assert rule in enabled.group(1), f"ruff does not select {rule}"
     assert "ambiguous-variable-name (E741)" not in enabled.group(1), "the lectures' l is allowed"
+
+
+def test_the_workflow_runs_the_matrix_after_make_test(wf):
+    """The repetitions make test leaves out (pytest -m matrix) run in CI too, reading the site
+    and autograders that make test built, with no second execution of the notebooks."""
+    job = wf["jobs"]["test"]
+    test, matrix = _step_index(job, r"^make test$"), _step_index(job, r"^make test-matrix$")
+    assert test < matrix
+    assert _steps(job)[matrix].get("env", {}).get("BOOK_CACHED_ONLY") == "1"
+    assert "not matrix" in _make_dry_run("test-unit") and "not matrix" in _make_dry_run("test-site")
+    assert "-m matrix" in _make_dry_run("test-matrix")
