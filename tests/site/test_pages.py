@@ -143,7 +143,7 @@ OPAQUE_FIGURES = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("mode", ["light", pytest.param("dark", marks=pytest.mark.matrix)])
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
 def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
     v = page_as_loaded(path, color_scheme=mode)
