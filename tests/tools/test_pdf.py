@@ -348,7 +348,7 @@ def test_title_page_gives_the_release_and_the_site(book):
 def test_links_work(book):
     """Every exercise's download, Colab and Binder links are links (to the published site, Colab
     and Binder), and the chapters' cross-references are internal links."""
-    import exercises
+    from tools import exercises
 
     uris = book.uris()
     for name in exercises.EXERCISES:
