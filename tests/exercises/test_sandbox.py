@@ -310,10 +310,13 @@ def test_magics_and_figures_work_as_in_a_kernel(grader_dir):
         "%matplotlib widget", "%gui qt",
         "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()\nbackend = plt.get_backend()",
         'grader.check("q1"); after = "the rest of the cell ran"',
-        "%%time\nlast = sum(range(4))"], Limits(cell_cpu_s=20))
+        "%%time\nlast = sum(range(4))",
+        "fmt = get_ipython().run_line_magic('config', 'InlineBackend.figure_format')"],
+        Limits(cell_cpu_s=20))
     try:
         assert s.cell_errors == {}, s.cell_errors
         assert s.lookup("backend").lower() == "agg" and s.lookup("last") == 6
+        assert s.lookup("fmt") == "retina", "%config did not reach matplotlib's inline backend"
         assert s.lookup("after") == "the rest of the cell ran"
     finally:
         s.stop()

@@ -230,13 +230,28 @@ def make_shell():
     config.HistoryManager.enabled = False       # no history database, no background thread
     config.InteractiveShell.colors = "NoColor"
     shell = GradingShell.instance(config=config)
-    try:    # `%config InlineBackend.figure_format = "retina"` needs the configurable it sets
-        from matplotlib_inline.backend_inline import InlineBackend
+    # `%config InlineBackend.figure_format = "retina"` needs the configurable it sets. It imports
+    # matplotlib (0.3 s of CPU time, half of a start), so it is added only when a cell names it.
+    config_magic = shell.find_line_magic("config")
 
-        shell.configurables.append(InlineBackend.instance(parent=shell))
-    except ImportError:
-        pass
+    def config_with_inline_backend(line=""):
+        if "InlineBackend" in line:
+            add_inline_backend(shell)
+        return config_magic(line)
+
+    config_with_inline_backend.__doc__ = config_magic.__doc__
+    # in the magics table itself: register_magic_function would set UserMagics.config, a trait
+    shell.magics_manager.magics["line"]["config"] = config_with_inline_backend
     return shell
+
+
+def add_inline_backend(shell) -> None:
+    try:
+        from matplotlib_inline.backend_inline import InlineBackend
+    except ImportError:
+        return
+    if not any(isinstance(c, InlineBackend) for c in shell.configurables):
+        shell.configurables.append(InlineBackend.instance(parent=shell))
 
 
 def forbid_answers(exercise: str) -> None:
