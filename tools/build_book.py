@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -140,6 +141,22 @@ def error_outputs(nb) -> list[str]:
             if out.get("output_type") == "error"]
 
 
+BENCH = ROOT / "benchmarks" / "results.json"
+
+
+def longest_first(paths: list[Path]) -> list[Path]:
+    """The notebooks in the order to start them: the longest first, by the times `make bench` last
+    recorded (benchmarks/results.json), so that the longest is not left to run alone at the end
+    (chapter 7, last in reading order, takes twice as long as the others); one not timed yet
+    comes first, the others keep reading order among equals."""
+    try:
+        rows = json.loads(BENCH.read_text())["results"]["book"]["notebooks"]
+        seconds = {r["notebook"]: float(r["seconds"]) for r in rows if r.get("seconds")}
+    except (OSError, ValueError, KeyError, TypeError):
+        seconds = {}
+    return sorted(paths, key=lambda p: -seconds.get(_name(p), float("inf")))
+
+
 def execute_one(path: str, timeout: int, env: dict) -> tuple[str, str | None, float, str | None]:
     """Run one notebook top to bottom on a fresh kernel (in a worker process).
     Returns (path, executed notebook as JSON or None, seconds, error or None)."""
@@ -205,7 +222,8 @@ def execute_notebooks(paths: list[Path] | None = None, workers: int | None = Non
             env.setdefault("OMP_NUM_THREADS", "1")
         progress(f"executing {len(todo)} notebook(s), {workers} at a time", flush=True)
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            jobs = [pool.submit(execute_one, str(p), cell_timeout(), env) for p in todo]
+            jobs = [pool.submit(execute_one, str(p), cell_timeout(), env)
+                    for p in longest_first(todo)]
             for job in concurrent.futures.as_completed(jobs):
                 path, text, seconds, error = job.result()
                 name = _name(Path(path))

@@ -2,6 +2,7 @@
 follows."""
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import json
 import os
@@ -532,6 +533,49 @@ def _notebook(path: Path, *sources: str, markdown: str = "Some text.") -> Path:
     nb.cells = [nbformat.v4.new_markdown_cell(markdown), *map(nbformat.v4.new_code_cell, sources)]
     nbformat.write(nb, path)
     return path
+
+
+def test_the_longest_notebook_starts_first(tmp_path, monkeypatch):
+    """Two at a time, the notebook that takes longest must not start last, where it would run
+    alone at the end: the order follows the times make bench recorded, longest first; one it has
+    not timed comes first; without the record, reading order."""
+    book = build_book.book_notebooks()
+    committed = build_book.longest_first(book)
+    assert committed[0].name == "07-digits.ipynb", [p.name for p in committed]
+    assert sorted(committed) == sorted(book)
+    rows = [{"notebook": build_book._name(p), "seconds": float(i + 1)} for i, p in enumerate(book)]
+    bench = tmp_path / "results.json"
+    bench.write_text(json.dumps({"results": {"book": {"notebooks": rows[1:]}}}))
+    monkeypatch.setattr(build_book, "BENCH", bench)
+    assert build_book.longest_first(book) == [book[0], *reversed(book[1:])]
+    bench.write_text("not json")
+    assert build_book.longest_first(book) == book
+    # ...and it is the order in which execute_notebooks starts them
+    a, b = _notebook(tmp_path / "a.ipynb", "print(1)"), _notebook(tmp_path / "b.ipynb", "print(2)")
+    bench.write_text(json.dumps({"results": {"book": {"notebooks": [
+        {"notebook": str(a), "seconds": 1.0}, {"notebook": str(b), "seconds": 9.0}]}}}))
+    started = []
+
+    class Pool:           # records the order of submission, runs nothing
+        def __init__(self, workers):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, path, *args):
+            started.append(Path(path).name)
+            done = concurrent.futures.Future()
+            done.set_result((path, None, 0.0, "not run"))
+            return done
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    build_book.execute_notebooks([a, b], workers=2, cache_folder=tmp_path / "cache",
+                                 progress=lambda *a, **k: None)
+    assert started == ["b.ipynb", "a.ipynb"]
 
 
 def test_a_notebook_runs_once_and_the_builds_find_it_in_the_cache(tmp_path):
