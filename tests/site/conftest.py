@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from site_helpers import ARTIFACTS, CHROMIUM_ARGS, DEVICES, ROOT, SITE, serve  # noqa: F401
 
+from benchmarks.bench_pages import Weigher, budget
+
 
 @pytest.fixture(scope="session")
 def site() -> Path:
@@ -73,7 +75,8 @@ def browser():
 
 class Visit:
     """A page opened in a fresh context, with its console errors, blocked requests and failed
-    requests (a network error, or an HTTP status of 400 or more, e.g. a missing favicon)."""
+    requests (a network error, or an HTTP status of 400 or more, e.g. a missing favicon), and
+    the bytes it received (its weight, test_weight.py)."""
 
     def __init__(self, browser, url: str, color_scheme: str = "light", device: str = "desktop"):
         self.device = device
@@ -90,6 +93,7 @@ class Visit:
         self.page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})")
                      if r.status >= 400 else None)
         self.page.route("**/*", self._route)
+        self.weigher = Weigher(self.context, self.page)
         self.response = self.page.goto(url, wait_until="networkidle")
 
     def _route(self, route):
@@ -107,6 +111,13 @@ class Visit:
             self.page.evaluate(f"window.scrollTo(0, {y})")
             self.page.wait_for_timeout(30)
         self.page.wait_for_load_state("networkidle")
+
+    def weigh(self, base: str, path: str) -> dict:
+        """Everything this page received since it was opened, once a reader has scrolled to the
+        bottom (lazily loaded pictures included): bytes as sent, decoded, requests."""
+        self.scroll_through()
+        self.page.wait_for_timeout(300)
+        return {"page": path, **self.weigher.result(base), "budget": budget(path)}
 
     def close(self):
         self.context.close()

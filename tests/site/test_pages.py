@@ -4,6 +4,7 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_helpers import ARTIFACTS, by_page, chapter_pages, toc_pages
 
 from tools import config
@@ -30,6 +31,10 @@ def test_page_loads_offline_without_errors(page_as_loaded, base_url, path, site)
     assert v.failed == [], f"{path}: requests that failed: {v.failed}"
     assert v.errors == [], f"{path}: console errors {v.errors}"
     assert v.external == [], f"{path} needed the internet: {v.external}"
+    try:                                   # on a busy machine a picture may still be decoding
+        v.page.wait_for_function(f"({IMAGES_LOADED})().length === 0", timeout=10000)
+    except PlaywrightTimeout:
+        pass
     broken = v.page.evaluate(IMAGES_LOADED)
     assert broken == [], f"{path}: images that did not load: {broken}"
     html = (site / path).read_text()
@@ -60,16 +65,18 @@ SLIDER = ("""box => ({shown: Array.from(box.querySelectorAll('img.mlp-figure'))
     .map(img => ({src: img.getAttribute('src'), alt: img.alt, """
           """loaded: img.complete && img.naturalWidth > 0})),
   value: box.querySelector('input').getAttribute('aria-valuetext'),
+  position: box.querySelector('input').value,
   output: box.querySelector('output').textContent, """
           """disabled: box.querySelector('input').disabled})""")
 
 
 @pytest.mark.parametrize("path", by_page(chapter_pages()))
-def test_kernel_free_slider_changes_the_figure(visit, path):
+def test_kernel_free_slider_changes_the_figure(page_as_loaded, path):
     """Every chapter has a slider drawn without a widget manager: a range input that the
     keyboard moves, which shows another picture (loaded when first shown), says its setting to
-    screen readers, and runs with no kernel, no widget manager and no error."""
-    v = visit(path)
+    screen readers, and runs with no kernel, no widget manager and no error. The slider is put
+    back where it was, for the other tests of the page."""
+    v = page_as_loaded(path)
     boxes = v.page.locator(".mlp-figure-slider")
     assert boxes.count() >= 1, f"{path}: no kernel-free slider (mlp.widgets.figure_slider)"
     assert v.page.evaluate("typeof window.require") == "undefined", "the widget manager was loaded"
@@ -90,6 +97,9 @@ def test_kernel_free_slider_changes_the_figure(visit, path):
     assert after["shown"][0]["alt"] != before["shown"][0]["alt"], "alt text is per setting"
     assert after["value"] != before["value"] and after["output"] in after["value"]
     assert v.errors == [] and v.failed == [], (v.errors, v.failed)
+    box.evaluate("(b, value) => { const i = b.querySelector('input'); i.value = value; "
+                 "i.dispatchEvent(new Event('input')); }", before["position"])
+    assert box.evaluate(SLIDER)["shown"] == before["shown"], "the slider was not put back"
 
 
 STATIC_FIGURES = ("""() => Array.from(document.querySelectorAll("""
@@ -152,8 +162,10 @@ def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
     theme = v.page.evaluate("document.documentElement.dataset.theme")
     assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # A whole chapter is a tall picture: on a busy machine it can take longer than the default
+    # 30 s (it once did, in dark mode).
     v.page.screenshot(path=str(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png"),
-                      full_page=True)
+                      full_page=True, timeout=120_000)
     figures = v.page.evaluate(OPAQUE_FIGURES)
     assert figures, f"{path}: no figures found"
     # Figures have an opaque (white) background, so dark text on them stays readable in dark mode.

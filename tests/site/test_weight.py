@@ -1,7 +1,9 @@
 """Page weight: the bytes a phone receives for each page, scrolled to the bottom, assets
 included, served as GitHub Pages serves them (benchmarks/bench_pages.py, which `make bench`
 runs too): at most 2.5 MB for a chapter (it has sliders), 0.8 MB for any other page. The
-table goes to _build/site-test/page-weight.md."""
+table goes to _build/site-test/page-weight.md. Each page is weighed in the phone's visit that
+the other phone tests read (conftest's page_as_loaded), which records every response from the
+moment the page is opened in its fresh browser context."""
 from __future__ import annotations
 
 import json
@@ -30,8 +32,8 @@ def weights():
 
 
 @pytest.mark.parametrize("path", by_page(toc_pages()))
-def test_page_weight_within_budget(browser, base_url, weights, path):
-    row = bench_pages.weigh(browser, base_url, path)
+def test_page_weight_within_budget(page_as_loaded, base_url, weights, path):
+    row = page_as_loaded(path, "light", "phone").weigh(base_url, path)
     weights[path] = row
     biggest = ", ".join(f"{n / 1e3:.0f} kB {u}" for n, u in row["biggest"])
     assert row["bytes"] <= row["budget"], (
@@ -40,10 +42,12 @@ def test_page_weight_within_budget(browser, base_url, weights, path):
     assert row["requests"] < 60, f"{path}: {row['requests']} requests"
 
 
-def test_weighing_counts_what_the_browser_received(browser, base_url, tmp_path):
-    """The measurement itself: a page with a 300 kB picture that only shows after a scroll
-    weighs at least 300 kB, and text is counted compressed (as GitHub Pages sends it)."""
+def test_weighing_counts_what_the_browser_received(browser, tmp_path):
+    """The measurement itself, as the tests take it (a visit) and as `make bench` does: a page
+    with a 300 kB picture that only shows after a scroll weighs at least 300 kB, and text is
+    counted compressed (as GitHub Pages sends it)."""
     import numpy as np
+    from conftest import Visit
     from PIL import Image
 
     from benchmarks.bench_pages import serve
@@ -56,7 +60,15 @@ def test_weighing_counts_what_the_browser_received(browser, base_url, tmp_path):
         f'<!DOCTYPE html><html><body><p style="height: 3000px">{words}</p>'
         '<img loading="lazy" src="big.png" width="10" height="10"></body></html>')
     with serve(tmp_path) as url:
-        row = bench_pages.weigh(browser, url, "page.html")
-    assert row["bytes"] >= 300_000, row
-    assert row["bytes"] < 300_000 + len(words) / 4, "the text was not counted compressed"
-    assert row["uncompressed"] >= 300_000 + len(words)
+        v = Visit(browser, f"{url}/page.html", device="phone")
+        try:
+            rows = [v.weigh(url, "page.html"), bench_pages.weigh(browser, url, "page.html")]
+        finally:
+            v.close()
+    for row in rows:
+        assert row["bytes"] >= 300_000, row
+        assert row["bytes"] < 300_000 + len(words) / 4, "the text was not counted compressed"
+        assert row["uncompressed"] >= 300_000 + len(words)
+    # the same bodies; their HTTP headers may differ by a few hundred bytes (dates, routing)
+    assert abs(rows[0]["bytes"] - rows[1]["bytes"]) < 0.01 * rows[1]["bytes"], \
+        f"the visit and make bench weigh differently: {rows}"
