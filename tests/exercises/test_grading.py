@@ -74,14 +74,16 @@ def tree_digest(root: Path, skip=()) -> dict:
 def sandbox_processes(*markers: str, uids=()) -> list[str]:
     """Live processes of the sandbox's user ids that belong to a test: one of `uids` (handed out by
     its judges), or a command line naming one of the markers (other programs, and the other test
-    modules, may grade on the same machine at the same time)."""
+    modules, may grade on the same machine at the same time). A uid that another grader holds now
+    was free when it took it (the other test worker's grading reuses a uid this batch let go)."""
     found = []
     for p in psutil.process_iter(["uids", "cmdline", "status"]):
         try:
             line = " ".join(p.info["cmdline"] or [])
             uid = p.info["uids"].real
-            if (uid in sandbox.UID_RANGE and p.info["status"] != psutil.STATUS_ZOMBIE
-                    and (uid in uids or any(m in line for m in markers))):
+            ours = (uid in uids and not sandbox.held_by_a_grader(uid)) \
+                or any(m in line for m in markers)
+            if uid in sandbox.UID_RANGE and p.info["status"] != psutil.STATUS_ZOMBIE and ours:
                 found.append(f"{p.pid}: {line}")
         except (psutil.Error, AttributeError):
             continue

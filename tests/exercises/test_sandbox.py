@@ -431,6 +431,22 @@ def test_each_start_gets_a_fresh_uid(grading_python, grader_dir):
     assert len(set(facts)) == 4, f"a restart runs under a new user id: {facts}"
 
 
+def test_a_uid_is_held_while_its_grader_uses_it():
+    """What the leftover checks rely on: a handed-out uid is held by its grader until released,
+    and no other grader can then take it."""
+    uid, fd = sandbox.allocate_uid()
+    try:
+        assert sandbox.held_by_a_grader(uid)
+        other = {sandbox.allocate_uid() for _ in range(3)}
+        for u, f in other:
+            os.close(f)
+        assert uid not in {u for u, _ in other}
+    finally:
+        os.close(fd)
+    assert not sandbox.held_by_a_grader(uid)
+    assert not sandbox.held_by_a_grader(sandbox.UID_RANGE[-1] + 1)
+
+
 def test_detect_mode_can_be_forced_and_rejects_unknown(monkeypatch):
     sandbox.detect_mode.cache_clear()
     try:

@@ -126,7 +126,7 @@ def allocate_uid() -> tuple[int, int]:
             busy.add(p.info["uids"].real)
         except (psutil.Error, AttributeError):
             continue
-    locks = Path(tempfile.gettempdir()) / "nn-grading-uids"
+    locks = _uid_locks()
     locks.mkdir(mode=0o700, exist_ok=True)
     free = [u for u in UID_RANGE if u not in busy and u not in _used_uids]
     if len(free) < 10:
@@ -142,6 +142,28 @@ def allocate_uid() -> tuple[int, int]:
         _used_uids.add(uid)
         return uid, fd
     raise RuntimeError("no free user id for the sandbox")
+
+
+def _uid_locks() -> Path:
+    return Path(tempfile.gettempdir()) / "nn-grading-uids"
+
+
+def held_by_a_grader(uid: int) -> bool:
+    """Whether a grader on this machine holds `uid` now. It took it when no process ran as that
+    user, so the processes of `uid` are that grader's, not leftovers of an earlier submission."""
+    import fcntl
+
+    try:
+        fd = os.open(_uid_locks() / str(uid), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)          # and with it the shared lock just taken
+    return False
 
 
 def used_uids() -> list[int]:
