@@ -703,3 +703,32 @@ def test_the_class_report(clean, built):
             if where != "—":
                 assert f'href="{site}/' in where and "#" in where, where
     assert "too good" in text, "exercise 7's pasted weights are flagged"
+
+
+def test_the_class_report_fits_a_phone(clean):
+    """On a phone the page never scrolls sideways: each table scrolls in a box of its own, which
+    the keyboard can reach (tabindex) and which names what it holds, in light and dark mode."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from benchmarks import bench_pages
+    try:
+        browser_path = bench_pages.chromium()
+    except SystemExit as exc:
+        pytest.skip(str(exc))
+    tables = len(re.findall("<table>", (clean[1] / "report.html").read_text()))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=bench_pages.CHROMIUM_ARGS)
+        try:
+            for scheme in ("light", "dark"):
+                page = browser.new_context(color_scheme=scheme, **bench_pages.PHONE).new_page()
+                page.goto((clean[1] / "report.html").as_uri())
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"the report is {width} px wide on a 390 px phone ({scheme})"
+                boxes = page.evaluate("""() => Array.from(document.querySelectorAll('table'))
+                    .map(t => t.parentElement).map(b => [b.getAttribute('role'), b.tabIndex,
+                    b.getAttribute('aria-label'), getComputedStyle(b).overflowX])""")
+                assert len(boxes) == tables > 0
+                bad = [b for b in boxes if b[0] != "region" or b[1] != 0 or not b[2]
+                       or b[3] != "auto"]
+                assert bad == [], bad
+        finally:
+            browser.close()

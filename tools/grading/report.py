@@ -86,6 +86,11 @@ def _histogram(values: list[float], maximum: float, title: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1)
 
 
+# A table scrolls sideways in its own box on a phone; the box takes the keyboard's focus so that
+# it can be scrolled without a mouse, and says what it holds.
+_WIDE = '<div class="wide" role="region" tabindex="0" aria-label="{}">'
+
+
 def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: str = ""):
     e = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -93,7 +98,9 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
              "<title>Class report</title><style>",
              "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
              "padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.45}",
-             "h1,h2,h3{line-height:1.2}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}",
+             "h1,h2,h3{line-height:1.2}table{border-collapse:collapse}",
+             ".wide{overflow-x:auto;margin:0.5rem 0 1.5rem}td{overflow-wrap:break-word}td:first-child{min-width:12rem}",
+             ".wide:focus-visible{outline:2px solid #0b4f8a}",
              "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;"
              "vertical-align:top}",
              "th{background:#e8eef5}.figures{display:flex;flex-wrap:wrap;gap:0.5rem}",
@@ -141,7 +148,8 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                     questions[d["hint"]].add(case["question"])
         parts.append("<h3>Most frequent mistakes</h3>")
         if mistakes:
-            parts.append("<table><thead><tr><th scope=\"col\">mistake</th>"
+            parts.append(_WIDE.format(f"most frequent mistakes, {e(name)}") +
+                         "<table><thead><tr><th scope=\"col\">mistake</th>"
                          "<th scope=\"col\">question</th>"
                          "<th scope=\"col\">submissions</th><th scope=\"col\">share</th>"
                          "<th scope=\"col\">where it is taught</th></tr></thead><tbody>")
@@ -154,7 +162,7 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                              f"<td>{e(', '.join(sorted(questions[hint])))}</td>"
                              f"<td>{n}</td><td>{100 * n / len(graded):.0f}%</td>"
                              f"<td>{where}</td></tr>")
-            parts.append("</tbody></table>")
+            parts.append("</tbody></table></div>")
         else:
             parts.append("<p>No recognised mistake.</p>")
         if unanswered:
@@ -174,10 +182,11 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                     trouble.append((who, f"cell {e(cell)} stopped: {e(what)}"))
         parts.append("<h3>Not graded, crashed or out of time</h3>")
         if trouble:
-            parts.append("<table><thead><tr><th scope=\"col\">submission</th>"
+            parts.append(_WIDE.format(f"not graded, {e(name)}") +
+                         "<table><thead><tr><th scope=\"col\">submission</th>"
                          "<th scope=\"col\">what happened</th></tr></thead><tbody>"
                          + "".join(f"<tr><td>{w}</td><td>{what}</td></tr>" for w, what in trouble)
-                         + "</tbody></table>")
+                         + "</tbody></table></div>")
         else:
             parts.append("<p>None.</p>")
         accuracies = []
@@ -192,12 +201,13 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
                          f"digits reads about 97% of them; {TOO_GOOD:g}% or more is flagged: it "
                          "was most likely trained on them (scikit-learn ships them), so read "
                          "that notebook.</p>"
+                         + _WIDE.format(f"held-out accuracy, {e(name)}") +
                          "<table><thead><tr><th scope=\"col\">submission</th>"
                          "<th scope=\"col\">accuracy</th></tr></thead><tbody>")
             for who, acc in sorted(accuracies, key=lambda a: -a[1]):
                 flag = ' <span class="flag">too good</span>' if acc >= TOO_GOOD else ""
                 parts.append(f"<tr><td>{e(who)}</td><td>{acc:.1f}%{flag}</td></tr>")
-            parts.append("</tbody></table>")
+            parts.append("</tbody></table></div>")
         parts.append("</section>")
     parts.append("</main></body></html>")
     with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:
