@@ -99,7 +99,8 @@ def write(path, tasks: list[dict], meta: dict, exercises: list[str], site_url: s
              "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
              "padding:0 1rem;color:#1a1a1a;background:#fff;line-height:1.45}",
              "h1,h2,h3{line-height:1.2}table{border-collapse:collapse}",
-             ".wide{overflow-x:auto;margin:0.5rem 0 1.5rem}td{overflow-wrap:break-word}td:first-child{min-width:12rem}",
+             ".wide{overflow-x:auto;margin:0.5rem 0 1.5rem}",
+             "td{overflow-wrap:break-word}td:first-child{min-width:12rem}",
              ".wide:focus-visible{outline:2px solid #0b4f8a}",
              "th,td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:left;"
              "vertical-align:top}",
