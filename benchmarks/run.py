@@ -67,6 +67,17 @@ def _carry(previous: dict, key: str) -> dict | None:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
+def _lighthouse_carried(previous: dict) -> dict:
+    """Lighthouse's scores from the previous run, with the date they were measured, for a run
+    without --lighthouse (which weighs the pages again but does not start Lighthouse)."""
+    old = previous.get("results", {}).get("pages") or {}
+    if not old.get("lighthouse"):
+        return {}
+    return {"lighthouse": old["lighthouse"],
+            "lighthouse_measured_at": old.get("lighthouse_measured_at")
+            or old.get("measured_at") or previous.get("date")}
+
+
 def _range(s: dict, unit: str, digits: int = 1) -> str:
     return f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}–{s['max']:.{digits}f}]"
 
@@ -438,8 +449,10 @@ def _pages_rows(pages: dict | None) -> list[str]:
     lines += [f"{about[2].strip()} {about[3].strip()}{when}", "",
               bench_pages.table(pages["rows"])]
     if pages.get("lighthouse"):
-        lines += ["", "Lighthouse, mobile (simulated slow 4G and a 4x slower CPU), each chapter:",
-                  "", bench_pages.lighthouse_table(pages["lighthouse"])]
+        lh_when = (f" (measured {pages['lighthouse_measured_at']}; `make bench LIGHTHOUSE=1` "
+                   "measures them again)" if pages.get("lighthouse_measured_at") else "")
+        lines += ["", "Lighthouse, mobile (simulated slow 4G and a 4x slower CPU), each "
+                  f"chapter{lh_when}:", "", bench_pages.lighthouse_table(pages["lighthouse"])]
     return lines
 
 
@@ -546,6 +559,8 @@ def main(argv=None) -> int:
         if args.lighthouse:
             chapters = [r["page"] for r in rows if r["page"].startswith("chapters/")]
             results["pages"]["lighthouse"] = bench_pages.lighthouse(chapters)
+        else:
+            results["pages"].update(_lighthouse_carried(previous))
         print(bench_pages.table(rows), flush=True)
     if args.make_test:
         print("5/5 make test ...", flush=True)
