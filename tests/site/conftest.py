@@ -119,6 +119,18 @@ class Visit:
         self.page.wait_for_timeout(300)
         return {"page": path, **self.weigher.result(base), "budget": budget(path)}
 
+    def full_screenshot(self, path: Path) -> bytes:
+        """The whole page as one picture. A long chapter is a tall picture: on a busy machine
+        Chromium once took more than Playwright's default 30 s for it (dark chapter 4, in CI), so
+        it gets 120 s, and one more try from the top of the page."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            return self.page.screenshot(path=str(path), full_page=True, timeout=120_000)
+        except PlaywrightTimeout:
+            self.page.evaluate("window.scrollTo(0, 0)")
+            return self.page.screenshot(path=str(path), full_page=True, timeout=120_000)
+
     def close(self):
         self.context.close()
 

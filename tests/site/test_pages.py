@@ -162,12 +162,32 @@ def test_chapter_screenshots_and_figures_readable(page_as_loaded, path, mode):
     theme = v.page.evaluate("document.documentElement.dataset.theme")
     assert theme == mode, f"the page did not follow the {mode} colour scheme ({theme!r})"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # A whole chapter is a tall picture: on a busy machine it can take longer than the default
-    # 30 s (it once did, in dark mode).
-    v.page.screenshot(path=str(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png"),
-                      full_page=True, timeout=120_000)
+    v.full_screenshot(ARTIFACTS / f"{path.split('/')[-1][:-5]}-{mode}.png")
     figures = v.page.evaluate(OPAQUE_FIGURES)
     assert figures, f"{path}: no figures found"
     # Figures have an opaque (white) background, so dark text on them stays readable in dark mode.
     transparent = [f for f in figures if f["alpha"] < 255]
     assert transparent == [], f"{path}: figures with a transparent background: {transparent}"
+
+
+def test_a_full_page_screenshot_that_times_out_is_taken_again(tmp_path):
+    from types import SimpleNamespace
+
+    from conftest import Visit
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    calls = []
+
+    class Page:
+        def screenshot(self, **options):
+            calls.append(options)
+            if len(calls) == 1:
+                raise PlaywrightTimeout("Page.screenshot: Timeout 120000ms exceeded.")
+            return b"picture"
+
+        def evaluate(self, script):
+            calls.append(script)
+
+    assert Visit.full_screenshot(SimpleNamespace(page=Page()), tmp_path / "a.png") == b"picture"
+    assert calls[1] == "window.scrollTo(0, 0)" and calls[2]["full_page"] is True
+    assert calls[0]["timeout"] >= 120_000

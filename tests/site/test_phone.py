@@ -130,6 +130,5 @@ def test_phone_screenshots(page_as_loaded, path, mode):
     out.mkdir(parents=True, exist_ok=True)
     v.scroll_through()
     v.page.evaluate("window.scrollTo(0, 0)")
-    shot = v.page.screenshot(path=str(out / f"{page_name(path)}-{mode}.png"), full_page=True,
-                             timeout=120_000)
+    shot = v.full_screenshot(out / f"{page_name(path)}-{mode}.png")
     assert len(shot) > 10000
